@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): provision what is missing, then lint, typecheck,
+# unit, integration and e2e tests. Every tier runs; nothing is skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/provision.sh
+echo "== lint";      npx eslint .
+echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
+bash scripts/run-tests.sh unit integration e2e
