@@ -1,0 +1,180 @@
+/**
+ * The shape of ripcord.yml, after presets and environment overrides are merged in.
+ * Every message says what to write instead, because people read these in `ripcord config check`.
+ */
+import { z } from 'zod';
+
+const intAtLeast = (min: number, what: string, example: number) =>
+  z.number({ error: `expected a whole number ≥ ${min} (${what}), e.g. ${example}` })
+    .int({ error: `expected a whole number ≥ ${min} (${what}), e.g. ${example}` })
+    .min(min, { error: `must be ≥ ${min} (${what}), e.g. ${example}` });
+
+const nonEmpty = (what: string, example: string) =>
+  z.string({ error: `expected text: ${what}, e.g. ${example}` }).min(1, { error: `must not be empty: ${what}, e.g. ${example}` });
+
+const absolutePath = (what: string, example: string) =>
+  nonEmpty(what, example).refine((p) => p.startsWith('/'), { error: `must be an absolute path (${what}), e.g. ${example}` });
+
+const httpUrl = (what: string, example: string) =>
+  nonEmpty(what, example).refine((u) => /^https?:\/\/[^\s]+$/.test(u), { error: `must be an http(s) URL (${what}), e.g. ${example}` });
+
+const postgresUrl = nonEmpty('a PostgreSQL connection URL', 'postgres://app@127.0.0.1:5432/app')
+  .refine((u) => /^postgres(ql)?:\/\/[^\s]+$/.test(u), { error: 'must start with postgres:// , e.g. postgres://app@127.0.0.1:5432/app' });
+
+const cron = nonEmpty('a cron expression', '"0 2 * * *"')
+  .refine((c) => c.trim().split(/\s+/).length === 5 || c.trim().split(/\s+/).length === 6, {
+    error: 'must be a cron expression with 5 fields (minute hour day month weekday), e.g. "0 2 * * *"',
+  });
+
+/** A command run inside a compose service, the way the old scripts ran `docker-compose run web …`. */
+export const serviceCommandSchema = z.strictObject({
+  service: nonEmpty('the compose service to run it in', 'web'),
+  command: nonEmpty('the command line run with `sh -c` inside the service', '"python manage.py migrate --noinput"'),
+  timeoutSeconds: intAtLeast(1, 'how long the command may run', 600).default(600),
+});
+
+const optionalStage = serviceCommandSchema.nullable().default(null);
+
+const healthSchema = z.strictObject({
+  url: httpUrl('the health endpoint', 'http://127.0.0.1:8000/health/'),
+  headers: z.record(z.string(), z.string({ error: 'header values must be text, e.g. "Bearer ${HEALTH_TOKEN}"' })).default({}),
+  expectStatus: intAtLeast(100, 'the HTTP status a healthy app returns', 200).max(599, { error: 'must be an HTTP status (100–599), e.g. 200' }).default(200),
+  retries: intAtLeast(1, 'attempts before the check fails; HEALTH_CHECK_RETRIES', 5).default(5),
+  delaySeconds: z.number({ error: 'expected seconds between attempts (HEALTH_CHECK_DELAY), e.g. 10' })
+    .min(0, { error: 'must be ≥ 0 seconds, e.g. 10' }).default(10),
+  timeoutSeconds: intAtLeast(1, 'per-request timeout in seconds', 5).default(5),
+});
+
+const databaseSchema = z.strictObject({
+  /** Connect directly (pg_dump on the host). */
+  url: postgresUrl.optional(),
+  /** Or dump/restore inside this compose service, as the old script did with `docker-compose exec -T db`. */
+  service: nonEmpty('the compose service running PostgreSQL', 'db').optional(),
+  name: nonEmpty('the application database name', 'app').default('app'),
+  user: nonEmpty('the database user', 'postgres').default('postgres'),
+}).refine((d) => d.url !== undefined || d.service !== undefined, {
+  error: 'set database.url (postgres://user@host:port/db) or database.service (the compose service running PostgreSQL)',
+});
+
+const backupsSchema = z.strictObject({
+  enabled: z.boolean({ error: 'expected true or false' }).default(true),
+  dir: absolutePath('where backups are kept; BACKUP_DIR', '/var/backups/ripcord/production'),
+  format: z.enum(['custom', 'directory'], { error: 'expected "custom" or "directory"' }).default('custom'),
+  jobs: intAtLeast(1, 'parallel pg_dump/pg_restore jobs', 2).default(2),
+  predeployRetentionDays: intAtLeast(1, 'days to keep pre-deploy backups; MAX_BACKUPS', 7).default(7),
+  keep: z.strictObject({
+    daily: intAtLeast(0, 'daily backups kept', 7).default(7),
+    weekly: intAtLeast(0, 'weekly backups kept', 4).default(4),
+    monthly: intAtLeast(0, 'monthly backups kept', 12).default(12),
+  }).prefault({}),
+  schedule: z.strictObject({
+    timezone: nonEmpty('an IANA time zone', 'Europe/Berlin').default('UTC'),
+    daily: cron.nullable().default('0 2 * * *'),
+    weekly: cron.nullable().default('0 3 * * 0'),
+    monthly: cron.nullable().default('0 4 1 * *'),
+  }).prefault({}),
+});
+
+const notificationsSchema = z.strictObject({
+  logFile: nonEmpty('file every notification is appended to', 'logs/notifications.log').default('logs/notifications.log'),
+  slackWebhookUrl: httpUrl('a Slack incoming webhook; SLACK_WEBHOOK_URL', 'https://hooks.slack.com/services/T000/B000/XXXX').nullable().default(null),
+  webhookUrl: httpUrl('a webhook that receives every notification as JSON; WEBHOOK_URL', 'https://ops.example.com/hooks/ripcord').nullable().default(null),
+  email: z.strictObject({
+    to: z.array(z.email({ error: 'expected an email address, e.g. ops@example.com' })).min(1, { error: 'list at least one address' }),
+    from: z.email({ error: 'expected an email address, e.g. ripcord@example.com' }).default('ripcord@localhost'),
+    smtpUrl: nonEmpty('an SMTP URL', 'smtp://127.0.0.1:25').refine((u) => /^smtps?:\/\//.test(u), { error: 'must start with smtp:// or smtps://, e.g. smtp://127.0.0.1:25' }).default('smtp://127.0.0.1:25'),
+  }).nullable().default(null),
+});
+
+const contactLevelSchema = z.strictObject({
+  /** Slack user IDs (U…) or user group handles. */
+  slack: z.array(nonEmpty('a Slack user ID', 'U0123ABCD')).default([]),
+  email: z.array(z.email({ error: 'expected an email address, e.g. lead@example.com' })).default([]),
+  /** Minutes after the incident opens before this level is paged. */
+  afterMinutes: z.number({ error: 'expected minutes, e.g. 15' }).min(0, { error: 'must be ≥ 0 minutes' }),
+  remindEveryMinutes: z.number({ error: 'expected minutes, e.g. 5' }).min(1, { error: 'must be ≥ 1 minute' }).default(5),
+});
+
+const rollbackSchema = z.strictObject({
+  enabled: z.boolean({ error: 'expected true or false (ROLLBACK_ENABLED)' }).default(true),
+  auto: z.boolean({ error: 'expected true or false (AUTO_ROLLBACK)' }).default(true),
+  /** Level 2: a forward "reversal" migration; never a reset. */
+  schemaCommand: optionalStage,
+  /** Rollbacks may skip slow checks (shipit #1432); health and integrity always run. */
+  healthRetries: intAtLeast(1, 'health attempts after a rollback', 5).nullable().default(null),
+});
+
+export const environmentSchema = z.strictObject({
+  preset: z.enum(['django', 'nextjs-prisma'], { error: 'expected a preset, django or nextjs-prisma (or leave preset out), e.g. django' }).optional(),
+  appDir: absolutePath('the app checkout on this host; APP_DIR', '/srv/app'),
+  composeFile: nonEmpty('the compose file, relative to appDir; COMPOSE_FILE', 'docker-compose.yml').default('docker-compose.yml'),
+  composeProject: nonEmpty('the compose project name', 'myapp').optional(),
+  composeCommand: z.enum(['auto', 'docker compose', 'docker-compose'], { error: 'expected "auto", "docker compose" or "docker-compose"' }).default('auto'),
+  remote: nonEmpty('the git remote to fetch releases from', 'origin').default('origin'),
+  logDir: absolutePath('where update.log and rollback.log go', '/srv/app/logs').optional(),
+  database: databaseSchema,
+  backups: backupsSchema,
+  stages: z.strictObject({
+    build: z.boolean({ error: 'expected true or false' }).default(true),
+    migrate: optionalStage,
+    static: optionalStage,
+    integrity: optionalStage,
+  }).prefault({}),
+  health: healthSchema,
+  logs: z.strictObject({
+    criticalPatterns: z.array(nonEmpty('a regular expression', '"CRITICAL"')).default(['CRITICAL']),
+    services: z.array(z.string()).nullable().default(null),
+  }).prefault({}),
+  rollback: rollbackSchema.prefault({}),
+  notifications: notificationsSchema.prefault({}),
+  slack: z.strictObject({
+    channel: nonEmpty('the channel for deploy progress', '"#deploys"').default('#deploys'),
+    incidents: z.enum(['thread', 'channel'], { error: 'expected "thread" or "channel"' }).default('thread'),
+  }).prefault({}),
+  contacts: z.strictObject({
+    level1: contactLevelSchema.optional(),
+    level2: contactLevelSchema.optional(),
+    level3: contactLevelSchema.optional(),
+  }).prefault({}),
+  /** Slack user IDs allowed to act; empty means everyone in the workspace. */
+  permissions: z.strictObject({
+    deploy: z.array(z.string()).default([]),
+    rollback: z.array(z.string()).default([]),
+  }).prefault({}),
+});
+
+export const ripcordConfigSchema = z.strictObject({
+  version: z.literal(1, { error: 'expected version: 1' }).default(1),
+  /** Journal and lock files live here; it must be on the executor's local disk. */
+  stateDir: absolutePath('journal and lock directory', '/var/lib/ripcord').default('/var/lib/ripcord'),
+  redis: z.strictObject({
+    url: nonEmpty('a Redis URL', 'redis://127.0.0.1:6379').refine((u) => /^rediss?:\/\//.test(u), { error: 'must start with redis://, e.g. redis://127.0.0.1:6379' }).default('redis://127.0.0.1:6379'),
+    prefix: nonEmpty('the BullMQ key prefix', 'ripcord').default('ripcord'),
+  }).prefault({}),
+  store: z.strictObject({
+    databaseUrl: postgresUrl.nullable().default(null),
+  }).prefault({}),
+  slack: z.strictObject({
+    botToken: z.string().optional(),
+    appToken: z.string().optional(),
+    signingSecret: z.string().optional(),
+    socketMode: z.boolean({ error: 'expected true or false' }).default(true),
+    port: intAtLeast(1, 'HTTP port for Events API mode', 3000).default(3000),
+  }).prefault({}),
+  logging: z.strictObject({
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], { error: 'expected trace, debug, info, warn, error or fatal' }).default('info'),
+    file: absolutePath('a JSON log file', '/var/log/ripcord/ripcord.log').nullable().default(null),
+  }).prefault({}),
+  environments: z.record(
+    z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, { error: 'environment names are lowercase letters, digits, - or _, e.g. production' }),
+    environmentSchema,
+  ).refine((envs) => Object.keys(envs).length > 0, { error: 'define at least one environment, e.g. environments: { production: { appDir: /srv/app, … } }' }),
+});
+
+export type RipcordConfig = z.output<typeof ripcordConfigSchema>;
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type ServiceCommand = z.output<typeof serviceCommandSchema>;
+export type HealthConfig = EnvironmentConfig['health'];
+export type BackupsConfig = EnvironmentConfig['backups'];
+export type DatabaseConfig = EnvironmentConfig['database'];
+export type NotificationsConfig = EnvironmentConfig['notifications'];
