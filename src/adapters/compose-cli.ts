@@ -1,0 +1,41 @@
+/**
+ * Builds compose command lines as data. Both `docker compose` (v2) and `docker-compose` (v1) are
+ * supported; which one a host has is detected once (`resolveComposeProgram`).
+ */
+import { commandWorks } from './process-runner.js';
+
+export type ComposeProgram = readonly ['docker', 'compose'] | readonly ['docker-compose'];
+
+export interface ComposeTarget {
+  program: ComposeProgram;
+  /** Working directory: the app checkout. */
+  appDir: string;
+  /** Compose file, absolute or relative to appDir. */
+  composeFile: string;
+  /** -p; when absent compose derives it from appDir's name (as the old scripts did). */
+  project?: string | undefined;
+}
+
+/** `auto` prefers v2 and falls back to v1, like most hosts migrating between them. */
+export async function resolveComposeProgram(setting: 'auto' | 'docker compose' | 'docker-compose'): Promise<ComposeProgram | null> {
+  const v2: ComposeProgram = ['docker', 'compose'];
+  const v1: ComposeProgram = ['docker-compose'];
+  const candidates = setting === 'auto' ? [v2, v1] : setting === 'docker compose' ? [v2] : [v1];
+  for (const c of candidates) if (await commandWorks([...c, 'version'])) return c;
+  return null;
+}
+
+export function composeArgv(target: ComposeTarget, args: readonly string[]): string[] {
+  const project = target.project ? ['-p', target.project] : [];
+  return [...target.program, '-f', target.composeFile, ...project, ...args];
+}
+
+/** A one-off command in a fresh container of `service` (migrate, collectstatic, checks). */
+export function composeRunArgv(target: ComposeTarget, service: string, shellCommand: string): string[] {
+  return composeArgv(target, ['run', '--rm', '-T', service, 'sh', '-c', shellCommand]);
+}
+
+/** A command inside the running container of `service` (pg_dump inside `db`, as the old script did). */
+export function composeExecArgv(target: ComposeTarget, service: string, argv: readonly string[]): string[] {
+  return composeArgv(target, ['exec', '-T', service, ...argv]);
+}

@@ -1,0 +1,93 @@
+/**
+ * The one place Ripcord starts external programs. Commands are argv arrays built elsewhere as data
+ * (DESIGN.md "Commands as data"); nothing here goes through a shell, so no argument is ever parsed
+ * as shell syntax.
+ */
+import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
+
+export interface Command {
+  /** argv[0] is the program; the rest are passed verbatim. */
+  argv: readonly string[];
+  cwd?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Kill the process (SIGTERM, then SIGKILL after 5 s) when it runs longer than this. */
+  timeoutMs?: number;
+  /** Stream stdout here instead of collecting it (dumps, large output). */
+  stdout?: Writable;
+  /** Bytes of output kept in the result; older output is dropped first. */
+  keepBytes?: number;
+}
+
+export interface CommandResult {
+  argv: readonly string[];
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+const DEFAULT_KEEP = 256 * 1024;
+
+/** Keeps the last `limit` bytes: the tail is where build and migration errors are. */
+class Tail {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  constructor(private readonly limit: number) {}
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size > this.limit && this.chunks.length > 1) this.size -= this.chunks.shift()!.length;
+  }
+  toString(): string {
+    const all = Buffer.concat(this.chunks);
+    return all.subarray(Math.max(0, all.length - this.limit)).toString('utf8');
+  }
+}
+
+export function runCommand(cmd: Command): Promise<CommandResult> {
+  const [program, ...args] = cmd.argv;
+  if (!program) return Promise.reject(new Error('runCommand: empty argv'));
+  const started = Date.now();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(program, args, {
+      cwd: cmd.cwd,
+      env: cmd.env ? { ...process.env, ...cmd.env } : process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out = new Tail(cmd.keepBytes ?? DEFAULT_KEEP);
+    const err = new Tail(cmd.keepBytes ?? DEFAULT_KEEP);
+    let timedOut = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const timer = cmd.timeoutMs === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    }, cmd.timeoutMs);
+    if (cmd.stdout) child.stdout.pipe(cmd.stdout, { end: false });
+    else child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      reject(e);
+    });
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      resolvePromise({ argv: cmd.argv, exitCode, signal, timedOut, stdout: out.toString(), stderr: err.toString(), durationMs: Date.now() - started });
+    });
+  });
+}
+
+/** True when the program exists and `args` exit 0 (used for `docker compose version` and friends). */
+export async function commandWorks(argv: readonly string[], timeoutMs = 15000): Promise<boolean> {
+  try {
+    const r = await runCommand({ argv, timeoutMs });
+    return r.exitCode === 0;
+  } catch {
+    return false;
+  }
+}
