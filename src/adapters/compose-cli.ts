@@ -39,3 +39,11 @@ export function composeRunArgv(target: ComposeTarget, service: string, shellComm
 export function composeExecArgv(target: ComposeTarget, service: string, argv: readonly string[]): string[] {
   return composeArgv(target, ['exec', '-T', service, ...argv]);
 }
+
+/** The compose target of an environment from ripcord.yml. */
+export function composeTargetOf(
+  env: { appDir: string; composeFile: string; composeProject?: string | undefined },
+  program: ComposeProgram,
+): ComposeTarget {
+  return { program, appDir: env.appDir, composeFile: env.composeFile, project: env.composeProject };
+}

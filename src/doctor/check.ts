@@ -1,0 +1,42 @@
+/** A prerequisite check: one line of `ripcord doctor` output. */
+import type { RipcordConfig, EnvironmentConfig } from '../config/schema.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface CheckResult {
+  name: string;
+  status: CheckStatus;
+  /** What was found, e.g. "pg_dump 15.20, server 15.20". */
+  detail: string;
+  /** What to do about a warn/fail. */
+  fix?: string;
+}
+
+export interface DoctorTarget {
+  config: RipcordConfig;
+  envName: string;
+  env: EnvironmentConfig;
+  /** The process environment the commands run with (DOCKER_HOST, PATH…). */
+  processEnv: Readonly<Record<string, string | undefined>>;
+}
+
+export type Check = (target: DoctorTarget) => Promise<CheckResult | CheckResult[]>;
+
+export const ok = (name: string, detail: string): CheckResult => ({ name, status: 'ok', detail });
+export const warn = (name: string, detail: string, fix: string): CheckResult => ({ name, status: 'warn', detail, fix });
+export const fail = (name: string, detail: string, fix: string): CheckResult => ({ name, status: 'fail', detail, fix });
+
+/** Turns a thrown error into a failed check, so one broken prerequisite never hides the others. */
+export async function guarded(name: string, fix: string, body: () => Promise<CheckResult | CheckResult[]>): Promise<CheckResult[]> {
+  try {
+    const r = await body();
+    return Array.isArray(r) ? r : [r];
+  } catch (error) {
+    return [fail(name, error instanceof Error ? error.message : String(error), fix)];
+  }
+}
+
+export function majorOf(version: string): number | null {
+  const m = /(\d+)(?:\.(\d+))?/.exec(version);
+  return m ? Number(m[1]) : null;
+}
