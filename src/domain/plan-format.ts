@@ -1,0 +1,63 @@
+/**
+ * Plans as lines of text: what `--dry-run` prints and what Slack shows before a confirmation.
+ * No colours or Block Kit here; renderers decorate these lines.
+ */
+import type { DeployPlan, StageSpec, UndoKind } from './plan.js';
+import type { RollbackPlan, RollbackStep } from './rollback-plan.js';
+
+const short = (sha: string | null) => (sha ? sha.slice(0, 7) : '(none)');
+
+const UNDO_WORDS: Readonly<Record<UndoKind, string>> = {
+  git_reset: 'code back',
+  stop_new_services: 'stop services',
+  restore_database: 'restore database',
+  start_previous_images: 'previous images',
+};
+
+function stageLine(stage: StageSpec, i: number): string {
+  const undo = stage.undo.length > 0 ? `  [undo: ${stage.undo.map((u) => UNDO_WORDS[u]).join(', ')}]` : '';
+  const db = stage.mayChangeDatabase ? '  [may change the database]' : '';
+  return `  ${String(i + 1).padStart(2)}. ${stage.name.padEnd(10)} ${stage.description}${undo}${db}`;
+}
+
+function previewLines(plan: DeployPlan): string[] {
+  const p = plan.preview;
+  if (!p) return [];
+  const lines = [`Commits (${p.commits.length}):`, ...p.commits.map((c) => `  ${short(c.sha)} ${c.subject} (${c.author})`)];
+  lines.push(`Pending migrations (${p.pendingMigrations.length}):`, ...p.pendingMigrations.map((f) => `  ${f.change.padEnd(8)} ${f.path}`));
+  lines.push(`Images to build (${p.imagesToBuild.length}):`, ...p.imagesToBuild.map((i) => `  ${i}`));
+  return lines;
+}
+
+function formatDeployPlan(plan: DeployPlan): string[] {
+  const lines = [`Deploy ${plan.ref}: ${short(plan.currentSha)} → ${short(plan.targetSha)} (${plan.targetSha})`];
+  lines.push(...plan.stages.map(stageLine));
+  if (plan.skipped.length > 0) lines.push(`Skipped: ${plan.skipped.map((s) => `${s.stage} (${s.why})`).join('; ')}`);
+  return [...lines, ...previewLines(plan)];
+}
+
+function stepText(step: RollbackStep): string {
+  switch (step.kind) {
+    case 'git_reset': return `check out ${short(step.sha)} (${step.sha})`;
+    case 'stop_new_services': return 'stop the app services (the database keeps running)';
+    case 'restore_database': return `safety backup of the current database, then restore ${step.backup} (${step.strategy})`;
+    case 'start_previous_images': {
+      const images = Object.entries(step.images).map(([service, id]) => `${service}=${id.replace(/^sha256:/, '').slice(0, 12)}`);
+      return `start the previous images by ID${images.length ? `: ${images.join(', ')}` : ''}${step.rebuildMissing ? ' (rebuild only if an image is gone)' : ''}`;
+    }
+    case 'health': return 'health check';
+    case 'integrity': return 'integrity check';
+  }
+}
+
+function formatRollbackPlan(plan: RollbackPlan): string[] {
+  const lines = [plan.toSha ? `Roll back to ${short(plan.toSha)}` : 'Roll back (code unchanged)'];
+  lines.push(...plan.steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s.kind.padEnd(21)} ${stepText(s)}`));
+  lines.push(...plan.warnings.map((w) => `Warning: ${w}`));
+  return lines;
+}
+
+/** One line per stage or step, plus the preview and warnings; the first line says what and where to. */
+export function formatPlan(plan: DeployPlan | RollbackPlan): string[] {
+  return plan.kind === 'deploy' ? formatDeployPlan(plan) : formatRollbackPlan(plan);
+}

@@ -1,0 +1,124 @@
+/**
+ * The rollback plan, derived from what a deployment actually did (its journal, folded into facts):
+ * only what ran is undone, in the order of DESIGN.md — code, stop, database, start — then the same
+ * checks as a deploy. Every step is idempotent except a finished database restore, which
+ * {@link stepsToRun} never repeats, so a rollback interrupted by a crash is simply run again.
+ */
+import type { DeployStageName } from './deployment-state.js';
+import { STAGE_UNDO, UNDO_ORDER, type UndoKind } from './plan.js';
+
+/**
+ * How the database is put back. A name in the plan, so a new strategy (e.g. `clone_swap`: clone
+ * before migrations, swap back by rename) slots in without changing the plan or the runner.
+ */
+export type DatabaseStrategyName = 'dump_restore' | 'clone_swap' | (string & {});
+export const DEFAULT_DATABASE_STRATEGY: DatabaseStrategyName = 'dump_restore';
+
+/** One step of a rollback. `kind` is unique within a plan, so the journal names steps by it. */
+export type RollbackStep =
+  /** `git checkout --force --detach <sha>`: the code of the release that ran before. */
+  | { kind: 'git_reset'; sha: string }
+  /** Stop the app services (never the database service), so nothing writes during a restore. */
+  | { kind: 'stop_new_services' }
+  /** The strategy keeps the current database first (a safety backup), then brings back `backup`. */
+  | { kind: 'restore_database'; strategy: DatabaseStrategyName; backup: string }
+  /** Point each service back at its recorded image ID and start it; rebuild only images that are gone. */
+  | { kind: 'start_previous_images'; images: Readonly<Record<string, string>>; rebuildMissing: boolean }
+  | { kind: 'health' }
+  | { kind: 'integrity' };
+
+export type RollbackStepKind = RollbackStep['kind'];
+
+export interface RollbackPlan {
+  kind: 'rollback';
+  /** The SHA the code goes back to, when the deploy got as far as changing it. */
+  toSha: string | null;
+  steps: readonly RollbackStep[];
+  /** What cannot be undone and why, in words; shown before the rollback and in the report. */
+  warnings: readonly string[];
+  /** False when a warning means the environment will not be exactly as it was before. */
+  complete: boolean;
+}
+
+/** What the plan builder needs from a folded journal (`JournalFacts` satisfies it). */
+export interface RollbackFacts {
+  /** Every stage that started, finished or not: a stage that began may have changed things. */
+  stagesStarted: readonly DeployStageName[];
+  previousSha: string | null;
+  previousImages: Readonly<Record<string, string>>;
+  preDeployBackup: string | null;
+  databaseStrategy: string | null;
+}
+
+/** Steps whose finished run must never be repeated: restoring again would drop what happened since. */
+const RUN_ONCE: ReadonlySet<RollbackStepKind> = new Set(['restore_database']);
+
+export function mustNotRepeat(step: RollbackStep): boolean {
+  return RUN_ONCE.has(step.kind);
+}
+
+function undoNeeded(stages: readonly DeployStageName[]): Set<UndoKind> {
+  return new Set(stages.flatMap((s) => STAGE_UNDO[s]));
+}
+
+/** A step, and/or a warning; `lossy` when the warning means the environment will not be exactly as before. */
+type Built = { step?: RollbackStep; warning?: string; lossy?: boolean };
+
+function undoStep(kind: UndoKind, facts: RollbackFacts): Built {
+  switch (kind) {
+    case 'git_reset':
+      return facts.previousSha
+        ? { step: { kind, sha: facts.previousSha } }
+        : { warning: 'the code changed but the SHA before the deploy was not recorded: check out the previous release by hand', lossy: true };
+    case 'stop_new_services':
+      return { step: { kind } };
+    case 'restore_database':
+      return facts.preDeployBackup
+        ? { step: { kind, strategy: facts.databaseStrategy ?? DEFAULT_DATABASE_STRATEGY, backup: facts.preDeployBackup } }
+        : { warning: 'the database may have changed but there is no pre-deploy backup (backups are off or the backup never finished): it is not restored', lossy: true };
+    case 'start_previous_images': {
+      const none = Object.keys(facts.previousImages).length === 0;
+      return {
+        step: { kind, images: facts.previousImages, rebuildMissing: true },
+        ...(none ? { warning: 'no image IDs were recorded before the deploy: services are rebuilt from the previous code' } : {}),
+      };
+    }
+  }
+}
+
+/**
+ * The rollback of a deployment from what actually ran. A deploy that changed nothing yet (it
+ * failed in preflight or backup) still gets the checks, which confirm the environment is healthy.
+ */
+export function buildRollbackPlan(facts: RollbackFacts): RollbackPlan {
+  const needed = undoNeeded(facts.stagesStarted);
+  const steps: RollbackStep[] = [];
+  const warnings: string[] = [];
+  let complete = true;
+  for (const kind of UNDO_ORDER) {
+    if (!needed.has(kind)) continue;
+    const built = undoStep(kind, facts);
+    if (built.step) steps.push(built.step);
+    if (built.warning) warnings.push(built.warning);
+    if (built.lossy) complete = false;
+  }
+  steps.push({ kind: 'health' }, { kind: 'integrity' });
+  const toSha = steps.some((s) => s.kind === 'git_reset') ? facts.previousSha : null;
+  return { kind: 'rollback', toSha, steps, warnings, complete };
+}
+
+/** What the journal says about one rollback step. */
+export interface StepProgress {
+  step: RollbackStepKind;
+  outcome?: 'ok' | 'failed';
+}
+
+/**
+ * The steps still to run when a rollback resumes after a crash. Steps not finished run again (they
+ * are idempotent); finished ones run again too — cheap, and the checks must see the environment as
+ * it is now — except those that {@link mustNotRepeat}.
+ */
+export function stepsToRun(steps: readonly RollbackStep[], progress: readonly StepProgress[]): RollbackStep[] {
+  const finishedOk = new Set(progress.filter((p) => p.outcome === 'ok').map((p) => p.step));
+  return steps.filter((s) => !(finishedOk.has(s.kind) && mustNotRepeat(s)));
+}
