@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Journal, JournalCorruptError, journalPath, listUnfinished, newOperationId, readJournal, type HeaderInput } from '../../src/executor/journal.js';
+import { foldJournal } from '../../src/domain/journal-facts.js';
+
+const root = mkdtempSync(join(tmpdir(), 'ripcord-journal-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+const freshStateDir = () => join(root, `state-${++n}`);
+
+const header = (id: string, env = 'production'): HeaderInput => ({
+  id, kind: 'deploy', env, ref: 'v1.1.0', targetSha: 'a'.repeat(40), previousSha: 'b'.repeat(40), previousImages: { web: 'sha256:1' },
+});
+
+describe('Journal', () => {
+  test('create writes the header durably, mode 600, and never overwrites', async () => {
+    const stateDir = freshStateDir();
+    const j = await Journal.create(stateDir, header('d-1'));
+    assert.equal(j.path, join(stateDir, 'journal', 'production', 'd-1.jsonl'));
+    assert.equal(j.path, journalPath(stateDir, 'production', 'd-1'));
+    assert.equal(statSync(j.path).mode & 0o777, 0o600);
+    const [first] = (await readJournal(j.path)).entries;
+    assert.equal(first?.type, 'header');
+    assert.equal(first?.type === 'header' && first.pid, process.pid);
+    await j.close();
+    await assert.rejects(Journal.create(stateDir, header('d-1')), /EEXIST/);
+  });
+
+  test('appends come back in call order, even when not awaited one by one', async () => {
+    const j = await Journal.create(freshStateDir(), header('d-2'));
+    await Promise.all([
+      j.append({ type: 'stage_started', stage: 'preflight' }),
+      j.append({ type: 'fact', key: 'previousSha', value: 'c'.repeat(40) }),
+      j.append({ type: 'stage_finished', stage: 'preflight', outcome: 'ok' }),
+      j.append({ type: 'state', state: 'refused', reason: 'lock held' }),
+    ]);
+    await j.close();
+    const read = await readJournal(j.path);
+    assert.equal(read.torn, null);
+    assert.deepEqual(read.entries.map((e) => e.type), ['header', 'stage_started', 'fact', 'stage_finished', 'state']);
+    const facts = foldJournal(read.entries);
+    assert.equal(facts.previousSha, 'c'.repeat(40));
+    assert.equal(facts.state, 'refused');
+    await assert.rejects(j.append({ type: 'state', state: 'queued' }), /journal closed/);
+  });
+
+  test('append resolves only after the file is fsynced; create also fsyncs the new directories', async () => {
+    const log: string[] = [];
+    const probe = await open(join(root, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void>; write: (...a: unknown[]) => Promise<unknown> };
+    await probe.close();
+    const { sync, write } = proto;
+    proto.write = function (this: unknown, ...args: unknown[]) { log.push('write'); return write.apply(this, args); };
+    proto.sync = async function (this: unknown) {
+      await new Promise((r) => setTimeout(r, 20));
+      await sync.call(this);
+      log.push('sync');
+    };
+    try {
+      const j = await Journal.create(freshStateDir(), header('d-3'));
+      log.push('created');
+      // header: write + file sync; then <state>/journal/production, and each new directory's parent:
+      // journal/, the state dir, and the state dir's parent (the state dir itself was new).
+      assert.deepEqual(log, ['write', 'sync', 'sync', 'sync', 'sync', 'sync', 'created']);
+      log.length = 0;
+      await j.append({ type: 'stage_started', stage: 'preflight' }).then(() => log.push('appended'));
+      assert.deepEqual(log, ['write', 'sync', 'appended']);
+      await j.close();
+    } finally {
+      proto.sync = sync;
+      proto.write = write;
+    }
+  });
+
+  test('a torn last line is reported, cut off on resume, and the journal continues cleanly', async () => {
+    const j = await Journal.create(freshStateDir(), header('d-4'));
+    await j.append({ type: 'stage_started', stage: 'preflight' });
+    await j.close();
+    const intact = statSync(j.path).size;
+    appendFileSync(j.path, '{"type":"stage_started","sta');
+    const read = await readJournal(j.path);
+    assert.equal(read.entries.length, 2);
+    assert.deepEqual(read.torn && { line: read.torn.line, offset: read.torn.offset }, { line: 3, offset: intact });
+    assert.match(read.torn!.text, /"sta/);
+
+    const resumed = await Journal.resume(j.path);
+    assert.equal(resumed.torn?.line, 3);
+    await resumed.journal.append({ type: 'state', state: 'rolling_back' });
+    await resumed.journal.close();
+    const after = await readJournal(j.path);
+    assert.equal(after.torn, null);
+    assert.deepEqual(after.entries.map((e) => e.type), ['header', 'stage_started', 'state']);
+  });
+
+  test('trailing garbage after a crash (NUL bytes) is a torn tail too', async () => {
+    const j = await Journal.create(freshStateDir(), header('d-5'));
+    await j.close();
+    appendFileSync(j.path, Buffer.alloc(100));
+    appendFileSync(j.path, '\n');
+    const read = await readJournal(j.path);
+    assert.equal(read.entries.length, 1);
+    assert.equal(read.torn?.line, 2);
+  });
+
+  test('a damaged line followed by intact ones is corruption, not a crash', async () => {
+    const j = await Journal.create(freshStateDir(), header('d-6'));
+    await j.close();
+    appendFileSync(j.path, 'not json\n{"type":"stage_started","stage":"preflight","at":"2026-11-01T10:00:00Z"}\n');
+    await assert.rejects(readJournal(j.path), (e: unknown) => e instanceof JournalCorruptError && e.line === 2 && /move the file/.test(e.fix));
+  });
+
+  test('a journal SIGKILLed mid-write reads back intact up to the tear', async () => {
+    const stateDir = freshStateDir();
+    const writer = fileURLToPath(new URL('../support/journal-writer.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', writer, stateDir, 'd-kill'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); });
+      child.on('exit', (code) => reject(new Error(`writer exited early: ${code}`)));
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+    const path = journalPath(stateDir, 'production', 'd-kill');
+    const read = await readJournal(path);
+    assert.ok(read.entries.length >= 2);
+    const facts = foldJournal(read.entries);
+    assert.equal(facts.state, 'preflight');
+    const { unfinished } = await listUnfinished(stateDir);
+    assert.deepEqual(unfinished.map((u) => u.facts.header.id), ['d-kill']);
+  });
+
+  test('listUnfinished finds journals not in a terminal state, oldest first, and lists damaged ones apart', async () => {
+    const stateDir = freshStateDir();
+    const clock = (iso: string) => ({ now: () => new Date(iso) });
+    const done = await Journal.create(stateDir, header('done'), { clock: clock('2026-11-01T09:00:00Z') });
+    await done.append({ type: 'state', state: 'succeeded' });
+    await done.close();
+    const later = await Journal.create(stateDir, header('later', 'staging'), { clock: clock('2026-11-01T11:00:00Z') });
+    await later.append({ type: 'stage_started', stage: 'build' });
+    await later.close();
+    const earlier = await Journal.create(stateDir, header('earlier'), { clock: clock('2026-11-01T10:00:00Z') });
+    await earlier.append({ type: 'state', state: 'rolling_back' });
+    await earlier.close();
+    mkdirSync(join(stateDir, 'journal', 'production'), { recursive: true });
+    writeFileSync(join(stateDir, 'journal', 'production', 'empty.jsonl'), '');
+    writeFileSync(join(stateDir, 'journal', 'production', 'bad.jsonl'), 'x\n{"type":"state","state":"queued","at":"t"}\n');
+
+    const { unfinished, unreadable } = await listUnfinished(stateDir);
+    assert.deepEqual(unfinished.map((u) => [u.env, u.facts.header.id, u.facts.state]), [['production', 'earlier', 'rolling_back'], ['staging', 'later', 'build']]);
+    assert.deepEqual(unreadable.map((u) => u.path.endsWith('bad.jsonl')), [true]);
+    assert.deepEqual((await listUnfinished(stateDir, 'staging')).unfinished.map((u) => u.facts.header.id), ['later']);
+    assert.deepEqual(await listUnfinished(freshStateDir()), { unfinished: [], unreadable: [] });
+  });
+
+  test('names that could escape the journal directory are refused; ids sort by time', async () => {
+    await assert.rejects(Journal.create(freshStateDir(), header('../x')), /cannot be used as a file name/);
+    await assert.rejects(Journal.create(freshStateDir(), header('x', '../etc')), /cannot be used as a file name/);
+    assert.ok(newOperationId(new Date('2026-11-01T10:00:00Z')) < newOperationId(new Date('2026-11-01T10:00:01Z')));
+    assert.match(newOperationId(new Date('2026-11-01T10:00:00.123Z')), /^20261101T100000Z-[0-9a-f]{6}$/);
+  });
+});
