@@ -14,6 +14,7 @@ import { foldJournal, type JournalFacts } from '../domain/journal-facts.js';
 import { parseJournalEntry, type JournalEntry, type JournalEvent, type JournalHeader, type TimedJournalEvent } from '../domain/journal-entry.js';
 import { isTerminal } from '../domain/deployment-state.js';
 import { systemClock, type Clock } from '../domain/ports.js';
+import { fsyncDir } from './durable-fs.js';
 
 /** Names that become path components: no separators, no dots first, so nothing escapes the journal directory. */
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -38,16 +39,6 @@ export function newOperationId(at: Date = new Date()): string {
 
 /** What the caller says; the journal fills in type, version, and (unless given) start time, PID and host. */
 export type HeaderInput = Omit<JournalHeader, 'type' | 'version' | 'startedAt' | 'pid' | 'host'> & Partial<Pick<JournalHeader, 'startedAt' | 'pid' | 'host'>>;
-
-/** Makes a directory entry (a new file, a new subdirectory) durable, not only the file's contents. */
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
 async function writeAll(fh: FileHandle, data: Buffer): Promise<void> {
   let done = 0;

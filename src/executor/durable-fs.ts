@@ -1,0 +1,52 @@
+/**
+ * File operations whose result must survive a crash or a power cut: the journal and the lock are
+ * only as good as these. Each one fsyncs what it changed, including the directory entry.
+ */
+import { randomBytes } from 'node:crypto';
+import { link, open, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** Makes a directory entry (a new or removed file, a new subdirectory) durable, not only a file's contents. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Creates `path` holding `content` only if nothing is there; false when something is. Atomic and
+ * complete: the content goes to a private temp file first, then a hard link gives it its name, so
+ * no reader ever sees it half written (an O_EXCL create would show an empty file for a moment).
+ */
+export async function createExclusive(path: string, content: string, mode = 0o644): Promise<boolean> {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fh = await open(tmp, 'wx', mode);
+  try {
+    await fh.writeFile(content);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await link(tmp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(tmp);
+  }
+  await fsyncDir(dirname(path));
+  return true;
+}
+
+/** Removes `path`; one that is already gone is fine. */
+export async function removeIfExists(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
