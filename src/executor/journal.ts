@@ -60,8 +60,13 @@ export class Journal {
     const path = journalPath(stateDir, header.env, header.id);
     const fh = await open(path, 'ax', 0o600);
     const journal = new Journal(path, fh, clock);
-    await journal.writeLine(header);
-    await fsyncDir(dir);
+    try {
+      await journal.writeLine(header);
+      await fsyncDir(dir);
+    } catch (error) {
+      await fh.close();
+      throw error;
+    }
     // Directories made just now must themselves be recorded in their parents.
     for (let d = dir; created !== undefined && d.startsWith(created); d = dirname(d)) await fsyncDir(dirname(d));
     return journal;
