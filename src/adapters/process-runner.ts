@@ -17,6 +17,11 @@ export interface Command {
   stdout?: Writable;
   /** Bytes of output kept in the result; older output is dropped first. */
   keepBytes?: number;
+  /**
+   * Told the child's PID as soon as it exists. The executor journals it, so recovery after a crash
+   * can stop a build or migration this process left running.
+   */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface CommandResult {
@@ -56,15 +61,18 @@ export function runCommand(cmd: Command): Promise<CommandResult> {
       cwd: cmd.cwd,
       env: cmd.env ? { ...process.env, ...cmd.env } : process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so a timeout (or recovery) can stop the whole tree it started.
+      detached: true,
     });
+    if (child.pid !== undefined) cmd.onSpawn?.(child.pid);
     const out = new Tail(cmd.keepBytes ?? DEFAULT_KEEP);
     const err = new Tail(cmd.keepBytes ?? DEFAULT_KEEP);
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
     const timer = cmd.timeoutMs === undefined ? undefined : setTimeout(() => {
       timedOut = true;
-      child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      killGroup(child.pid, 'SIGTERM');
+      killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), 5000);
     }, cmd.timeoutMs);
     if (cmd.stdout) child.stdout.pipe(cmd.stdout, { end: false });
     else child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -89,5 +97,15 @@ export async function commandWorks(argv: readonly string[], timeoutMs = 15000): 
     return r.exitCode === 0;
   } catch {
     return false;
+  }
+}
+
+/** Signals a process group started by runCommand; a group that is already gone is fine. */
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }

@@ -2,9 +2,9 @@
 import { constants, existsSync, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import Docker from 'dockerode';
 import { simpleGit } from 'simple-git';
 import { resolveComposeProgram } from '../adapters/compose-cli.js';
+import { dockerFromEnvironment } from '../adapters/dockerode-runtime.js';
 import { runCommand } from '../adapters/process-runner.js';
 import { fail, ok, warn, type Check, type CheckResult } from './check.js';
 
@@ -21,7 +21,7 @@ export const checkGit: Check = async ({ env }) => {
 };
 
 export const checkDocker: Check = async ({ processEnv }) => {
-  const docker = dockerFromEnv(processEnv);
+  const docker = dockerFromEnvironment(processEnv);
   const where = processEnv.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
   try {
     const info = (await withTimeout(docker.version(), 10000)) as { Version?: string };
@@ -60,13 +60,6 @@ export const checkBackupDir: Check = async ({ env }): Promise<CheckResult> => {
   await access(join(dir), constants.W_OK).catch(() => { throw new Error(`${dir} is not writable`); });
   return ok('backup dir', `${dir} exists with mode 0700`);
 };
-
-/** dockerode reads DOCKER_HOST itself only from process.env; doctor may run with another env. */
-export function dockerFromEnv(env: Readonly<Record<string, string | undefined>>): Docker {
-  const host = env.DOCKER_HOST;
-  if (host?.startsWith('unix://')) return new Docker({ socketPath: host.slice('unix://'.length) });
-  return new Docker({ socketPath: '/var/run/docker.sock' });
-}
 
 export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -1,0 +1,123 @@
+/**
+ * A deployment: preflight → backup → fetch → build → migrate → static → up → health → integrity →
+ * logs, under the environment lock, journaled before every action; on the first failure the
+ * rollback plan derived from the journal puts the environment back.
+ */
+import { join } from 'node:path';
+import { validateRef } from '../domain/ref.js';
+import { buildDeployPlan, type StageSpec } from '../domain/plan.js';
+import { RipcordError, ExitCode } from '../domain/errors.js';
+import { Journal, listUnfinished, newOperationId } from './journal.js';
+import { LockHeldError } from './environment-lock.js';
+import { dumpRestoreStrategy } from './database-rollback.js';
+import type { ExecutorEnv } from './executor-env.js';
+import { OperationRecorder } from './operation-recorder.js';
+import type { OperationReport, ProgressListener } from './report.js';
+import { rollBackFromJournal } from './rollback.js';
+import { stageContextOf } from './rollback-steps.js';
+import { ScriptLog } from './script-log.js';
+import { buildStage, serviceCommandStage, upStage } from './stages/compose-commands.js';
+import { healthStage, integrityStage, logsStage } from './stages/checks.js';
+import { preflightStage } from './stages/preflight.js';
+import { passed, type StageOutcome } from './stage-context.js';
+
+export interface DeployRequest {
+  ref: string;
+  /** "@alice via slack", "root via cli": shown to whoever finds the lock held. */
+  requestedBy: string;
+  onProgress?: ProgressListener;
+}
+
+export async function runDeploy(x: ExecutorEnv, req: DeployRequest): Promise<OperationReport> {
+  validateRef(req.ref); // before the lock, before any git command
+  const id = newOperationId();
+  const startedAt = new Date().toISOString();
+  const lock = await x.locks.acquire(x.name, { operation: `deploy ${req.ref} by ${req.requestedBy}`, deploymentId: id });
+  try {
+    await refuseWhenUnfinished(x);
+    const journal = await Journal.create(x.stateDir, { id, kind: 'deploy', env: x.name, ref: req.ref, targetSha: null, previousSha: null, previousImages: {}, requestedBy: req.requestedBy });
+    const logDir = x.env.logDir ?? join(x.env.appDir, 'logs');
+    const rec = new OperationRecorder(journal, x.log.child({ deployment: id }), new ScriptLog(logDir, 'update.log'), new ScriptLog(logDir, 'rollback.log'), req.onProgress);
+    try {
+      if (lock.tookOverFrom) await rec.fact('lockTakenOver', lock.tookOverFrom);
+      return await runStages(x, rec, req, { id, startedAt });
+    } finally {
+      await journal.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+async function refuseWhenUnfinished(x: ExecutorEnv): Promise<void> {
+  const { unfinished } = await listUnfinished(x.stateDir, x.name);
+  const first = unfinished[0];
+  if (!first) return;
+  throw new RipcordError('precondition_failed', `an interrupted ${first.facts.header.kind} (${first.facts.header.id}, ${first.facts.state}) of ${x.name} has not been recovered`,
+    `run \`ripcord recover --env ${x.name}\` to roll it back, then deploy again`, ExitCode.refused);
+}
+
+async function runStages(x: ExecutorEnv, rec: OperationRecorder, req: DeployRequest, meta: { id: string; startedAt: string }): Promise<OperationReport> {
+  const ctx = stageContextOf(x, rec);
+  const report = (partial: Partial<OperationReport> & Pick<OperationReport, 'outcome'>): OperationReport => ({
+    id: meta.id, kind: 'deploy', environment: x.name, ref: req.ref, stages: rec.stages, startedAt: meta.startedAt, finishedAt: new Date().toISOString(), ...partial,
+  });
+
+  let target = { previousSha: '', targetSha: '' };
+  const pre = await rec.stage('preflight', async () => {
+    const o = await preflightStage(x, req.ref);
+    if (o.ok) target = { previousSha: String(o.facts?.previousSha), targetSha: String(o.facts?.targetSha) };
+    return o;
+  });
+  if (!pre.ok) {
+    await rec.journal.append({ type: 'state', state: 'refused', reason: pre.reason ?? 'preflight failed' });
+    return report({ outcome: 'refused', reason: pre.reason ?? 'preflight failed' });
+  }
+
+  const plan = buildDeployPlan(x.env, { ref: req.ref, sha: target.targetSha }, { sha: target.previousSha });
+  const deployStart = new Date();
+  let preDeployBackup: string | undefined;
+  for (const spec of plan.stages.filter((s) => s.name !== 'preflight')) {
+    const outcome = await rec.stage(spec.name, () => runStage(x, ctx, spec, target, deployStart));
+    if (spec.name === 'backup' && outcome.ok) preDeployBackup = String(outcome.facts?.preDeployBackup);
+    if (!outcome.ok) return finishFailed(x, rec, report, outcome.reason ?? `${spec.name} failed`, { ...target, ...(preDeployBackup ? { preDeployBackup } : {}) });
+  }
+  await rec.journal.append({ type: 'state', state: 'succeeded' });
+  return report({ outcome: 'succeeded', ...target, ...(preDeployBackup ? { preDeployBackup } : {}) });
+}
+
+function runStage(x: ExecutorEnv, ctx: ReturnType<typeof stageContextOf>, spec: StageSpec, target: { previousSha: string; targetSha: string }, deployStart: Date): Promise<StageOutcome> {
+  switch (spec.name) {
+    case 'backup':
+      return dumpRestoreStrategy.prepare(x.env, target.previousSha).then((p) => passed({ preDeployBackup: p.backup, databaseStrategy: dumpRestoreStrategy.name }));
+    case 'fetch':
+      return x.repo.checkout(target.targetSha).then(() => passed(undefined, { head: target.targetSha }));
+    case 'build': return buildStage(ctx);
+    case 'migrate':
+    case 'static':
+      return spec.command ? serviceCommandStage(ctx, spec.name, { timeoutSeconds: 600, ...spec.command }) : Promise.resolve(passed());
+    case 'up': return upStage(ctx);
+    case 'health': return healthStage(ctx);
+    case 'integrity': return integrityStage(ctx);
+    case 'logs': return logsStage(ctx, deployStart);
+    case 'preflight': return Promise.resolve(passed());
+  }
+}
+
+async function finishFailed(
+  x: ExecutorEnv, rec: OperationRecorder,
+  report: (p: Partial<OperationReport> & Pick<OperationReport, 'outcome'>) => OperationReport,
+  reason: string, extra: Partial<OperationReport>,
+): Promise<OperationReport> {
+  if (!x.env.rollback.enabled || !x.env.rollback.auto) {
+    await rec.journal.append({ type: 'state', state: 'failed', reason });
+    return report({ outcome: 'failed', reason: `${reason} (automatic rollback is off: ROLLBACK_ENABLED/AUTO_ROLLBACK)`, ...extra });
+  }
+  await rec.journal.append({ type: 'state', state: 'rolling_back', reason });
+  const result = await rollBackFromJournal(x, rec);
+  const outcome = result.ok ? 'rolled_back' : 'rollback_failed';
+  const why = result.ok ? reason : `${reason}; rollback failed: ${result.reason}`;
+  return report({ outcome, reason: why, rollback: rec.steps, ...extra });
+}
+
+export { LockHeldError };

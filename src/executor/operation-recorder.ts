@@ -1,0 +1,81 @@
+/**
+ * Runs one stage or rollback step at a time and records it everywhere it must go, in this order:
+ * the journal (fsynced, before acting), the old-format script log, progress listeners; then the
+ * outcome the same way. Stages never write the journal themselves.
+ */
+import type { Logger } from 'pino';
+import type { DeployStageName } from '../domain/deployment-state.js';
+import type { RollbackStepKind } from '../domain/rollback-plan.js';
+import type { Journal } from './journal.js';
+import type { ProgressListener, StepReport } from './report.js';
+import type { ScriptLog } from './script-log.js';
+import type { StageOutcome } from './stage-context.js';
+
+export class OperationRecorder {
+  readonly stages: StepReport[] = [];
+  readonly steps: StepReport[] = [];
+
+  constructor(
+    readonly journal: Journal,
+    private readonly log: Logger,
+    private readonly scriptLog: ScriptLog,
+    private readonly rollbackLog: ScriptLog,
+    private readonly onProgress: ProgressListener = () => undefined,
+  ) {}
+
+  async stage(name: DeployStageName, body: () => Promise<StageOutcome>): Promise<StageOutcome> {
+    await this.journal.append({ type: 'stage_started', stage: name });
+    this.scriptLog.write('STEP', `${name}: started`);
+    const outcome = await this.timed('deploy', name, this.stages, body);
+    await this.journal.append({
+      type: 'stage_finished', stage: name, outcome: outcome.ok ? 'ok' : 'failed',
+      ...(outcome.reason ? { reason: outcome.reason } : {}), ...(outcome.evidence ? { evidence: outcome.evidence } : {}),
+    });
+    for (const [key, value] of Object.entries(outcome.facts ?? {})) await this.journal.append({ type: 'fact', key, value });
+    this.scriptLog.write(outcome.ok ? 'SUCCESS' : 'ERROR', outcome.ok ? `${name}: done` : (outcome.reason ?? `${name} failed`));
+    return outcome;
+  }
+
+  async step(kind: RollbackStepKind, body: () => Promise<StageOutcome>): Promise<StageOutcome> {
+    await this.journal.append({ type: 'step_started', step: kind });
+    this.rollbackLog.write('ROLLBACK', `${kind}: started`);
+    const outcome = await this.timed('rollback', kind, this.steps, body);
+    await this.journal.append({
+      type: 'step_finished', step: kind, outcome: outcome.ok ? 'ok' : 'failed',
+      ...(outcome.reason ? { reason: outcome.reason } : {}), ...(outcome.evidence ? { evidence: outcome.evidence } : {}),
+    });
+    this.rollbackLog.write(outcome.ok ? 'SUCCESS' : 'ERROR', outcome.ok ? `${kind}: done` : (outcome.reason ?? `${kind} failed`));
+    return outcome;
+  }
+
+  async fact(key: string, value: unknown): Promise<void> {
+    await this.journal.append({ type: 'fact', key, value });
+  }
+
+  child(pid: number, argv: readonly string[]): void {
+    // Not awaited by the caller (spawn callbacks are synchronous); the journal keeps call order.
+    this.journal.append({ type: 'child', pid, argv: [...argv] }).catch((e: unknown) => this.log.error({ err: e }, 'journal child failed'));
+  }
+
+  private async timed(phase: 'deploy' | 'rollback', name: string, into: StepReport[], body: () => Promise<StageOutcome>): Promise<StageOutcome> {
+    const started = new Date();
+    this.onProgress({ type: 'step_started', phase, name, at: started });
+    const log = this.log.child({ stage: name });
+    log.info(`${name} started`);
+    let outcome: StageOutcome;
+    try {
+      outcome = await body();
+    } catch (error) {
+      outcome = { ok: false, reason: `${name}: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    const report: StepReport = {
+      name, outcome: outcome.ok ? 'ok' : 'failed', startedAt: started.toISOString(), durationMs: Date.now() - started.getTime(),
+      ...(outcome.reason ? { reason: outcome.reason } : {}),
+    };
+    into.push(report);
+    if (outcome.ok) log.info({ durationMs: report.durationMs }, `${name} passed`);
+    else log.error({ durationMs: report.durationMs, reason: outcome.reason }, `${name} failed`);
+    this.onProgress({ type: 'step_finished', phase, step: report });
+    return outcome;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * What each rollback step does. Every one is idempotent: run again after a crash, it converges on
+ * the same end state (the database restore is the exception, and the plan never repeats it).
+ */
+import { readFileSync } from 'node:fs';
+import type { JournalFacts } from '../domain/journal-facts.js';
+import type { RollbackStep } from '../domain/rollback-plan.js';
+import { killGroup } from '../adapters/process-runner.js';
+import { databaseRollbackStrategies } from './database-rollback.js';
+import type { ExecutorEnv } from './executor-env.js';
+import type { OperationRecorder } from './operation-recorder.js';
+import { compose } from './stages/compose-commands.js';
+import { healthStage, integrityStage } from './stages/checks.js';
+import { PREVIOUS_IMAGE_NAMES } from './stages/preflight.js';
+import { databaseServices, failed, passed, tailLines, type StageContext, type StageOutcome } from './stage-context.js';
+
+export function stageContextOf(x: ExecutorEnv, rec: OperationRecorder): StageContext {
+  return { envName: x.name, env: x.env, compose: x.compose, runtime: x.runtime, log: x.log, onChild: (pid, argv) => rec.child(pid, argv) };
+}
+
+/**
+ * Programs a crashed executor left running (a build, a migration's `compose run`) and one-off
+ * containers: stopped before anything else, so nothing races the rollback.
+ */
+export async function stopLeftovers(x: ExecutorEnv, facts: Pick<JournalFacts, 'children'>): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const child of facts.children) {
+    if (!sameProcess(child.pid, child.argv)) continue;
+    killGroup(child.pid, 'SIGKILL');
+    stopped.push(`${child.argv.slice(0, 4).join(' ')} (pid ${child.pid})`);
+  }
+  for (const c of await x.runtime.serviceContainers(x.compose.project)) {
+    if (!c.oneOff) continue;
+    await x.runtime.removeContainer(c.id);
+    stopped.push(`one-off container ${c.name}`);
+  }
+  return stopped;
+}
+
+/** A PID is only ours if its command line is still the one we started (PIDs get reused). */
+function sameProcess(pid: number, argv: readonly string[]): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return argv.slice(1).every((a) => cmdline.includes(a));
+  } catch {
+    return false;
+  }
+}
+
+export async function runRollbackStep(x: ExecutorEnv, rec: OperationRecorder, facts: JournalFacts, step: RollbackStep): Promise<StageOutcome> {
+  const ctx = stageContextOf(x, rec);
+  switch (step.kind) {
+    case 'git_reset':
+      await x.repo.checkout(step.sha);
+      return passed(undefined, { head: step.sha });
+    case 'stop_new_services':
+      return stopAppServices(x, ctx, facts);
+    case 'restore_database':
+      return restoreDatabase(x, rec, facts, step);
+    case 'start_previous_images':
+      return startPreviousImages(x, ctx, facts, step);
+    case 'health':
+      return healthStage(ctx, { retries: x.env.rollback.healthRetries ?? x.env.health.retries });
+    case 'integrity':
+      return integrityStage(ctx);
+  }
+}
+
+async function stopAppServices(x: ExecutorEnv, ctx: StageContext, facts: JournalFacts): Promise<StageOutcome> {
+  const leftovers = await stopLeftovers(x, facts);
+  const keep = databaseServices(x.env);
+  const services = [...new Set((await x.runtime.serviceContainers(x.compose.project)).filter((c) => !c.oneOff && !keep.has(c.service)).map((c) => c.service))];
+  if (services.length === 0) return passed(undefined, { leftovers });
+  const r = await compose(ctx, ['stop', ...services], 5 * 60 * 1000);
+  if (r.exitCode !== 0) return failed(`stop services: ${tailLines(r.stderr || r.stdout, 1)}`);
+  return passed(undefined, { stopped: services, leftovers });
+}
+
+async function restoreDatabase(x: ExecutorEnv, rec: OperationRecorder, facts: JournalFacts, step: Extract<RollbackStep, { kind: 'restore_database' }>): Promise<StageOutcome> {
+  const strategy = databaseRollbackStrategies[step.strategy];
+  if (!strategy) return failed(`restore database: unknown strategy ${step.strategy}`);
+  // The db service may have been stopped or recreated by the failed release: make sure it runs.
+  const db = x.env.database.service;
+  if (db) {
+    const r = await compose(stageContextOf(x, rec), ['up', '-d', '--no-build', '--no-deps', db], 5 * 60 * 1000);
+    if (r.exitCode !== 0) return failed(`restore database: cannot start ${db}: ${tailLines(r.stderr, 1)}`);
+  }
+  const pending: Promise<void>[] = [];
+  const { safetyBackup } = await strategy.rollback(x.env, { backup: step.backup }, {
+    existingSafetyBackup: facts.safetyBackup ?? undefined,
+    onSafetyBackup: (name) => void pending.push(rec.fact('safetyBackup', name)),
+  });
+  await Promise.all(pending);
+  return passed(undefined, { restored: step.backup, safetyBackup });
+}
+
+async function startPreviousImages(x: ExecutorEnv, ctx: StageContext, facts: JournalFacts, step: Extract<RollbackStep, { kind: 'start_previous_images' }>): Promise<StageOutcome> {
+  const names = (facts.facts[PREVIOUS_IMAGE_NAMES] ?? {}) as Record<string, string>;
+  const rebuilt: string[] = [];
+  for (const [service, imageId] of Object.entries(step.images)) {
+    const name = names[service];
+    if (name && (await x.runtime.imageExists(imageId))) await x.runtime.tagImage(imageId, name);
+    else if (step.rebuildMissing) rebuilt.push(service);
+  }
+  if (rebuilt.length > 0) {
+    const b = await compose(ctx, ['build', ...rebuilt], 30 * 60 * 1000);
+    if (b.exitCode !== 0) return failed(`start previous images: rebuild of ${rebuilt.join(', ')} failed: ${tailLines(b.stderr || b.stdout, 1)}`);
+  }
+  const up = await compose(ctx, ['up', '-d', '--no-build', '--remove-orphans'], 10 * 60 * 1000);
+  if (up.exitCode !== 0) return failed(`start previous images: compose up failed: ${tailLines(up.stderr || up.stdout, 1)}`);
+  // Compose recreates a container when its image changed; any it kept on the wrong image is forced.
+  const wrong = (await x.runtime.serviceContainers(x.compose.project))
+    .filter((c) => !c.oneOff && step.images[c.service] && !rebuilt.includes(c.service) && c.imageId !== step.images[c.service])
+    .map((c) => c.service);
+  if (wrong.length > 0) {
+    const forced = await compose(ctx, ['up', '-d', '--no-build', '--no-deps', '--force-recreate', ...wrong], 10 * 60 * 1000);
+    if (forced.exitCode !== 0) return failed(`start previous images: recreate ${wrong.join(', ')} failed: ${tailLines(forced.stderr, 1)}`);
+  }
+  return passed(undefined, { rebuilt, recreated: wrong });
+}

@@ -1,0 +1,23 @@
+/**
+ * Preflight: record what is running before anything changes — the SHA, every service's image ID
+ * and name — and resolve the target. A failure here means nothing changed: the deploy is refused.
+ */
+import { failed, passed, type StageOutcome } from '../stage-context.js';
+import type { ExecutorEnv } from '../executor-env.js';
+
+export const PREVIOUS_IMAGE_NAMES = 'previousImageNames';
+
+export async function preflightStage(x: ExecutorEnv, ref: string): Promise<StageOutcome> {
+  const previousSha = await x.repo.currentSha();
+  if (!(await x.repo.isClean())) {
+    return failed(`preflight: ${x.env.appDir} has uncommitted changes to tracked files; a deploy would overwrite them`,
+      { fix: `commit or discard them (git -C ${x.env.appDir} status), then deploy again` });
+  }
+  await x.repo.fetch(x.env.remote);
+  const targetSha = await x.repo.resolve(ref);
+  const containers = (await x.runtime.serviceContainers(x.compose.project)).filter((c) => !c.oneOff);
+  const previousImages = Object.fromEntries(containers.map((c) => [c.service, c.imageId]));
+  const previousImageNames = Object.fromEntries(containers.map((c) => [c.service, c.imageName]));
+  const states = Object.fromEntries(containers.map((c) => [c.service, c.health ? `${c.state} (${c.health})` : c.state]));
+  return passed({ previousSha, targetSha, previousImages, [PREVIOUS_IMAGE_NAMES]: previousImageNames }, { compose: states });
+}
