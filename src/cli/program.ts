@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, RipcordError } from '../domain/errors.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerDeployCommands } from './commands/deploy.js';
 import type { CliContext } from './context.js';
 
 function version(): string {
@@ -24,6 +25,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerConfigCommands(program, ctx);
   registerDoctorCommand(program, ctx);
+  registerDeployCommands(program, ctx);
   return program;
 }
 

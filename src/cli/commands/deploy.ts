@@ -1,0 +1,91 @@
+/**
+ * `ripcord deploy REF`, `ripcord recover`. Exit codes: 0 deployed; 2 refused or bad input (nothing
+ * changed); 3 failed and rolled back; 4 rollback failed.
+ */
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { RipcordError } from '../../domain/errors.js';
+import { formatPlan } from '../../domain/plan-format.js';
+import { validateRef } from '../../domain/ref.js';
+import { buildDeployPlan, withPreview } from '../../domain/plan.js';
+import { runDeploy } from '../../executor/deploy.js';
+import { openExecutorEnv } from '../../executor/executor-env.js';
+import { recoverEnvironment } from '../../executor/recovery.js';
+import { exitCodeOf, type OperationReport } from '../../executor/report.js';
+import { createLogger } from '../../log/logger.js';
+import { confirm } from '../confirm.js';
+import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
+import { summarize, terminalProgress } from '../progress.js';
+
+interface DeployOptions { env?: string; yes?: boolean; dryRun?: boolean; json?: boolean }
+
+export function registerDeployCommands(program: Command, ctx: CliContext): void {
+  program.command('deploy <ref>')
+    .description('deploy a tag, branch or SHA; rolls back automatically when any stage fails')
+    .option('-e, --env <name>', 'environment (default: the only one)')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--dry-run', 'print the plan (current → target, commits, pending migrations, images to build); change nothing')
+    .option('--json', 'print one JSON object with the outcome and every stage')
+    .action(async (ref: string, opts: DeployOptions, cmd: Command) => deploy(ref, opts, cmd, ctx));
+
+  program.command('recover')
+    .description('finish what an interrupted deploy or rollback left: roll it back from its journal')
+    .option('-e, --env <name>', 'environment (default: the only one)')
+    .option('--json', 'print the reports as JSON')
+    .action(async (opts: { env?: string; json?: boolean }, cmd: Command) => {
+      const { config } = loadConfigFor(cmd, ctx);
+      const [name] = pickEnvironment(config.environments, opts.env);
+      const x = await openExecutorEnv(config, name, cliLogger(config.logging.level, config.logging.file));
+      const result = await recoverEnvironment(x, opts.json ? undefined : terminalProgress(ctx.out));
+      if (opts.json) ctx.out(JSON.stringify(result));
+      else if (result.reports.length === 0) ctx.out(`nothing to recover in ${name}`);
+      for (const r of opts.json ? [] : result.reports) for (const l of summarize(r)) ctx.out(l);
+      for (const path of result.unreadable) ctx.err(`unreadable journal ${path}: inspect it by hand`);
+      ctx.exitCode = Math.max(0, ...result.reports.map((r) => (r.outcome === 'rolled_back' ? 0 : exitCodeOf(r.outcome))), result.unreadable.length ? 1 : 0);
+    });
+}
+
+async function deploy(ref: string, opts: DeployOptions, cmd: Command, ctx: CliContext): Promise<void> {
+  validateRef(ref);
+  const { config } = loadConfigFor(cmd, ctx);
+  const [name] = pickEnvironment(config.environments, opts.env);
+  const x = await openExecutorEnv(config, name, cliLogger(config.logging.level, config.logging.file));
+  if (opts.dryRun) return dryRun(x, ref, opts, ctx);
+  if (!opts.yes && !(await confirm(`Deploy ${ref} to ${name}?`, ctx))) {
+    ctx.exitCode = 2;
+    return;
+  }
+  if (!opts.json) ctx.out(`deploying ${ref} to ${name}`);
+  const report = await runDeploy(x, { ref, requestedBy: `${userInfo().username} via cli`, ...(opts.json ? {} : { onProgress: terminalProgress(ctx.out) }) })
+    .catch((error: unknown) => refusedReport(error, ref, name));
+  if (opts.json) ctx.out(JSON.stringify(report));
+  else for (const line of summarize(report)) ctx.out(line);
+  ctx.exitCode = exitCodeOf(report.outcome);
+}
+
+async function dryRun(x: Awaited<ReturnType<typeof openExecutorEnv>>, ref: string, opts: DeployOptions, ctx: CliContext): Promise<void> {
+  await x.repo.fetch(x.env.remote);
+  const current = await x.repo.currentSha();
+  const target = await x.repo.resolve(ref);
+  const migrations = x.env.stages.migrate ? await x.repo.filesChangedBetween(current, target, '') : [];
+  const plan = withPreview(buildDeployPlan(x.env, { ref, sha: target }, { sha: current }), {
+    commits: await x.repo.commitsBetween(current, target),
+    pendingMigrations: migrations.filter((f) => /migrat/i.test(f.path) && f.change !== 'deleted'),
+    imagesToBuild: x.env.stages.build ? [`compose build (project ${x.compose.project})`] : [],
+  });
+  if (opts.json) ctx.out(JSON.stringify(plan));
+  else for (const line of formatPlan(plan)) ctx.out(line);
+  ctx.exitCode = 0;
+}
+
+/** Refusals before anything ran (lock held, interrupted deployment, bad ref) still get a report and exit 2. */
+function refusedReport(error: unknown, ref: string, env: string): OperationReport {
+  if (!(error instanceof RipcordError) || error.exitCode !== 2) throw error;
+  const now = new Date().toISOString();
+  return { id: '-', kind: 'deploy', environment: env, ref, outcome: 'refused', reason: error.describe(), stages: [], startedAt: now, finishedAt: now };
+}
+
+/** The CLI's own output is on stdout; its JSON logs go to the log file only (or stderr at warn+). */
+export function cliLogger(level: string, file: string | null) {
+  return createLogger({ name: 'ripcord-cli', level: file ? (level as 'info') : 'silent', file, stdout: false });
+}

@@ -1,0 +1,35 @@
+/** Terminal rendering of progress events and reports: one line per stage, with its duration. */
+import type { OperationReport, ProgressEvent, ProgressListener, StepReport } from '../executor/report.js';
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+export function terminalProgress(write: (line: string) => void): ProgressListener {
+  return (event: ProgressEvent) => {
+    if (event.type === 'step_started') write(`  … ${event.phase === 'rollback' ? 'rollback: ' : ''}${event.name}`);
+    else if (event.type === 'step_finished') write(formatStep(event.step, event.phase));
+    else write(`  ${event.text}`);
+  };
+}
+
+function formatStep(step: StepReport, phase: 'deploy' | 'rollback'): string {
+  const mark = step.outcome === 'ok' ? '✔' : step.outcome === 'skipped' ? '-' : '✗';
+  const name = `${phase === 'rollback' ? 'rollback: ' : ''}${step.name}`;
+  return `  ${mark} ${name.padEnd(32)} ${secs(step.durationMs).padStart(7)}${step.reason ? `  ${step.reason}` : ''}`;
+}
+
+export function summarize(report: OperationReport): string[] {
+  const short = (s?: string) => (s ? s.slice(0, 12) : '?');
+  const total = secs(Date.parse(report.finishedAt) - Date.parse(report.startedAt));
+  const head = {
+    succeeded: `deployed ${report.ref} (${short(report.targetSha)}) to ${report.environment} in ${total}`,
+    rolled_back: `FAILED and rolled back ${report.environment} to ${short(report.previousSha)} in ${total}`,
+    rollback_failed: `FAILED and the ROLLBACK FAILED on ${report.environment}: the host needs a person now`,
+    failed: `FAILED on ${report.environment}; nothing was rolled back`,
+    refused: `refused; nothing changed on ${report.environment}`,
+  }[report.outcome];
+  const lines = [head];
+  if (report.reason) lines.push(`reason: ${report.reason}`);
+  if (report.preDeployBackup) lines.push(`pre-deploy backup: ${report.preDeployBackup}`);
+  lines.push(`deployment: ${report.id}`);
+  return lines;
+}
