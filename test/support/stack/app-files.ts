@@ -1,0 +1,151 @@
+/**
+ * The reference app's files, as text: a compose project with a PostgreSQL `db` service and a
+ * busybox `web` service (httpd + CGI for /health/, psql for migrations) built FROM local/postgres:15.
+ * Releases differ only in these files, as real releases do. Behaviour switches live in app/FLAGS.
+ */
+
+export const composeFile = `version: "2.4"
+services:
+  db:
+    image: local/postgres:15
+    network_mode: host
+    user: "999"
+    environment:
+      DB_PORT: "\${DB_PORT}"
+      PGPORT: "\${DB_PORT}"
+      PGHOST: /var/run/postgresql
+      PGDATA: /var/lib/postgresql/data
+    volumes:
+      - dbdata:/var/lib/postgresql
+      - ./db:/db:ro
+    command: ["/bin/sh", "/db/start.sh"]
+    healthcheck:
+      test: ["CMD", "pg_isready", "-h", "127.0.0.1", "-p", "\${DB_PORT}", "-d", "app"]
+      interval: 1s
+      timeout: 3s
+      retries: 60
+  web:
+    build: ./web
+    network_mode: host
+    environment:
+      WEB_PORT: "\${WEB_PORT}"
+      DB_PORT: "\${DB_PORT}"
+    depends_on:
+      db:
+        condition: service_healthy
+    healthcheck:
+      test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:\${WEB_PORT}/health/"]
+      interval: 1s
+      timeout: 3s
+      retries: 3
+volumes:
+  dbdata: {}
+`;
+
+export const dbStart = `#!/bin/sh
+# First start: create the cluster and the app database; then run PostgreSQL in the foreground.
+set -e
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  initdb -D "$PGDATA" -U postgres --auth=trust >/dev/null
+  pg_ctl -D "$PGDATA" -o "-p $DB_PORT -k /var/run/postgresql -c listen_addresses=''" -w start >/dev/null
+  createdb -h /var/run/postgresql -p "$DB_PORT" -U postgres app
+  pg_ctl -D "$PGDATA" -w stop >/dev/null
+fi
+exec postgres -D "$PGDATA" -p "$DB_PORT" -k /var/run/postgresql -c listen_addresses=127.0.0.1
+`;
+
+export const dockerfile = `FROM local/postgres:15
+COPY app /app
+RUN chmod 755 /app/bin/*
+CMD ["/bin/sh", "/app/bin/serve"]
+`;
+
+export const brokenDockerfile = `FROM local/postgres:15
+COPY app /app
+RUN echo "compiling assets..." && echo "error: asset pipeline failed: app.css not found" && exit 3
+CMD ["/bin/sh", "/app/bin/serve"]
+`;
+
+const psqlEnv = 'export PGHOST=127.0.0.1 PGPORT="$DB_PORT" PGUSER=postgres PGDATABASE=app';
+
+export const serve = `#!/bin/sh
+. /app/FLAGS
+if [ -n "$EXIT_AT_START" ]; then echo "fatal: configuration error, exiting"; exit 1; fi
+date +%s > /tmp/started
+echo "DB_PORT=$DB_PORT" > /tmp/env
+mkdir -p /www/cgi-bin
+cp /app/bin/health.cgi /www/cgi-bin/index.cgi && chmod 755 /www/cgi-bin/index.cgi
+cp /app/VERSION /www/version
+echo "web $(cat /app/VERSION) listening on 127.0.0.1:$WEB_PORT"
+if [ -n "$CRITICAL_LOG" ]; then (sleep 1; echo "CRITICAL: payment provider rejected the API key") & fi
+exec httpd -f -p "127.0.0.1:$WEB_PORT" -h /www
+`;
+
+export const healthCgi = `#!/bin/sh
+. /app/FLAGS
+. /tmp/env
+reply() { printf 'Status: %s\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s\\n' "$1" "$2"; exit 0; }
+case "$REQUEST_URI" in /health/*|/health) ;; *) reply "404 Not Found" "not found" ;; esac
+age=$(( $(date +%s) - $(cat /tmp/started) ))
+[ -n "$HEALTH_503" ] && reply "503 Service Unavailable" "unhealthy: dependency check failed"
+[ -n "$SLOW_SECONDS" ] && [ "$age" -lt "$SLOW_SECONDS" ] && reply "503 Service Unavailable" "warming up"
+if psql -h 127.0.0.1 -p "$DB_PORT" -U postgres -d app -Atc 'select 1' >/dev/null 2>&1; then
+  reply "200 OK" "ok $(cat /app/VERSION)"
+fi
+reply "503 Service Unavailable" "database unreachable"
+`;
+
+export const migrate = `#!/bin/sh
+# Applies app/migrations/*.sql in order, once each. A file marked ripcord:no-transaction runs
+# statement by statement, like a real migration that cannot run in a transaction.
+set -e
+${psqlEnv}
+psql -v ON_ERROR_STOP=1 -qc "create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())"
+for f in /app/migrations/*.sql; do
+  n=$(basename "$f")
+  [ "$(psql -Atc "select 1 from schema_migrations where name = '$n'")" = 1 ] && continue
+  echo "applying $n"
+  if grep -q 'ripcord:no-transaction' "$f"; then
+    psql -v ON_ERROR_STOP=1 -q -f "$f"
+    psql -v ON_ERROR_STOP=1 -qc "insert into schema_migrations (name) values ('$n')"
+  else
+    { echo 'BEGIN;'; cat "$f"; echo "INSERT INTO schema_migrations (name) VALUES ('$n');"; echo 'COMMIT;'; } | psql -v ON_ERROR_STOP=1 -q
+  fi
+done
+echo "migrations up to date"
+`;
+
+export const collectstatic = `#!/bin/sh
+. /app/FLAGS
+if [ -n "$STATIC_FAILS" ]; then echo "collectstatic: static-src/app.css: no such file" >&2; exit 1; fi
+mkdir -p /app/static && cp -r /app/static-src/. /app/static/
+echo "$(ls /app/static | wc -l) static files collected"
+`;
+
+export const check = `#!/bin/sh
+. /app/FLAGS
+${psqlEnv}
+if [ -n "$CHECK_FAILS" ]; then echo "SystemCheckError: (security.W004) SECURE_HSTS_SECONDS is not set" >&2; exit 1; fi
+psql -v ON_ERROR_STOP=1 -Atc "select count(*) from schema_migrations" >/dev/null
+echo "System check identified no issues (0 silenced)."
+`;
+
+export const migrations: Record<string, string> = {
+  '001_items.sql': 'CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL);\n',
+  '002_seed.sql': "INSERT INTO items (name) VALUES ('anchor'), ('buoy'), ('compass');\n",
+};
+
+export const migrationV110: Record<string, string> = {
+  '003_price.sql': 'ALTER TABLE items ADD COLUMN price_cents integer NOT NULL DEFAULT 0;\nUPDATE items SET price_cents = 100 * id;\n',
+};
+
+/** Changes data, then fails halfway, outside a transaction: the database really changed. */
+export const brokenMigration: Record<string, string> = {
+  '004_backfill.sql': `-- ripcord:no-transaction
+INSERT INTO items (name) VALUES ('dinghy'), ('oar');
+UPDATE items SET name = upper(name);
+ALTER TABLE items ADD COLUMN sku text;
+SELECT pg_sleep(3);
+UPDATE items SET sku = 'SKU-' || (1 / (id - id))::text;
+`,
+};

@@ -1,0 +1,134 @@
+/**
+ * A reference production host, built on demand for one test: a bare origin with release tags, an
+ * app checkout at v1.0.0 with a compose project (PostgreSQL `db` + busybox `web`), a ripcord.yml
+ * for it, unique ports and names. `cleanup()` removes every container, image, volume, network and
+ * file it made. Needs Docker and the local base images (scripts/provision.sh).
+ */
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
+import { RELEASES, releaseTree, type ReleaseTag } from './releases.js';
+import { freePort, git, leftovers, run, waitFor } from './stack-helpers.js';
+
+export interface ReferenceStack {
+  id: string;
+  root: string;
+  originDir: string;
+  appDir: string;
+  composeFile: string;
+  webPort: number;
+  dbPort: number;
+  databaseUrl: string;
+  healthUrl: string;
+  stateDir: string;
+  backupDir: string;
+  configPath: string;
+  /** `docker-compose -p ID -f FILE …` argv prefix. */
+  compose: (args: string[]) => string[];
+  up(): Promise<void>;
+  writeConfig(overrides?: Record<string, unknown>): string;
+  cleanup(): Promise<void>;
+}
+
+const AUTHOR = ['-c', 'user.name=Ripcord Tests', '-c', 'user.email=tests@ripcord.invalid'];
+
+async function buildOrigin(root: string): Promise<string> {
+  const work = join(root, 'work');
+  const originDir = join(root, 'origin.git');
+  await git(root, ['init', '-q', '-b', 'main', work]);
+  let base: string | null = null;
+  for (const tag of RELEASES) {
+    // Failing releases and v1.1.0 branch off the previous good release, like hotfix tags do.
+    const parent = tag === 'v1.0.0' ? null : tag === 'v1.1.0' ? 'v1.0.0' : 'v1.1.0';
+    if (parent && parent !== base) await git(work, ['checkout', '-q', '--detach', parent]);
+    rmSync(join(work, 'web'), { recursive: true, force: true });
+    for (const [path, text] of Object.entries(releaseTree(tag))) {
+      if (text === null) continue;
+      mkdirSync(dirname(join(work, path)), { recursive: true });
+      writeFileSync(join(work, path), text);
+    }
+    await git(work, ['add', '-A']);
+    await git(work, [...AUTHOR, 'commit', '-q', '-m', `release ${tag}`]);
+    await git(work, [...AUTHOR, 'tag', '-a', tag, '-m', tag]);
+    base = tag;
+  }
+  await git(root, ['clone', '-q', '--bare', work, originDir]);
+  return originDir;
+}
+
+export async function createReferenceStack(): Promise<ReferenceStack> {
+  const id = `rs${randomBytes(4).toString('hex')}`;
+  const root = mkdtempSync(join(tmpdir(), `ripcord-${id}-`));
+  const originDir = await buildOrigin(root);
+  const appDir = join(root, 'app');
+  await git(root, ['clone', '-q', originDir, appDir]);
+  await git(appDir, ['checkout', '-q', '--detach', 'v1.0.0']);
+  const [webPort, dbPort] = [await freePort(), await freePort()];
+  writeFileSync(join(appDir, '.env'), `COMPOSE_PROJECT_NAME=${id}\nWEB_PORT=${webPort}\nDB_PORT=${dbPort}\n`);
+  const stateDir = join(root, 'state');
+  const backupDir = join(root, 'backups');
+  mkdirSync(stateDir, { mode: 0o700 });
+  mkdirSync(backupDir, { mode: 0o700 });
+  chmodSync(backupDir, 0o700);
+  const composeFile = join(appDir, 'docker-compose.yml');
+  const compose = (args: string[]) => ['docker-compose', '-p', id, '-f', composeFile, ...args];
+  const stack: ReferenceStack = {
+    id, root, originDir, appDir, composeFile, webPort, dbPort, stateDir, backupDir,
+    databaseUrl: `postgres://postgres@127.0.0.1:${dbPort}/app`,
+    healthUrl: `http://127.0.0.1:${webPort}/health/`,
+    configPath: join(root, 'ripcord.yml'),
+    compose,
+    async up() {
+      await run(compose(['build', '-q']), appDir, 300_000);
+      await run(compose(['up', '-d', 'db']), appDir, 120_000);
+      await run(compose(['run', '--rm', '-T', 'web', 'sh', '-c', '/app/bin/migrate']), appDir, 120_000);
+      await run(compose(['up', '-d']), appDir, 120_000);
+      await waitFor(async () => (await fetch(stack.healthUrl).then((r) => r.status).catch(() => 0)) === 200, 60_000, 'web /health/ to answer 200');
+    },
+    writeConfig(overrides = {}) {
+      writeFileSync(stack.configPath, stringify(configFor(stack, overrides)));
+      return stack.configPath;
+    },
+    async cleanup() {
+      await run(compose(['down', '-v', '--rmi', 'local', '--remove-orphans', '-t', '1']), appDir, 120_000).catch(() => undefined);
+      await removeLeftovers(id);
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  stack.writeConfig();
+  return stack;
+}
+
+/** ripcord.yml for the stack: service-mode database, the app's own commands, fast health checks. */
+export function configFor(stack: Pick<ReferenceStack, 'id' | 'appDir' | 'stateDir' | 'backupDir' | 'healthUrl'>, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const env = {
+    appDir: stack.appDir,
+    composeFile: 'docker-compose.yml',
+    composeProject: stack.id,
+    composeCommand: 'docker-compose',
+    database: { service: 'db', name: 'app', user: 'postgres' },
+    backups: { dir: stack.backupDir },
+    stages: {
+      migrate: { service: 'web', command: '/app/bin/migrate', timeoutSeconds: 120 },
+      static: { service: 'web', command: '/app/bin/collectstatic', timeoutSeconds: 60 },
+      integrity: { service: 'web', command: '/app/bin/check', timeoutSeconds: 60 },
+    },
+    health: { url: stack.healthUrl, retries: 6, delaySeconds: 1, timeoutSeconds: 3 },
+    logs: { criticalPatterns: ['CRITICAL'] },
+    ...overrides,
+  };
+  return { stateDir: stack.stateDir, environments: { production: env } };
+}
+
+/** Anything `down` missed (images re-tagged by a rollback, one-off containers). */
+async function removeLeftovers(id: string): Promise<void> {
+  const left = await leftovers(id);
+  for (const c of left.containers) await run(['docker', 'rm', '-f', c], '/', 60_000).catch(() => undefined);
+  for (const i of left.images) await run(['docker', 'rmi', '-f', i], '/', 60_000).catch(() => undefined);
+  for (const v of left.volumes) await run(['docker', 'volume', 'rm', '-f', v], '/', 60_000).catch(() => undefined);
+  for (const n of left.networks) await run(['docker', 'network', 'rm', n], '/', 60_000).catch(() => undefined);
+}
+
+export type { ReleaseTag };
