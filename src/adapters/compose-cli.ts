@@ -32,7 +32,7 @@ export function composeArgv(target: ComposeTarget, args: readonly string[]): str
 
 /** A one-off command in a fresh container of `service` (migrate, collectstatic, checks). */
 export function composeRunArgv(target: ComposeTarget, service: string, shellCommand: string): string[] {
-  return composeArgv(target, ['run', '--rm', '-T', service, 'sh', '-c', shellCommand]);
+  return composeArgv(target, ['run', '--rm', '--no-deps', '-T', service, 'sh', '-c', shellCommand]);
 }
 
 /** A command inside the running container of `service` (pg_dump inside `db`, as the old script did). */

@@ -27,6 +27,8 @@ services:
   web:
     build: ./web
     network_mode: host
+    # httpd as PID 1 ignores SIGTERM; an init stops it at once instead of after compose's 10 s.
+    init: true
     environment:
       WEB_PORT: "\${WEB_PORT}"
       DB_PORT: "\${DB_PORT}"
@@ -38,6 +40,16 @@ services:
       interval: 1s
       timeout: 3s
       retries: 3
+  # One-off commands (migrate, collectstatic, check) run here. compose v1 links a one-off container
+  # to the running containers of its own service, which Docker refuses under host networking; a
+  # service with no running containers (scale 0) avoids that. It runs the image web was built as.
+  tasks:
+    image: "\${COMPOSE_PROJECT_NAME}_web"
+    network_mode: host
+    scale: 0
+    environment:
+      WEB_PORT: "\${WEB_PORT}"
+      DB_PORT: "\${DB_PORT}"
 volumes:
   dbdata: {}
 `;

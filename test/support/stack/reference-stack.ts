@@ -83,7 +83,8 @@ export async function createReferenceStack(): Promise<ReferenceStack> {
     async up() {
       await run(compose(['build', '-q']), appDir, 300_000);
       await run(compose(['up', '-d', 'db']), appDir, 120_000);
-      await run(compose(['run', '--rm', '-T', 'web', 'sh', '-c', '/app/bin/migrate']), appDir, 120_000);
+      await waitFor(() => run(['pg_isready', '-h', '127.0.0.1', '-p', String(dbPort), '-d', 'app'], '/', 10_000).then(() => true, () => false), 60_000, 'the db service to accept connections');
+      await run(compose(['run', '--rm', '--no-deps', '-T', 'tasks', 'sh', '-c', '/app/bin/migrate']), appDir, 120_000);
       await run(compose(['up', '-d']), appDir, 120_000);
       await waitFor(async () => (await fetch(stack.healthUrl).then((r) => r.status).catch(() => 0)) === 200, 60_000, 'web /health/ to answer 200');
     },
@@ -111,9 +112,9 @@ export function configFor(stack: Pick<ReferenceStack, 'id' | 'appDir' | 'stateDi
     database: { service: 'db', name: 'app', user: 'postgres' },
     backups: { dir: stack.backupDir },
     stages: {
-      migrate: { service: 'web', command: '/app/bin/migrate', timeoutSeconds: 120 },
-      static: { service: 'web', command: '/app/bin/collectstatic', timeoutSeconds: 60 },
-      integrity: { service: 'web', command: '/app/bin/check', timeoutSeconds: 60 },
+      migrate: { service: 'tasks', command: '/app/bin/migrate', timeoutSeconds: 120 },
+      static: { service: 'tasks', command: '/app/bin/collectstatic', timeoutSeconds: 60 },
+      integrity: { service: 'tasks', command: '/app/bin/check', timeoutSeconds: 60 },
     },
     health: { url: stack.healthUrl, retries: 6, delaySeconds: 1, timeoutSeconds: 3 },
     logs: { criticalPatterns: ['CRITICAL'] },
