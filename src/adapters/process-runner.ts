@@ -4,7 +4,7 @@
  * as shell syntax.
  */
 import { spawn } from 'node:child_process';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 export interface Command {
   /** argv[0] is the program; the rest are passed verbatim. */
@@ -15,6 +15,8 @@ export interface Command {
   timeoutMs?: number;
   /** Stream stdout here instead of collecting it (dumps, large output). */
   stdout?: Writable;
+  /** Feed this to the program's stdin (a dump into pg_restore inside a container). */
+  stdin?: Readable;
   /** Bytes of output kept in the result; older output is dropped first. */
   keepBytes?: number;
   /**
@@ -60,7 +62,7 @@ export function runCommand(cmd: Command): Promise<CommandResult> {
     const child = spawn(program, args, {
       cwd: cmd.cwd,
       env: cmd.env ? { ...process.env, ...cmd.env } : process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [cmd.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] as ['pipe' | 'ignore', 'pipe', 'pipe'],
       // Its own process group, so a timeout (or recovery) can stop the whole tree it started.
       detached: true,
     });
@@ -74,9 +76,15 @@ export function runCommand(cmd: Command): Promise<CommandResult> {
       killGroup(child.pid, 'SIGTERM');
       killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), 5000);
     }, cmd.timeoutMs);
-    if (cmd.stdout) child.stdout.pipe(cmd.stdout, { end: false });
-    else child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
+    if (cmd.stdin && child.stdin) {
+      // A program that exits early closes its stdin; that is its exit code's story, not an error here.
+      child.stdin.on('error', () => undefined);
+      cmd.stdin.pipe(child.stdin);
+    }
+    const { stdout, stderr } = child as unknown as { stdout: Readable; stderr: Readable };
+    if (cmd.stdout) stdout.pipe(cmd.stdout, { end: false });
+    else stdout.on('data', (c: Buffer) => out.push(c));
+    stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', (e) => {
       clearTimeout(timer);
       clearTimeout(killTimer);

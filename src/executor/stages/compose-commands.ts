@@ -26,6 +26,12 @@ export function buildFailedInOutput(output: string): string | null {
   return null;
 }
 
+/** The line that says what went wrong: the last one mentioning an error, else the last one. */
+export function errorLine(output: string): string | undefined {
+  const lines = output.split('\n').map((l) => l.trim()).filter((l) => l && !/^\d+$/.test(l));
+  return lines.findLast((l) => /error|fatal|failed|exception|traceback/i.test(l)) ?? lines.at(-1);
+}
+
 export async function compose(ctx: StageContext, args: readonly string[], timeoutMs: number): Promise<CommandResult> {
   const argv = composeArgv(ctx.compose, args);
   return runCommand({ argv, cwd: ctx.compose.appDir, timeoutMs, onSpawn: (pid) => ctx.onChild(pid, argv) });
@@ -47,7 +53,7 @@ export async function serviceCommandStage(ctx: StageContext, name: string, cmd: 
   const r = await runCommand({ argv, cwd: ctx.compose.appDir, timeoutMs: cmd.timeoutSeconds * 1000, onSpawn: (pid) => ctx.onChild(pid, argv) });
   const output = `${r.stdout}\n${r.stderr}`;
   if (r.exitCode !== 0) {
-    const last = tailLines(output, 1) || (r.timedOut ? `timed out after ${cmd.timeoutSeconds} s` : `exit ${r.exitCode}`);
+    const last = r.timedOut ? `timed out after ${cmd.timeoutSeconds} s` : (errorLine(output) ?? `exit ${r.exitCode}`);
     return failed(`${name}: \`${cmd.command}\` failed: ${last}`, { exitCode: r.exitCode, timedOut: r.timedOut, outputTail: tailLines(output, 60) });
   }
   return passed(undefined, { outputTail: tailLines(output, 20), durationMs: r.durationMs });

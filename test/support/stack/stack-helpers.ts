@@ -55,11 +55,14 @@ export async function dbChecksum(dbPort: number): Promise<string> {
   const conn = ['-h', '127.0.0.1', '-p', String(dbPort), '-U', 'postgres', '-d', 'app'];
   const schema = await run(['pg_dump', ...conn, '--schema-only', '--no-owner', '--no-privileges'], '/', 60_000);
   const tables = (await run(['psql', ...conn, '-Atc', "select tablename from pg_tables where schemaname = 'public' order by 1"], '/', 60_000)).split('\n').filter(Boolean);
-  const hash = createHash('sha256').update(schema.replace(/^--.*$/gm, ''));
+  // Comments and pg_dump's per-run \restrict token differ between two dumps of the same schema.
+  const hash = createHash('sha256').update(schema.replace(/^(--|\\restrict |\\unrestrict ).*$/gm, ''));
   for (const t of tables) {
     hash.update(`\n#${t}\n`);
     hash.update(await run(['psql', ...conn, '-Atc', `select t::text from "${t}" t order by t::text`], '/', 60_000));
   }
+  const sequences = (await run(['psql', ...conn, '-Atc', "select sequencename from pg_sequences where schemaname = 'public' order by 1"], '/', 60_000)).split('\n').filter(Boolean);
+  for (const q of sequences) hash.update(await run(['psql', ...conn, '-Atc', `select '${q}', last_value, is_called from "${q}"`], '/', 60_000));
   return hash.digest('hex');
 }
 

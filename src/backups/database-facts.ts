@@ -1,0 +1,41 @@
+/** Facts about the live database a manifest records and a restore needs: versions, row counts, existence. */
+import { runCommand } from '../adapters/process-runner.js';
+import { RipcordError } from '../domain/errors.js';
+import { connectionOf, pgCommand, psqlCommand, type DatabaseAccess } from './pg-commands.js';
+
+export async function sql(access: DatabaseAccess, dbname: string, statement: string, timeoutMs = 60_000): Promise<string> {
+  const r = await runCommand({ ...psqlCommand(access, dbname, statement), timeoutMs });
+  if (r.exitCode !== 0) throw unreachable(access, r.stderr || r.stdout);
+  return r.stdout.trim();
+}
+
+export function unreachable(access: DatabaseAccess, detail: string): RipcordError {
+  const where = connectionOf(access).where;
+  const last = detail.trim().split('\n').filter(Boolean).slice(-2).join(' ');
+  return new RipcordError('unavailable', `database ${where}: ${last || 'no answer'}`,
+    'check that PostgreSQL is running and database.url / database.service point at it (`ripcord doctor`)');
+}
+
+export async function serverVersion(access: DatabaseAccess): Promise<string> {
+  return sql(access, connectionOf(access).dbname, 'show server_version');
+}
+
+export async function toolVersion(access: DatabaseAccess, tool: 'pg_dump' | 'pg_restore'): Promise<string> {
+  const cmd = pgCommand(access, tool, ['--version']);
+  // --version takes no connection args; drop them again.
+  const argv = cmd.argv.filter((a, i, all) => !(['-h', '-p', '-U'].includes(a) || ['-h', '-p', '-U'].includes(all[i - 1] ?? '')));
+  const r = await runCommand({ ...cmd, argv, timeoutMs: 30_000 });
+  return r.stdout.trim();
+}
+
+/** Exact row counts per table of every user schema, so a deep verify can compare a restored copy. */
+export async function rowCounts(access: DatabaseAccess, dbname: string): Promise<Record<string, number>> {
+  const tables = (await sql(access, dbname, "select quote_ident(schemaname) || '.' || quote_ident(tablename) from pg_tables where schemaname not in ('pg_catalog', 'information_schema') order by 1"))
+    .split('\n').filter(Boolean);
+  if (tables.length === 0) return {};
+  const union = tables.map((t) => `select ${quoteText(t)}, count(*) from ${t}`).join(' union all ');
+  const out = await sql(access, dbname, union);
+  return Object.fromEntries(out.split('\n').filter(Boolean).map((l) => { const [t, n] = l.split('|'); return [t ?? '', Number(n)]; }));
+}
+
+const quoteText = (s: string) => `'${s.replace(/'/g, "''")}'`;

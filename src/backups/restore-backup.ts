@@ -1,0 +1,41 @@
+/**
+ * Restores a backup over the app database: verify first (refuse before touching anything), take a
+ * safety backup of what is there now, then a staged restore and rename swap (restore-into.ts).
+ */
+import type { EnvironmentConfig } from '../config/schema.js';
+import { RipcordError } from '../domain/errors.js';
+import { accessOf } from './access.js';
+import { backupPath } from './backup-files.js';
+import { createBackup } from './create-backup.js';
+import { readRecord } from './manifest.js';
+import { connectionOf } from './pg-commands.js';
+import { replaceDatabase } from './restore-into.js';
+import { verifyFile } from './verify-backup.js';
+
+export interface RestoreResult {
+  restored: string;
+  /** The dump of the database as it was just before; null when the caller took its own. */
+  safetyBackup: string | null;
+  durationMs: number;
+}
+
+export async function restoreBackup(env: EnvironmentConfig, name: string, opts: { skipSafety?: boolean } = {}): Promise<RestoreResult> {
+  const started = Date.now();
+  const record = readRecord(backupPath(env.backups.dir, name));
+  const access = await accessOf(env);
+  const verified = await verifyFile(access, record);
+  if (!verified.ok) {
+    throw new RipcordError('precondition_failed', `backup ${record.name} failed verification (${verified.reasons.join('; ')}); the database was not touched`,
+      'restore another backup (`ripcord backups list` shows which are verified)', 2);
+  }
+  const safety = opts.skipSafety ? null : (await createBackup(env, { kind: 'safety' })).name;
+  try {
+    await replaceDatabase(access, record, connectionOf(access).dbname, env.backups.jobs);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    const back = safety ? ` Safety backup ${safety} holds the state before this restore.` : '';
+    throw new RipcordError('precondition_failed', `restore of ${record.name} failed: ${why}. The live database was left unchanged.${back}`,
+      safety ? `nothing to undo; to go back anyway: ripcord backups restore ${safety}` : 'nothing to undo: the live database was not changed');
+  }
+  return { restored: record.name, safetyBackup: safety, durationMs: Date.now() - started };
+}
