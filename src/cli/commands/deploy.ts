@@ -10,6 +10,7 @@ import { validateRef } from '../../domain/ref.js';
 import { buildDeployPlan, withPreview } from '../../domain/plan.js';
 import { runDeploy } from '../../executor/deploy.js';
 import { openExecutorEnv } from '../../executor/executor-env.js';
+import { EnvironmentLocks } from '../../executor/environment-lock.js';
 import { recoverEnvironment } from '../../executor/recovery.js';
 import { exitCodeOf, type OperationReport } from '../../executor/report.js';
 import { createLogger } from '../../log/logger.js';
@@ -27,6 +28,21 @@ export function registerDeployCommands(program: Command, ctx: CliContext): void 
     .option('--dry-run', 'print the plan (current → target, commits, pending migrations, images to build); change nothing')
     .option('--json', 'print one JSON object with the outcome and every stage')
     .action(async (ref: string, opts: DeployOptions, cmd: Command) => deploy(ref, opts, cmd, ctx));
+
+  program.command('unlock')
+    .description('remove an environment lock whose holder is gone (Ripcord takes over dead local holders by itself)')
+    .option('-e, --env <name>', 'environment (default: the only one)')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action(async (opts: { env?: string; yes?: boolean }, cmd: Command) => {
+      const { config } = loadConfigFor(cmd, ctx);
+      const [name] = pickEnvironment(config.environments, opts.env);
+      const locks = new EnvironmentLocks(config.stateDir);
+      const holder = await locks.holder(name);
+      if (!holder) { ctx.out(`${name} is not locked`); return; }
+      if (!opts.yes && !(await confirm(`Remove the lock held by ${locks.describeOwner(holder)}?`, ctx))) { ctx.exitCode = 2; return; }
+      await locks.forceUnlock(name);
+      ctx.out(`removed the lock of ${name} (was: ${locks.describeOwner(holder)}); run \`ripcord recover --env ${name}\` if that operation was interrupted`);
+    });
 
   program.command('recover')
     .description('finish what an interrupted deploy or rollback left: roll it back from its journal')

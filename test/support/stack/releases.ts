@@ -4,7 +4,7 @@ import * as files from './app-files.js';
 export const FAILING_RELEASES = [
   'build-fails', 'migration-fails', 'static-fails', 'health-503', 'integrity-fails', 'critical-log', 'exits-immediately',
 ] as const;
-export const RELEASES = ['v1.0.0', 'v1.1.0', ...FAILING_RELEASES, 'slow-healthy'] as const;
+export const RELEASES = ['v1.0.0', 'v1.1.0', ...FAILING_RELEASES, 'slow-healthy', 'slow-build'] as const;
 export type ReleaseTag = (typeof RELEASES)[number];
 export type FailingRelease = (typeof FAILING_RELEASES)[number];
 
@@ -52,5 +52,7 @@ export function releaseTree(tag: ReleaseTag): Tree {
     case 'critical-log': return withV110(baseTree('1.2.0-critical', { CRITICAL_LOG: '1' }));
     case 'exits-immediately': return withV110(baseTree('1.2.0-exits', { EXIT_AT_START: '1' }));
     case 'slow-healthy': return withV110(baseTree('1.2.0-slow', { SLOW_SECONDS: '6' }));
+    // A good release whose image takes a while to build: room to kill the executor mid-build.
+    case 'slow-build': return { ...withV110(baseTree('1.2.0-slowbuild')), 'web/Dockerfile': files.dockerfile.replace('CMD', 'RUN sleep 8\nCMD') };
   }
 }

@@ -1,0 +1,115 @@
+/**
+ * The executor on the reference stack with real git, Docker, compose and PostgreSQL: a good release
+ * deploys; every failing kind exits 3 and leaves the host exactly as before (HEAD, image IDs,
+ * database checksum, health, no leftover containers, lock free); bad refs and a held lock exit 2.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { requireDocker } from '../support/require-services.js';
+import { ripcord, startCli } from '../support/cli.js';
+import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
+import { FAILING_RELEASES } from '../support/stack/releases.js';
+import { dbChecksum, headSha, leftovers, runningImageIds, run } from '../support/stack/stack-helpers.js';
+
+let stack: ReferenceStack;
+
+interface HostState { head: string; images: Record<string, string>; checksum: string }
+
+async function hostState(): Promise<HostState> {
+  return { head: await headSha(stack.appDir), images: await runningImageIds(stack.id), checksum: await dbChecksum(stack.dbPort) };
+}
+
+async function version(): Promise<string> {
+  return (await (await fetch(`http://127.0.0.1:${stack.webPort}/version`)).text()).trim();
+}
+
+async function deploy(ref: string) {
+  const r = await ripcord(['--config', stack.configPath, 'deploy', ref, '--yes', '--json']);
+  const report = r.stdout ? JSON.parse(r.stdout) as { outcome: string; reason?: string; stages: Array<{ name: string }> } : null;
+  return { ...r, report };
+}
+
+before(async () => {
+  await requireDocker();
+  stack = await createReferenceStack();
+  stack.writeConfig({ health: { url: stack.healthUrl, retries: 10, delaySeconds: 1, timeoutSeconds: 3 } });
+  await stack.up();
+});
+
+after(async () => {
+  const id = stack?.id;
+  await stack?.cleanup();
+  if (id) assert.deepEqual(await leftovers(id), { containers: [], images: [], volumes: [], networks: [] });
+  if (stack) assert.equal(existsSync(stack.root), false);
+});
+
+describe('deploy', () => {
+  test('a good release deploys: new SHA, new images, health green, exit 0', async () => {
+    const before = await hostState();
+    const r = await deploy('v1.1.0');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.report?.outcome, 'succeeded');
+    const after = await hostState();
+    assert.equal(after.head, (await run(['git', 'rev-parse', 'v1.1.0^{commit}'], stack.appDir, 10_000)).trim());
+    assert.notEqual(after.images.web, before.images.web);
+    assert.equal(await version(), '1.1.0');
+    assert.equal(existsSync(join(stack.stateDir, 'locks', 'production.lock')), false);
+  });
+
+  for (const kind of FAILING_RELEASES) {
+    test(`${kind}: exits 3 and everything is as before`, async () => {
+      const before = await hostState();
+      const r = await deploy(kind);
+      assert.equal(r.code, 3, `${r.stdout}\n${r.stderr}`);
+      assert.equal(r.report?.outcome, 'rolled_back');
+      assert.ok(r.report?.reason, 'the failure reason is given in words');
+      const after = await hostState();
+      assert.equal(after.head, before.head, 'HEAD is the old SHA');
+      assert.deepEqual(after.images, before.images, 'every service runs its old image ID');
+      assert.equal(after.checksum, before.checksum, 'schema and data are as before');
+      assert.equal(await version(), '1.1.0', 'health is green on the old version');
+      const all = await run(['docker', 'ps', '-a', '--filter', `label=com.docker.compose.project=${stack.id}`, '--format', '{{.Image}} {{.Label "com.docker.compose.oneoff"}}'], '/', 30_000);
+      assert.doesNotMatch(all, /True/, 'no one-off container remains');
+      assert.equal(all.trim().split('\n').length, 2, `only db and web remain:\n${all}`);
+      assert.equal(existsSync(join(stack.stateDir, 'locks', 'production.lock')), false, 'the lock is free');
+    });
+  }
+
+  test('the failure reason names the health check in words', async () => {
+    const r = await deploy('health-503');
+    assert.match(r.report?.reason ?? '', /health check: GET \/health\/ returned 503 10 times/);
+  });
+
+  test('a release that becomes healthy only after several seconds deploys', async () => {
+    const r = await deploy('slow-healthy');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(await version(), '1.2.0-slow');
+  });
+});
+
+describe('refusals (exit 2, nothing changed)', () => {
+  for (const ref of ['v1.0.0;rm -rf /', '--upload-pack=x', '../../etc']) {
+    test(`ref ${JSON.stringify(ref)} is refused before any git command`, async () => {
+      const journals = () => (existsSync(join(stack.stateDir, 'journal', 'production')) ? readdirSync(join(stack.stateDir, 'journal', 'production')).length : 0);
+      const [head, count] = [await headSha(stack.appDir), journals()];
+      const r = await ripcord(['--config', stack.configPath, 'deploy', '--yes', '--', ref]);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr + r.stdout, /tag, branch or SHA/);
+      assert.equal(await headSha(stack.appDir), head);
+      assert.equal(journals(), count, 'no deployment was even started');
+    });
+  }
+
+  test('a second deploy while one runs is refused with the holder\'s details', async () => {
+    const first = startCli(['--config', stack.configPath, 'deploy', 'slow-build', '--yes']);
+    const lock = join(stack.stateDir, 'locks', 'production.lock');
+    for (let i = 0; i < 100 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 100));
+    const second = await ripcord(['--config', stack.configPath, 'deploy', 'v1.1.0', '--yes']);
+    assert.equal(second.code, 2, second.stdout + second.stderr);
+    assert.match(second.stdout + second.stderr, /locked by deploy slow-build by .* via cli.*since/s);
+    const r = await first.done;
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+});

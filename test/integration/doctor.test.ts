@@ -1,0 +1,95 @@
+/**
+ * `ripcord doctor` against the reference stack: all green, then each prerequisite broken in turn
+ * and named, with its fix, and a non-zero exit.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { requireDocker, requireRedis } from '../support/require-services.js';
+import { ripcord } from '../support/cli.js';
+import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
+import { freePort, leftovers } from '../support/stack/stack-helpers.js';
+
+let stack: ReferenceStack;
+const slack = { SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdef', SLACK_APP_TOKEN: 'xapp-1-A111-222-abcdef', SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef' };
+
+before(async () => {
+  await requireDocker();
+  await requireRedis();
+  stack = await createReferenceStack();
+  await stack.up();
+});
+
+after(async () => {
+  const id = stack?.id;
+  await stack?.cleanup();
+  if (id) assert.deepEqual(await leftovers(id), { containers: [], images: [], volumes: [], networks: [] });
+});
+
+async function doctor(env: Record<string, string | undefined> = slack) {
+  const r = await ripcord(['--config', stack.configPath, 'doctor', '--json'], { ...env });
+  return { code: r.code, result: JSON.parse(r.stdout) as { passed: boolean; checks: Array<{ name: string; status: string; detail: string; fix?: string }> }, raw: r };
+}
+
+function failed(result: { checks: Array<{ name: string; status: string; fix?: string }> }): string[] {
+  return result.checks.filter((c) => c.status === 'fail').map((c) => c.name);
+}
+
+describe('ripcord doctor', () => {
+  test('the reference stack is all green', async () => {
+    stack.writeConfig();
+    const { code, result } = await doctor();
+    assert.deepEqual(failed(result), []);
+    assert.equal(code, 0);
+    for (const name of ['git', 'docker engine', 'compose', 'database', 'pg_dump', 'pg_restore', 'state dir', 'backup dir', 'redis', 'slack bot token']) {
+      assert.ok(result.checks.some((c) => c.name === name && c.status === 'ok'), `${name} is checked and ok`);
+    }
+  });
+
+  const breakages: Array<[string, string, () => Promise<Record<string, string | undefined>>]> = [
+    ['app dir is not a git checkout', 'app dir', async () => { stack.writeConfig({ appDir: mkdtempSync(join(tmpdir(), 'ripcord-notgit-')) }); return slack; }],
+    ['Docker engine unreachable', 'docker engine', async () => { stack.writeConfig(); return { ...slack, DOCKER_HOST: 'unix:///nonexistent/docker.sock' }; }],
+    ['compose command missing', 'compose', async () => { stack.writeConfig({ composeCommand: 'docker compose' }); return slack; }],
+    ['database unreachable', 'database', async () => { stack.writeConfig({ database: { url: `postgres://postgres@127.0.0.1:${await freePort()}/app` } }); return slack; }],
+    ['pg_dump older than the server', 'pg_dump', async () => {
+      const bin = mkdtempSync(join(tmpdir(), 'ripcord-oldpg-'));
+      writeFileSync(join(bin, 'pg_dump'), '#!/bin/sh\necho "pg_dump (PostgreSQL) 13.9"\n', { mode: 0o755 });
+      stack.writeConfig({ database: { url: stack.databaseUrl } });
+      return { ...slack, PATH: `${bin}:${process.env.PATH}` };
+    }],
+    ['Redis unreachable', 'redis', async () => { writeFileSync(stack.configPath, `redis: { url: "redis://127.0.0.1:${await freePort()}" }\n${readConfig()}`); return slack; }],
+    ['backup dir readable by others', 'backup dir', async () => { stack.writeConfig(); chmodSync(stack.backupDir, 0o755); return slack; }],
+    ['state dir missing', 'state dir', async () => { chmodSync(stack.backupDir, 0o700); writeFileSync(stack.configPath, readConfig().replace(/stateDir: .*/, 'stateDir: /nonexistent/ripcord-state')); return slack; }],
+    ['Slack tokens missing', 'slack bot token', async () => { stack.writeConfig(); return { SLACK_BOT_TOKEN: '', SLACK_APP_TOKEN: '' }; }],
+    ['Slack token malformed', 'slack app token', async () => { stack.writeConfig(); return { ...slack, SLACK_APP_TOKEN: 'xoxb-not-an-app-token' }; }],
+  ];
+
+  for (const [what, check, breakIt] of breakages) {
+    test(`names it when: ${what}`, async () => {
+      const env = await breakIt();
+      const { code, result, raw } = await doctor(env);
+      assert.notEqual(code, 0, raw.stdout);
+      assert.ok(failed(result).includes(check), `${check} should fail; failed: ${failed(result).join(', ')}`);
+      const line = result.checks.find((c) => c.name === check && c.status === 'fail');
+      assert.ok(line?.fix && line.fix.length > 10, 'the failure says how to fix it');
+    });
+  }
+
+  test('the plain output prints one line per check with the fix', async () => {
+    stack.writeConfig();
+    chmodSync(stack.backupDir, 0o755);
+    const r = await ripcord(['--config', stack.configPath, 'doctor'], slack);
+    chmodSync(stack.backupDir, 0o700);
+    assert.match(r.stdout, /✗ backup dir\s+.* — chmod 0700 /);
+    assert.match(r.stdout, /✔ docker engine/);
+    assert.match(r.stdout, /NOT ready/);
+  });
+});
+
+/** The stack's default ripcord.yml as text, for edits writeConfig cannot express. */
+function readConfig(): string {
+  stack.writeConfig();
+  return readFileSync(stack.configPath, 'utf8');
+}
