@@ -9,6 +9,19 @@ export async function sql(access: DatabaseAccess, dbname: string, statement: str
   return r.stdout.trim();
 }
 
+/**
+ * Several statements in one psql run, each in its own transaction (psql runs every -c separately),
+ * so CREATE/DROP DATABASE work; stops at the first error. One process instead of one per statement
+ * matters in service mode, where each psql is a `compose exec`.
+ */
+export async function sqlSteps(access: DatabaseAccess, dbname: string, statements: readonly string[], timeoutMs = 120_000): Promise<string> {
+  const base = psqlCommand(access, dbname, statements[0] ?? 'select 1');
+  const argv = [...base.argv, ...statements.slice(1).flatMap((st) => ['-c', st])];
+  const r = await runCommand({ ...base, argv, timeoutMs });
+  if (r.exitCode !== 0) throw unreachable(access, r.stderr || r.stdout);
+  return r.stdout.trim();
+}
+
 export function unreachable(access: DatabaseAccess, detail: string): RipcordError {
   const where = connectionOf(access).where;
   const last = detail.trim().split('\n').filter(Boolean).slice(-2).join(' ');

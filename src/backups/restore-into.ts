@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { runCommand } from '../adapters/process-runner.js';
 import { RipcordError } from '../domain/errors.js';
-import { sql } from './database-facts.js';
+import { sql, sqlSteps } from './database-facts.js';
 import type { BackupRecord } from './manifest.js';
 import { pgCommand, quoteIdent, quoteLiteral, type DatabaseAccess } from './pg-commands.js';
 
@@ -31,60 +31,58 @@ export async function restoreIntoDatabase(access: DatabaseAccess, record: Backup
   }
 }
 
-/** A new empty database shaped like `like` (owner, encoding, collation). */
-async function createLike(access: DatabaseAccess, like: string, name: string): Promise<void> {
-  const props = await sql(access, MAINTENANCE_DB, `select pg_get_userbyid(datdba) || '|' || pg_encoding_to_char(encoding) || '|' || datcollate || '|' || datctype from pg_database where datname = ${quoteLiteral(like)}`);
-  const [owner, encoding, collate, ctype] = props ? props.split('|') : [];
-  const opts = owner ? ` OWNER ${quoteIdent(owner)} ENCODING ${quoteLiteral(encoding ?? 'UTF8')} LC_COLLATE ${quoteLiteral(collate ?? 'C')} LC_CTYPE ${quoteLiteral(ctype ?? 'C')}` : '';
-  await sql(access, MAINTENANCE_DB, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0${opts}`);
+/** Owner, encoding and collation of `db`, and which of the names involved in a swap exist. */
+async function survey(access: DatabaseAccess, db: string): Promise<{ props: string[]; live: boolean; retired: boolean }> {
+  const out = await sql(access, MAINTENANCE_DB, `select coalesce((select pg_get_userbyid(datdba) || '|' || pg_encoding_to_char(encoding) || '|' || datcollate || '|' || datctype from pg_database where datname in (${quoteLiteral(db)}, ${quoteLiteral(retiredName(db))}) order by datname = ${quoteLiteral(db)} desc limit 1), '') || '#' || exists(select 1 from pg_database where datname = ${quoteLiteral(db)}) || '#' || exists(select 1 from pg_database where datname = ${quoteLiteral(retiredName(db))})`);
+  const [props = '', live, retired] = out.split('#');
+  return { props: props ? props.split('|') : [], live: live === 't', retired: retired === 't' };
 }
 
-async function dropIfExists(access: DatabaseAccess, name: string): Promise<void> {
-  await sql(access, MAINTENANCE_DB, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+/** CREATE DATABASE for an empty database shaped like the surveyed one. */
+function createStatement(name: string, props: readonly string[]): string {
+  const [owner, encoding, collate, ctype] = props;
+  const opts = owner ? ` OWNER ${quoteIdent(owner)} ENCODING ${quoteLiteral(encoding ?? 'UTF8')} LC_COLLATE ${quoteLiteral(collate ?? 'C')} LC_CTYPE ${quoteLiteral(ctype ?? 'C')}` : '';
+  return `CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0${opts}`;
 }
+
+const dropStatement = (name: string) => `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`;
 
 export async function withThrowawayDatabase<T>(access: DatabaseAccess, like: string, body: (name: string) => Promise<T>): Promise<T> {
   const name = `ripcord_verify_${randomBytes(4).toString('hex')}`;
-  await createLike(access, like, name);
+  await sql(access, MAINTENANCE_DB, createStatement(name, (await survey(access, like)).props));
   try {
     return await body(name);
   } finally {
-    await dropIfExists(access, name);
+    await sql(access, MAINTENANCE_DB, dropStatement(name));
   }
 }
 
 const stagingName = (db: string) => `${db}__ripcord_restore`;
 const retiredName = (db: string) => `${db}__ripcord_old`;
 
-async function exists(access: DatabaseAccess, name: string): Promise<boolean> {
-  return (await sql(access, MAINTENANCE_DB, `select 1 from pg_database where datname = ${quoteLiteral(name)}`)) === '1';
-}
-
-/** A crash between the two renames leaves the live name missing: put the old database back first. */
-export async function repairInterruptedSwap(access: DatabaseAccess, db: string): Promise<void> {
-  if (!(await exists(access, db)) && (await exists(access, retiredName(db)))) {
-    await sql(access, MAINTENANCE_DB, `ALTER DATABASE ${quoteIdent(retiredName(db))} RENAME TO ${quoteIdent(db)}`);
-    await sql(access, MAINTENANCE_DB, `ALTER DATABASE ${quoteIdent(db)} ALLOW_CONNECTIONS true`);
-  }
-}
-
 /** Restores `record` over the live database `db` via a staged copy and a rename swap. */
 export async function replaceDatabase(access: DatabaseAccess, record: BackupRecord, db: string, jobs: number): Promise<void> {
-  await repairInterruptedSwap(access, db);
   const staging = stagingName(db);
-  await dropIfExists(access, staging);
-  await createLike(access, db, staging);
+  const retired = retiredName(db);
+  const found = await survey(access, db);
+  // A crash between the two renames of an earlier swap left the live name missing: put it back first.
+  const repair = !found.live && found.retired
+    ? [`ALTER DATABASE ${quoteIdent(retired)} RENAME TO ${quoteIdent(db)}`, `ALTER DATABASE ${quoteIdent(db)} ALLOW_CONNECTIONS true`]
+    : [];
+  await sqlSteps(access, MAINTENANCE_DB, [...repair, dropStatement(staging), createStatement(staging, found.props)]);
   try {
     await restoreIntoDatabase(access, record, staging, jobs);
   } catch (error) {
-    await dropIfExists(access, staging);
+    await sql(access, MAINTENANCE_DB, dropStatement(staging));
     throw error;
   }
-  await dropIfExists(access, retiredName(db));
   // No new sessions on the old database, end the ones there are, then swap names.
-  await sql(access, MAINTENANCE_DB, `ALTER DATABASE ${quoteIdent(db)} ALLOW_CONNECTIONS false`);
-  await sql(access, MAINTENANCE_DB, `select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = ${quoteLiteral(db)} and pid <> pg_backend_pid()`);
-  await sql(access, MAINTENANCE_DB, `ALTER DATABASE ${quoteIdent(db)} RENAME TO ${quoteIdent(retiredName(db))}`);
-  await sql(access, MAINTENANCE_DB, `ALTER DATABASE ${quoteIdent(staging)} RENAME TO ${quoteIdent(db)}`);
-  await dropIfExists(access, retiredName(db));
+  await sqlSteps(access, MAINTENANCE_DB, [
+    dropStatement(retired),
+    `ALTER DATABASE ${quoteIdent(db)} ALLOW_CONNECTIONS false`,
+    `select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = ${quoteLiteral(db)} and pid <> pg_backend_pid()`,
+    `ALTER DATABASE ${quoteIdent(db)} RENAME TO ${quoteIdent(retired)}`,
+    `ALTER DATABASE ${quoteIdent(staging)} RENAME TO ${quoteIdent(db)}`,
+    dropStatement(retired),
+  ]);
 }

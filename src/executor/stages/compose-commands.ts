@@ -38,7 +38,8 @@ export async function compose(ctx: StageContext, args: readonly string[], timeou
 }
 
 export async function buildStage(ctx: StageContext): Promise<StageOutcome> {
-  const r = await compose(ctx, ['build'], BUILD_TIMEOUT_MS);
+  // --force-rm: a failed step's intermediate container would otherwise outlive the failed release.
+  const r = await compose(ctx, ['build', '--force-rm'], BUILD_TIMEOUT_MS);
   const output = `${r.stdout}\n${r.stderr}`;
   const detected = buildFailedInOutput(output);
   if (r.exitCode !== 0 || detected) {
