@@ -8,6 +8,7 @@ import { ExitCode, RipcordError } from '../domain/errors.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerDeployCommands } from './commands/deploy.js';
+import { registerStatusCommand } from './commands/status.js';
 import type { CliContext } from './context.js';
 
 function version(): string {
@@ -26,6 +27,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerConfigCommands(program, ctx);
   registerDoctorCommand(program, ctx);
   registerDeployCommands(program, ctx);
+  registerStatusCommand(program, ctx);
   return program;
 }
 

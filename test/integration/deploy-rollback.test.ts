@@ -82,6 +82,17 @@ describe('deploy', () => {
     assert.match(r.report?.reason ?? '', /health check: GET \/health\/ returned 503 10 times/);
   });
 
+  test('status shows the release, services, a free lock, the last outcome and a verified backup', async () => {
+    const r = await ripcord(['--config', stack.configPath, 'status', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as { release: { tags: string[] }; services: Array<{ service: string; state: string }>; lock: string | null; lastOperation: { state: string; ref: string }; newestBackup: { verified: boolean } };
+    assert.ok(s.release.tags.includes('v1.1.0'));
+    assert.deepEqual(s.services.map((x) => `${x.service}:${x.state}`).sort(), ['db:running', 'web:running']);
+    assert.equal(s.lock, null);
+    assert.deepEqual([s.lastOperation.ref, s.lastOperation.state], ['health-503', 'rolled_back']);
+    assert.equal(s.newestBackup.verified, true);
+  });
+
   test('a release that becomes healthy only after several seconds deploys', async () => {
     const r = await deploy('slow-healthy');
     assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -1,0 +1,43 @@
+/** What `ripcord status` shows: release, services, lock holder, last operation, newest backup. */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { listBackups } from '../backups/index.js';
+import { foldJournal } from '../domain/journal-facts.js';
+import type { ExecutorEnv } from './executor-env.js';
+import { journalDir, readJournal } from './journal.js';
+
+export interface EnvironmentStatus {
+  environment: string;
+  release: { sha: string; tags: string[] };
+  services: Array<{ service: string; state: string; health: string | null; imageId: string }>;
+  lock: string | null;
+  lastOperation: { id: string; kind: string; ref: string | null; state: string; reason: string | null; startedAt: string } | null;
+  newestBackup: { name: string; kind: string; createdAt: string; verified: boolean } | null;
+}
+
+export async function environmentStatus(x: ExecutorEnv): Promise<EnvironmentStatus> {
+  const sha = await x.repo.currentSha();
+  const containers = (await x.runtime.serviceContainers(x.compose.project)).filter((c) => !c.oneOff);
+  const holder = await x.locks.holder(x.name);
+  const backups = await listBackups(x.env);
+  const newest = backups[0];
+  return {
+    environment: x.name,
+    release: { sha, tags: await x.repo.tagsPointingAt(sha) },
+    services: containers.map((c) => ({ service: c.service, state: c.state, health: c.health, imageId: c.imageId })),
+    lock: holder ? x.locks.describeOwner(holder) : null,
+    lastOperation: await lastOperation(x),
+    newestBackup: newest ? { name: newest.name, kind: newest.kind, createdAt: newest.createdAt, verified: newest.verifiedAt !== null } : null,
+  };
+}
+
+async function lastOperation(x: ExecutorEnv): Promise<EnvironmentStatus['lastOperation']> {
+  const dir = journalDir(x.stateDir, x.name);
+  if (!existsSync(dir)) return null;
+  const newest = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).map((f) => join(dir, f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  if (!newest) return null;
+  const facts = foldJournal((await readJournal(newest)).entries);
+  const h = facts.header;
+  return { id: h.id, kind: h.kind, ref: h.ref, state: facts.state, reason: facts.stateReason, startedAt: h.startedAt };
+}
