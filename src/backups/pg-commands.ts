@@ -11,6 +11,11 @@ export interface DatabaseAccess {
   database: DatabaseConfig;
   /** Needed in service mode. */
   compose?: ComposeTarget | undefined;
+  /**
+   * The running database container, when known: `docker exec -i` into it directly costs a tenth of
+   * a `compose exec` (no compose start-up per statement), which adds up over a restore.
+   */
+  container?: string | undefined;
   cwd?: string | undefined;
 }
 
@@ -40,6 +45,7 @@ export function connectionOf(access: DatabaseAccess): Connection {
 export function pgCommand(access: DatabaseAccess, tool: 'pg_dump' | 'pg_restore' | 'psql' | 'pg_isready', args: readonly string[]): Command {
   const conn = connectionOf(access);
   if (access.database.url) return { argv: [tool, ...conn.args, ...args], env: conn.env, cwd: access.cwd };
+  if (access.container) return { argv: ['docker', 'exec', '-i', access.container, tool, ...conn.args, ...args], cwd: access.cwd };
   if (!access.compose) throw new Error('service-mode database access needs the compose target');
   return { argv: composeExecArgv(access.compose, access.database.service ?? 'db', [tool, ...conn.args, ...args]), cwd: access.cwd };
 }
