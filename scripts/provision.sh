@@ -19,8 +19,8 @@ apt_install() {
 # The Debian engine lives in /usr/sbin; /usr/local/bin/docker on this kind of machine is only a client.
 [ -x /usr/sbin/dockerd ] || { log "installing docker.io"; apt_install docker.io; }
 command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || { log "installing docker-compose"; apt_install docker-compose; }
-[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd && ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' \
-  || { log "installing busybox-static"; apt_install busybox-static; }
+# The base images copy /bin/busybox into containers, so it must be the static build.
+dpkg -s busybox-static >/dev/null 2>&1 || { log "installing busybox-static"; apt_install busybox-static; }
 
 if ! docker info >/dev/null 2>&1; then
   need_root "starting dockerd"
@@ -48,7 +48,10 @@ fi
 # Reinstall only when the lockfile changed since the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing node modules"
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm 11 can reject its own lockfile when it omitted other platforms' optional packages
+  # (msgpackr-extract-*); then install from the same lockfile without rewriting it.
+  npm ci --no-audit --no-fund --loglevel=error 2>/dev/null \
+    || npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 
 bash scripts/build-base-images.sh

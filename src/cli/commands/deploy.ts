@@ -14,6 +14,7 @@ import { EnvironmentLocks } from '../../executor/environment-lock.js';
 import { recoverEnvironment } from '../../executor/recovery.js';
 import { exitCodeOf, type OperationReport } from '../../executor/report.js';
 import { createLogger } from '../../log/logger.js';
+import { syncRecords } from '../../store/sync-records.js';
 import { confirm } from '../confirm.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
 import { summarize, terminalProgress } from '../progress.js';
@@ -57,6 +58,7 @@ export function registerDeployCommands(program: Command, ctx: CliContext): void 
       else if (result.reports.length === 0) ctx.out(`nothing to recover in ${name}`);
       for (const r of opts.json ? [] : result.reports) for (const l of summarize(r)) ctx.out(l);
       for (const path of result.unreadable) ctx.err(`unreadable journal ${path}: inspect it by hand`);
+      await recordAfter(config, ctx);
       ctx.exitCode = Math.max(0, ...result.reports.map((r) => (r.outcome === 'rolled_back' ? 0 : exitCodeOf(r.outcome))), result.unreadable.length ? 1 : 0);
     });
 }
@@ -77,6 +79,7 @@ async function deploy(ref: string, opts: DeployOptions, cmd: Command, ctx: CliCo
   if (opts.json) ctx.out(JSON.stringify(report));
   else for (const line of summarize(report)) ctx.out(line);
   ctx.exitCode = exitCodeOf(report.outcome);
+  await recordAfter(config, ctx);
 }
 
 async function dryRun(x: Awaited<ReturnType<typeof openExecutorEnv>>, ref: string, opts: DeployOptions, ctx: CliContext): Promise<void> {
@@ -92,6 +95,12 @@ async function dryRun(x: Awaited<ReturnType<typeof openExecutorEnv>>, ref: strin
   if (opts.json) ctx.out(JSON.stringify(plan));
   else for (const line of formatPlan(plan)) ctx.out(line);
   ctx.exitCode = 0;
+}
+
+/** The journal is the truth; the records follow it, now or at the next sync when PostgreSQL is down. */
+async function recordAfter(config: Parameters<typeof syncRecords>[0], ctx: CliContext): Promise<void> {
+  const outcome = await syncRecords(config);
+  if (outcome?.error) ctx.err(`note: deployment records not written (${outcome.error}); the journal keeps them and the next run writes them`);
 }
 
 /** Refusals before anything ran (lock held, interrupted deployment, bad ref) still get a report and exit 2. */
