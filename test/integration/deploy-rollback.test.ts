@@ -46,6 +46,17 @@ after(async () => {
 });
 
 describe('deploy', () => {
+  test('--dry-run prints current → target, commits and pending migrations, and changes nothing', async () => {
+    const head = await headSha(stack.appDir);
+    const r = await ripcord(['--config', stack.configPath, 'deploy', 'v1.1.0', '--dry-run']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`Deploy v1.1.0: ${head.slice(0, 7)} → [0-9a-f]{7}`));
+    assert.match(r.stdout, /Commits \(1\):\n\s+[0-9a-f]{7} release v1.1.0/);
+    assert.match(r.stdout, /Pending migrations \(1\):\n\s+added\s+web\/app\/migrations\/003_price.sql/);
+    assert.equal(await headSha(stack.appDir), head);
+    assert.equal(existsSync(join(stack.stateDir, 'journal')), false, 'no deployment was started');
+  });
+
   test('a good release deploys: new SHA, new images, health green, exit 0', async () => {
     const before = await hostState();
     const r = await deploy('v1.1.0');
