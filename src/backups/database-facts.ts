@@ -52,3 +52,11 @@ export async function rowCounts(access: DatabaseAccess, dbname: string): Promise
 }
 
 const quoteText = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * The server's current WAL position. Every logged change to any database of the server advances
+ * it, so an unchanged position proves nothing was written in between (unlogged tables aside).
+ */
+export async function walPosition(access: DatabaseAccess): Promise<string> {
+  return sql(access, connectionOf(access).dbname, 'select pg_current_wal_lsn()');
+}

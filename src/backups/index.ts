@@ -5,3 +5,5 @@ export { restoreBackup, type RestoreResult } from './restore-backup.js';
 export { listBackups } from './list-backups.js';
 export type { BackupRecord } from './manifest.js';
 export { BACKUP_KINDS, type BackupKind } from './backup-files.js';
+export { pruneBackups } from './prune-backups.js';
+export { currentWalPosition } from './wal-position.js';

@@ -9,6 +9,7 @@ import { registerConfigCommands } from './commands/config.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerDeployCommands } from './commands/deploy.js';
 import { registerStatusCommand } from './commands/status.js';
+import { registerBackupsCommands } from './commands/backups.js';
 import type { CliContext } from './context.js';
 
 function version(): string {
@@ -28,6 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDoctorCommand(program, ctx);
   registerDeployCommands(program, ctx);
   registerStatusCommand(program, ctx);
+  registerBackupsCommands(program, ctx);
   return program;
 }
 

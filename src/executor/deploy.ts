@@ -10,6 +10,7 @@ import { RipcordError, ExitCode } from '../domain/errors.js';
 import { Journal, listUnfinished, newOperationId } from './journal.js';
 import { LockHeldError } from './environment-lock.js';
 import { dumpRestoreStrategy } from './database-rollback.js';
+import { WAL_POSITION } from './rollback-steps.js';
 import type { ExecutorEnv } from './executor-env.js';
 import { OperationRecorder } from './operation-recorder.js';
 import type { OperationReport, ProgressListener } from './report.js';
@@ -89,7 +90,8 @@ async function runStages(x: ExecutorEnv, rec: OperationRecorder, req: DeployRequ
 function runStage(x: ExecutorEnv, ctx: ReturnType<typeof stageContextOf>, spec: StageSpec, target: { previousSha: string; targetSha: string }, deployStart: Date): Promise<StageOutcome> {
   switch (spec.name) {
     case 'backup':
-      return dumpRestoreStrategy.prepare(x.env, target.previousSha).then((p) => passed({ preDeployBackup: p.backup, databaseStrategy: dumpRestoreStrategy.name }));
+      return dumpRestoreStrategy.prepare(x.env, target.previousSha)
+        .then((p) => passed({ preDeployBackup: p.backup, databaseStrategy: dumpRestoreStrategy.name, ...(p.walPosition ? { [WAL_POSITION]: p.walPosition } : {}) }));
     case 'fetch':
       return x.repo.checkout(target.targetSha).then(() => passed(undefined, { head: target.targetSha }));
     case 'build': return buildStage(ctx);

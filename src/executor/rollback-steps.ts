@@ -14,6 +14,9 @@ import { healthStage, integrityStage } from './stages/checks.js';
 import { PREVIOUS_IMAGE_NAMES } from './stages/preflight.js';
 import { databaseServices, failed, passed, tailLines, type StageContext, type StageOutcome } from './stage-context.js';
 
+/** Fact key: the database server's WAL position taken before the pre-deploy dump. */
+export const WAL_POSITION = 'databaseWalPosition';
+
 export function stageContextOf(x: ExecutorEnv, rec: OperationRecorder): StageContext {
   return { envName: x.name, env: x.env, compose: x.compose, runtime: x.runtime, log: x.log, onChild: (pid, argv) => rec.child(pid, argv) };
 }
@@ -86,11 +89,13 @@ async function restoreDatabase(x: ExecutorEnv, rec: OperationRecorder, facts: Jo
     if (r.exitCode !== 0) return failed(`restore database: cannot start ${db}: ${tailLines(r.stderr, 1)}`);
   }
   const pending: Promise<void>[] = [];
-  const { safetyBackup } = await strategy.rollback(x.env, { backup: step.backup }, {
+  const walPosition = typeof facts.facts[WAL_POSITION] === 'string' ? facts.facts[WAL_POSITION] : undefined;
+  const { safetyBackup, unchanged } = await strategy.rollback(x.env, { backup: step.backup, walPosition }, {
     existingSafetyBackup: facts.safetyBackup ?? undefined,
     onSafetyBackup: (name) => void pending.push(rec.fact('safetyBackup', name)),
   });
   await Promise.all(pending);
+  if (unchanged) return passed(undefined, { restored: null, skipped: unchanged });
   return passed(undefined, { restored: step.backup, safetyBackup });
 }
 
