@@ -38,6 +38,7 @@ async function ripcordRun(stack: ReferenceStack): Promise<number> {
   if (report.outcome !== 'rolled_back') throw new Error(`expected rolled_back, got ${report.outcome}: ${report.reason}`);
   const steps = report.rollback ?? [];
   const end = steps.findIndex((s) => s.name === 'health');
+  if (process.env.BENCH_VERBOSE) console.log(steps.map((s) => `${s.name}=${s.durationMs}ms`).join(" "));
   return steps.slice(0, end + 1).reduce((sum, s) => sum + s.durationMs, 0);
 }
 
