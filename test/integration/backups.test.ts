@@ -67,7 +67,8 @@ test('one changed byte: verify says why, restore refuses, the database is untouc
   const env = envFor(backupDir);
   const record = await createBackup(env, { kind: 'manual' });
   const bytes = readFileSync(record.path);
-  bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+  const at = Math.floor(bytes.length / 2);
+  bytes[at] = (bytes[at] ?? 0) ^ 0xff;
   writeFileSync(record.path, bytes);
   const v = await verifyBackup(env, record.name);
   assert.equal(v.ok, false);
