@@ -59,7 +59,8 @@ const databaseSchema = z.strictObject({
 const backupsSchema = z.strictObject({
   enabled: z.boolean({ error: 'expected true or false' }).default(true),
   dir: absolutePath('where backups are kept; BACKUP_DIR', '/var/backups/ripcord/production'),
-  format: z.enum(['custom', 'directory'], { error: 'expected "custom" or "directory"' }).default('custom'),
+  // Directory format (parallel pg_dump) is not built yet; bench/backup will decide whether it pays.
+  format: z.enum(['custom'], { error: 'expected "custom" (PostgreSQL\'s custom dump format; the directory format is not supported yet)' }).default('custom'),
   jobs: intAtLeast(1, 'parallel pg_dump/pg_restore jobs', 2).default(2),
   predeployRetentionDays: intAtLeast(1, 'days to keep pre-deploy backups; MAX_BACKUPS', 7).default(7),
   keep: z.strictObject({
