@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createBackup, listBackups, restoreBackup, verifyBackup } from '../../src/backups/index.js';
 import { runCommand } from '../../src/adapters/process-runner.js';
-import { RipcordError } from '../../src/domain/errors.js';
+import type { RipcordError } from '../../src/domain/errors.js';
 import { requirePostgres } from '../support/require-services.js';
 import { dataDigest, environmentFor, PG, psql, tempBackupDir, tempDatabase, type TempDatabase } from '../support/backup-fixtures.js';
 import type { EnvironmentConfig } from '../../src/config/schema.js';
