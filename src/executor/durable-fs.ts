@@ -3,7 +3,7 @@
  * only as good as these. Each one fsyncs what it changed, including the directory entry.
  */
 import { randomBytes } from 'node:crypto';
-import { link, open, unlink } from 'node:fs/promises';
+import { link, open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** Makes a directory entry (a new or removed file, a new subdirectory) durable, not only a file's contents. */
@@ -40,6 +40,23 @@ export async function createExclusive(path: string, content: string, mode = 0o64
   }
   await fsyncDir(dirname(path));
   return true;
+}
+
+/**
+ * Replaces whatever is at `path` with `content` in one step (write a temp file, rename over it):
+ * there is never a moment when `path` is missing, so nobody can slip in a create of their own.
+ */
+export async function replaceAtomically(path: string, content: string, mode = 0o644): Promise<void> {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fh = await open(tmp, 'wx', mode);
+  try {
+    await fh.writeFile(content);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
+  await fsyncDir(dirname(path));
 }
 
 /** Removes `path`; one that is already gone is fine. */

@@ -10,13 +10,13 @@
  * process: a person runs `ripcord unlock --env X` ({@link EnvironmentLocks.forceUnlock}).
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { formatDistance } from 'date-fns';
 import { ExitCode, RipcordError } from '../domain/errors.js';
 import { systemClock, type Clock } from '../domain/ports.js';
-import { createExclusive, fsyncDir, removeIfExists } from './durable-fs.js';
+import { createExclusive, fsyncDir, removeIfExists, replaceAtomically } from './durable-fs.js';
 
 /** Who holds a lock, doing what, since when. */
 export interface LockOwner {
@@ -200,10 +200,11 @@ export class EnvironmentLocks {
     try {
       const again = await readLock(path);
       if (again.kind !== 'owner' || !sameOwner(again.owner, stale)) return null;
-      await unlink(path);
       const { tookOverFrom: _older, ...previous } = stale;
       const next: LockOwner = { ...owner, tookOverFrom: previous };
-      return (await createExclusive(path, JSON.stringify(next))) ? next : null;
+      // Rename over the stale lock: removing it first would open a window for a fresh create.
+      await replaceAtomically(path, JSON.stringify(next));
+      return next;
     } finally {
       await removeIfExists(marker);
     }
