@@ -16,12 +16,8 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/**
- * Creates `path` holding `content` only if nothing is there; false when something is. Atomic and
- * complete: the content goes to a private temp file first, then a hard link gives it its name, so
- * no reader ever sees it half written (an O_EXCL create would show an empty file for a moment).
- */
-export async function createExclusive(path: string, content: string, mode = 0o644): Promise<boolean> {
+/** A private, fsynced temp file next to `path` (same file system, so link/rename are atomic). */
+async function writeTempBeside(path: string, content: string, mode: number): Promise<string> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const fh = await open(tmp, 'wx', mode);
   try {
@@ -30,6 +26,16 @@ export async function createExclusive(path: string, content: string, mode = 0o64
   } finally {
     await fh.close();
   }
+  return tmp;
+}
+
+/**
+ * Creates `path` holding `content` only if nothing is there; false when something is. Atomic and
+ * complete: the content goes to a private temp file first, then a hard link gives it its name, so
+ * no reader ever sees it half written (an O_EXCL create would show an empty file for a moment).
+ */
+export async function createExclusive(path: string, content: string, mode = 0o644): Promise<boolean> {
+  const tmp = await writeTempBeside(path, content, mode);
   try {
     await link(tmp, path);
   } catch (error) {
@@ -47,15 +53,7 @@ export async function createExclusive(path: string, content: string, mode = 0o64
  * there is never a moment when `path` is missing, so nobody can slip in a create of their own.
  */
 export async function replaceAtomically(path: string, content: string, mode = 0o644): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fh = await open(tmp, 'wx', mode);
-  try {
-    await fh.writeFile(content);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
+  await rename(await writeTempBeside(path, content, mode), path);
   await fsyncDir(dirname(path));
 }
 
