@@ -2,7 +2,7 @@
  * Backup names and paths. Names keep the old scripts' scheme (`backup_YYYYMMDD_HHMMSS.<ext>`,
  * `safety_backup_…`); a name from a person is only ever a file inside the backup dir.
  */
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import { format } from 'date-fns';
 import { BadInputError, RipcordError } from '../domain/errors.js';
@@ -16,14 +16,30 @@ export function isBackupFileName(name: string): boolean {
   return NAME.test(name);
 }
 
-/** A new, unused name for a dump taken at `at` (a suffix keeps two in one second apart). */
-export function newBackupName(dir: string, kind: BackupKind, at: Date): string {
-  const stem = `${kind === 'safety' ? 'safety_' : ''}backup_${format(at, 'yyyyMMdd_HHmmss')}`;
+/** The name of a dump of `kind` taken at `at`, `n`-th of that second (0 for the first). */
+export function backupName(kind: BackupKind, at: Date, n = 0): string {
+  return `${kind === 'safety' ? 'safety_' : ''}backup_${format(at, 'yyyyMMdd_HHmmss')}${n === 0 ? '' : `_${n}`}.dump`;
+}
+
+export const partialPathOf = (dir: string, name: string) => join(dir, `.${name}.partial`);
+
+/**
+ * Claims a new, unused name for a dump taken at `at`: creates its hidden partial file (0600,
+ * O_EXCL), so two backups started in the same second — even by two processes — never share a name.
+ * Returns the open descriptor the dump is written to.
+ */
+export function reserveBackupName(dir: string, kind: BackupKind, at: Date): { name: string; partial: string; fd: number } {
   for (let n = 0; n < 1000; n++) {
-    const name = `${stem}${n === 0 ? '' : `_${n}`}.dump`;
-    if (!existsSync(join(dir, name)) && !existsSync(join(dir, `.${name}.partial`))) return name;
+    const name = backupName(kind, at, n);
+    const partial = partialPathOf(dir, name);
+    if (existsSync(join(dir, name))) continue;
+    try {
+      return { name, partial, fd: openSync(partial, 'wx', 0o600) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
-  throw new RipcordError('precondition_failed', `too many backups named ${stem}*`, 'wait a second and try again');
+  throw new RipcordError('precondition_failed', `too many backups named ${backupName(kind, at)} in one second`, 'wait a second and try again');
 }
 
 /**

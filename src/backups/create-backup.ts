@@ -1,87 +1,120 @@
 /**
  * Takes a dump in PostgreSQL's custom format, streamed to a hidden partial file (mode 0600, in a
- * 0700 dir) and renamed into place only when complete and checksummed. A failed dump — disk full,
- * database gone — leaves no file behind and says why.
+ * 0700 dir), hashed as it is written, and renamed into place only when complete. A failed dump —
+ * disk full, database gone, cancelled — leaves no file behind and says why.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { createReadStream, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { killGroup, runCommand } from '../adapters/process-runner.js';
+import { killGroup, runCommand, type CommandResult } from '../adapters/process-runner.js';
 import type { EnvironmentConfig } from '../config/schema.js';
-import { RipcordError } from '../domain/errors.js';
+import { BadInputError, RipcordError } from '../domain/errors.js';
 import { fsyncDir } from '../executor/durable-fs.js';
 import { accessOf } from './access.js';
-import { ensureBackupDir, newBackupName, type BackupKind } from './backup-files.js';
-import { rowCounts, serverVersion, toolVersion, unreachable } from './database-facts.js';
+import { ensureBackupDir, reserveBackupName, type BackupKind } from './backup-files.js';
+import { toolVersion, unreachable } from './database-facts.js';
+import { DumpFile } from './dump-file.js';
+import { openSnapshot, type SnapshotSession } from './dump-snapshot.js';
 import { writeManifest, type BackupRecord } from './manifest.js';
-import { connectionOf, pgCommand, type DatabaseAccess } from './pg-commands.js';
+import { connectionOf, dumpArgs, pgCommand, type DatabaseAccess } from './pg-commands.js';
 import { verifyFile } from './verify-backup.js';
 
 export interface CreateOptions {
   kind: BackupKind;
   releaseSha?: string | undefined;
-  /** Verify before returning (always for predeploy and safety: a deploy may not proceed on an unverified dump). */
+  /** Stops the dump and removes the partial file (a deploy being cancelled). */
+  signal?: AbortSignal | undefined;
+  /** Verify before returning; always for predeploy and safety: a deploy may not proceed on an unverified dump. */
   verify?: boolean;
 }
 
+const DUMP_TIMEOUT_MS = 6 * 3600_000;
+
 export async function createBackup(env: EnvironmentConfig, opts: CreateOptions): Promise<BackupRecord> {
-  const dir = env.backups.dir;
-  ensureBackupDir(dir);
+  if (env.backups.format !== 'custom') {
+    throw new BadInputError(`backups.format "${env.backups.format}" is not supported yet`, 'set backups.format: custom (faster on bench/backup, see docs/BENCHMARKS.md)');
+  }
+  cancelled(opts.signal);
+  ensureBackupDir(env.backups.dir);
   const access = await accessOf(env);
-  const conn = connectionOf(access);
-  const [server, pgDump, counts] = [await serverVersion(access), await toolVersion(access, 'pg_dump'), await rowCounts(access, conn.dbname)];
-  const createdAt = new Date();
-  const name = newBackupName(dir, opts.kind, createdAt);
-  const partial = join(dir, `.${name}.partial`);
+  const session = await openSnapshot(access, connectionOf(access).dbname);
   try {
-    await dumpTo(access, conn.dbname, partial);
-    const { sha256, size } = await checksum(partial);
+    const record = await dumpToFile(env.backups.dir, access, session, opts);
+    if (opts.verify ?? (opts.kind === 'predeploy' || opts.kind === 'safety')) await verifyNew(access, record);
+    return record;
+  } finally {
+    await session.close();
+  }
+}
+
+/** Reserves a name, dumps into its partial file, renames it into place and writes the manifest. */
+async function dumpToFile(dir: string, access: DatabaseAccess, session: SnapshotSession, opts: CreateOptions): Promise<BackupRecord> {
+  const dbname = connectionOf(access).dbname;
+  const pgDumpVersion = await toolVersion(access, 'pg_dump');
+  const createdAt = new Date();
+  const { name, partial, fd } = reserveBackupName(dir, opts.kind, createdAt);
+  try {
+    const { sha256, size, counts } = await dump(access, dbname, session, fd, dir, opts.signal);
     renameSync(partial, join(dir, name));
     await fsyncDir(dir);
     const record: BackupRecord = {
-      name, path: join(dir, name), kind: opts.kind, format: 'custom', sizeBytes: size, sha256, database: conn.dbname,
-      serverVersion: server, pgDumpVersion: pgDump, releaseSha: opts.releaseSha ?? null, createdAt: createdAt.toISOString(),
+      name, path: join(dir, name), kind: opts.kind, format: 'custom', sizeBytes: size, sha256, database: dbname,
+      serverVersion: session.serverVersion, pgDumpVersion, releaseSha: opts.releaseSha ?? null, createdAt: createdAt.toISOString(),
       verifiedAt: null, rowCounts: counts, hasManifest: true,
     };
     writeManifest(record);
-    if (opts.verify ?? (opts.kind === 'predeploy' || opts.kind === 'safety')) {
-      const result = await verifyFile(access, record);
-      if (!result.ok) throw new RipcordError('precondition_failed', `backup ${name} failed verification: ${result.reasons.join('; ')}`, 'check free space and the database, then try again');
-      record.verifiedAt = new Date().toISOString();
-      writeManifest(record);
-    }
     return record;
   } finally {
     rmSync(partial, { force: true });
   }
 }
 
-async function dumpTo(access: DatabaseAccess, dbname: string, path: string): Promise<void> {
-  const file = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+/** pg_dump inside the session's snapshot, streamed into `fd`, while the session counts rows. */
+async function dump(access: DatabaseAccess, dbname: string, session: SnapshotSession, fd: number, dir: string, signal?: AbortSignal) {
+  cancelled(signal);
   let pid: number | undefined;
-  let writeError: NodeJS.ErrnoException | null = null;
-  // If the disk fills, stop pg_dump at once instead of letting it block on a full pipe.
-  file.on('error', (e) => { writeError = e; killGroup(pid, 'SIGKILL'); });
-  const r = await runCommand({ ...pgCommand(access, 'pg_dump', ['-Fc', '-Z', '6', '-d', dbname]), stdout: file, timeoutMs: 6 * 3600_000, onSpawn: (p) => { pid = p; } });
-  await closeAndSync(file, path).catch((e: NodeJS.ErrnoException) => { writeError ??= e; });
-  if (writeError) {
-    const e = writeError as NodeJS.ErrnoException;
-    const why = e.code === 'ENOSPC' ? 'the backup disk is full' : e.message;
-    throw new RipcordError('precondition_failed', `backup failed: ${why}; the partial file was removed`, `free space in ${path.replace(/\/[^/]*$/, '')} (or set backups.dir to a larger disk), then try again`);
+  // A full disk or a cancel stops pg_dump at once instead of letting it run on for nothing.
+  const stop = () => killGroup(pid, 'SIGKILL');
+  const file = new DumpFile(fd, stop);
+  signal?.addEventListener('abort', stop, { once: true });
+  const counting = session.countRows().catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+  let r: CommandResult;
+  try {
+    r = await runCommand({ ...pgCommand(access, 'pg_dump', dumpArgs(dbname, session.snapshot)), stdout: file, timeoutMs: DUMP_TIMEOUT_MS, onSpawn: (p) => { pid = p; } });
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    await file.finish();
   }
+  explainFailure(file, signal, r, access, dir);
+  const counts = await counting;
+  if (counts instanceof Error) throw unreachable(access, counts.message);
+  return { sha256: file.sha256(), size: file.size, counts };
+}
+
+/** Throws the error that explains why a dump did not complete, if it did not. */
+function explainFailure(file: DumpFile, signal: AbortSignal | undefined, r: CommandResult, access: DatabaseAccess, dir: string): void {
+  if (file.failure) {
+    const why = file.failure.code === 'ENOSPC' ? 'the backup disk is full' : file.failure.message;
+    throw new RipcordError('precondition_failed', `backup failed: ${why}; the partial file was removed`,
+      `free space in ${dir} (or set backups.dir to a larger disk), then try again`);
+  }
+  cancelled(signal);
   if (r.exitCode !== 0) throw unreachable(access, r.stderr || `pg_dump exit ${r.exitCode}`);
 }
 
-function closeAndSync(file: WriteStream, path: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (file.destroyed) return resolve();
-    file.end(() => resolve());
-    file.once('error', reject);
-  }).then(async () => {
-    const fh = await open(path, 'r');
-    try { await fh.sync(); } finally { await fh.close(); }
-  });
+function cancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new RipcordError('precondition_failed', 'backup cancelled; no backup file was left behind', 'start the backup again when ready');
+  }
+}
+
+async function verifyNew(access: DatabaseAccess, record: BackupRecord): Promise<void> {
+  const result = await verifyFile(access, record);
+  if (!result.ok) {
+    throw new RipcordError('precondition_failed', `backup ${record.name} failed verification: ${result.reasons.join('; ')}`, 'check free space and the database, then try again');
+  }
+  record.verifiedAt = new Date().toISOString();
+  writeManifest(record);
 }
 
 export async function checksum(path: string): Promise<{ sha256: string; size: number }> {

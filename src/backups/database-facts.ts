@@ -1,7 +1,7 @@
 /** Facts about the live database a manifest records and a restore needs: versions, row counts, existence. */
 import { runCommand } from '../adapters/process-runner.js';
 import { RipcordError } from '../domain/errors.js';
-import { connectionOf, pgCommand, psqlCommand, type DatabaseAccess } from './pg-commands.js';
+import { connectionOf, parseRowCounts, psqlCommand, ROW_COUNTS_SQL, versionCommand, type DatabaseAccess } from './pg-commands.js';
 
 export async function sql(access: DatabaseAccess, dbname: string, statement: string, timeoutMs = 60_000): Promise<string> {
   const r = await runCommand({ ...psqlCommand(access, dbname, statement), timeoutMs });
@@ -34,24 +34,14 @@ export async function serverVersion(access: DatabaseAccess): Promise<string> {
 }
 
 export async function toolVersion(access: DatabaseAccess, tool: 'pg_dump' | 'pg_restore'): Promise<string> {
-  const cmd = pgCommand(access, tool, ['--version']);
-  // --version takes no connection args; drop them again.
-  const argv = cmd.argv.filter((a, i, all) => !(['-h', '-p', '-U'].includes(a) || ['-h', '-p', '-U'].includes(all[i - 1] ?? '')));
-  const r = await runCommand({ ...cmd, argv, timeoutMs: 30_000 });
+  const r = await runCommand({ ...versionCommand(access, tool), timeoutMs: 30_000 });
   return r.stdout.trim();
 }
 
 /** Exact row counts per table of every user schema, so a deep verify can compare a restored copy. */
 export async function rowCounts(access: DatabaseAccess, dbname: string): Promise<Record<string, number>> {
-  const tables = (await sql(access, dbname, "select quote_ident(schemaname) || '.' || quote_ident(tablename) from pg_tables where schemaname not in ('pg_catalog', 'information_schema') order by 1"))
-    .split('\n').filter(Boolean);
-  if (tables.length === 0) return {};
-  const union = tables.map((t) => `select ${quoteText(t)}, count(*) from ${t}`).join(' union all ');
-  const out = await sql(access, dbname, union);
-  return Object.fromEntries(out.split('\n').filter(Boolean).map((l) => { const [t, n] = l.split('|'); return [t ?? '', Number(n)]; }));
+  return parseRowCounts((await sql(access, dbname, ROW_COUNTS_SQL, 3600_000)).split('\n'));
 }
-
-const quoteText = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * The server's current WAL position. Every logged change to any database of the server advances

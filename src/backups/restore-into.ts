@@ -6,29 +6,49 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { runCommand } from '../adapters/process-runner.js';
+import type { Readable } from 'node:stream';
+import { killGroup, runCommand, type Command, type CommandResult } from '../adapters/process-runner.js';
 import { RipcordError } from '../domain/errors.js';
 import { sql, sqlSteps } from './database-facts.js';
 import type { BackupRecord } from './manifest.js';
-import { pgCommand, quoteIdent, quoteLiteral, type DatabaseAccess } from './pg-commands.js';
+import { pgCommand, quoteIdent, quoteLiteral, restoreArgs, RESTORE_SESSION_ENV, sqlLoadArgs, type DatabaseAccess } from './pg-commands.js';
 
 const MAINTENANCE_DB = 'postgres';
 
 /** Loads `record` into the (empty) database `target`; throws with pg_restore's/psql's last lines. */
 export async function restoreIntoDatabase(access: DatabaseAccess, record: BackupRecord, target: string, jobs = 1): Promise<void> {
-  const hostFile = Boolean(access.database.url);
-  const r = record.format === 'sql.gz'
-    ? await runCommand({ ...pgCommand(access, 'psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', target]), stdin: createReadStream(record.path).pipe(createGunzip()), timeoutMs: 6 * 3600_000 })
-    : await runCommand({
-      // Parallel jobs need a seekable file, which only the host has; in a container it is streamed.
-      ...pgCommand(access, 'pg_restore', ['--exit-on-error', '-d', target, ...(hostFile && jobs > 1 ? ['-j', String(jobs), record.path] : [])]),
-      ...(hostFile && jobs > 1 ? {} : { stdin: createReadStream(record.path) }),
-      timeoutMs: 6 * 3600_000,
-    });
-  if (r.exitCode !== 0) {
-    const last = r.stderr.trim().split('\n').filter(Boolean).slice(-2).join(' ');
+  const { cmd, source } = loadCommand(access, record, target, jobs);
+  const r = await runFed(cmd, source, 6 * 3600_000);
+  if (r.exitCode !== 0 || r.sourceError) {
+    const last = r.sourceError ? `reading the backup: ${r.sourceError.message}` : r.stderr.trim().split('\n').filter(Boolean).slice(-2).join(' ');
     throw new RipcordError('precondition_failed', `restoring ${record.name} failed: ${last || `exit ${r.exitCode}`}`, 'see the error above; the backup may not match this server');
   }
+}
+
+/**
+ * psql for old `.sql.gz` dumps, pg_restore for custom ones. Parallel jobs need a seekable file,
+ * which only the host has (URL mode); into a container the dump is streamed on stdin.
+ */
+function loadCommand(access: DatabaseAccess, record: BackupRecord, target: string, jobs: number): { cmd: Command; source?: Readable } {
+  if (record.format === 'sql.gz') {
+    return { cmd: pgCommand(access, 'psql', sqlLoadArgs(target), RESTORE_SESSION_ENV), source: createReadStream(record.path).pipe(createGunzip()) };
+  }
+  const onHost = Boolean(access.database.url) && jobs > 1;
+  const cmd = pgCommand(access, 'pg_restore', restoreArgs(target, { jobs, file: onHost ? record.path : undefined }), RESTORE_SESSION_ENV);
+  return onHost ? { cmd } : { cmd, source: createReadStream(record.path) };
+}
+
+/**
+ * Runs `cmd` with `source` on its stdin. If the source fails (a gzip stream that turns out corrupt,
+ * a read error), the program is killed rather than left to take the truncated input as complete,
+ * and the result says so.
+ */
+export async function runFed(cmd: Command, source: Readable | undefined, timeoutMs: number): Promise<CommandResult & { sourceError: Error | null }> {
+  let pid: number | undefined;
+  let sourceError: Error | null = null;
+  source?.on('error', (e) => { sourceError ??= e; killGroup(pid, 'SIGKILL'); });
+  const r = await runCommand({ ...cmd, ...(source ? { stdin: source } : {}), timeoutMs, onSpawn: (p) => { pid = p; } });
+  return { ...r, sourceError };
 }
 
 /** Owner, encoding and collation of `db`, and which of the names involved in a swap exist. */

@@ -12,7 +12,7 @@ import { backupPath } from './backup-files.js';
 import { checksum } from './create-backup.js';
 import { readRecord, writeManifest, type BackupRecord } from './manifest.js';
 import { pgCommand, type DatabaseAccess } from './pg-commands.js';
-import { restoreIntoDatabase, withThrowawayDatabase } from './restore-into.js';
+import { restoreIntoDatabase, runFed, withThrowawayDatabase } from './restore-into.js';
 import { rowCounts } from './database-facts.js';
 
 export interface VerifyResult {
@@ -27,8 +27,17 @@ export async function verifyBackup(env: EnvironmentConfig, name: string, opts: {
   const access = await accessOf(env);
   const result = await verifyFile(access, record);
   if (result.ok && opts.deep) await deepVerify(access, record, result);
-  if (result.ok && record.hasManifest) writeManifest({ ...record, verifiedAt: new Date().toISOString() });
+  if (result.ok) await recordVerified(record);
   return result;
+}
+
+/**
+ * Stamps verifiedAt. An old-format dump gets its first manifest here (its checksum from now on), so
+ * a dump the old scripts made is checked against the bytes it had when Ripcord first verified it.
+ */
+async function recordVerified(record: BackupRecord): Promise<void> {
+  const facts = record.hasManifest || record.sha256 ? {} : await checksum(record.path).then(({ sha256, size }) => ({ sha256, sizeBytes: size }));
+  writeManifest({ ...record, ...facts, verifiedAt: new Date().toISOString() });
 }
 
 export async function verifyFile(access: DatabaseAccess, record: BackupRecord): Promise<VerifyResult> {
@@ -42,9 +51,10 @@ export async function verifyFile(access: DatabaseAccess, record: BackupRecord): 
     if (!result.ok) return result;
   }
   if (record.format === 'sql.gz') return verifySqlGz(record, result, fail);
-  const r = await runCommand({ ...pgCommand(access, 'pg_restore', ['--list']), stdin: createReadStream(record.path), timeoutMs: 600_000 });
+  const r = await runFed(pgCommand(access, 'pg_restore', ['--list']), createReadStream(record.path), 600_000);
   result.checked.push('pg_restore --list');
-  if (r.exitCode !== 0) fail(`pg_restore --list: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`}`);
+  if (r.sourceError) fail(`reading the file: ${r.sourceError.message}`);
+  else if (r.exitCode !== 0) fail(`pg_restore --list: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`}`);
   return result;
 }
 

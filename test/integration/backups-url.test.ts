@@ -4,7 +4,7 @@
  * `pg_dump | gzip` dumps, and names that are not backups.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createBackup, listBackups, restoreBackup, verifyBackup } from '../../src/backups/index.js';
@@ -101,10 +101,43 @@ describe('backups in URL mode', () => {
     assert.equal(listed?.hasManifest, false);
     assert.equal(listed?.createdAt, new Date(2025, 0, 1, 2, 0, 0).toISOString());
     assert.deepEqual((await verifyBackup(env, listed.name)).checked, ['gzip -t', 'PostgreSQL dump header']);
+    // Verified once, it is adopted: a manifest with its checksum from now on.
+    const adopted = (await listBackups(env)).find((b) => b.name === listed.name);
+    assert.equal(adopted?.hasManifest, true);
+    assert.equal(adopted?.sha256?.length, 64);
+    assert.ok(adopted?.verifiedAt);
+    assert.deepEqual((await verifyBackup(env, listed.name)).checked, ['sha256', 'gzip -t', 'PostgreSQL dump header']);
     await psql(db.name, 'truncate orders');
     const result = await restoreBackup(env, listed.name);
     assert.equal(await dataDigest(db.name), before);
     assert.match(result.safetyBackup ?? '', /^safety_backup_/);
+  });
+
+  test('a backup taken while the app writes holds exactly the rows its manifest counts (one snapshot)', async () => {
+    const writer = runCommand({
+      argv: ['psql', ...PG, '-d', db.name, '-c', 'do $$ begin for i in 1..300 loop insert into orders(customer_id, total) values (1, 1); commit; perform pg_sleep(0.01); end loop; end $$'],
+      timeoutMs: 60_000,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const record = await createBackup(env, { kind: 'manual' });
+    assert.equal((await writer).exitCode, 0);
+    const orders = record.rowCounts?.['public.orders'] ?? 0;
+    assert.ok(orders > 3000 && orders < 3300, `the dump was taken while rows were being added (${orders})`);
+    const deep = await verifyBackup(env, record.name, { deep: true });
+    assert.deepEqual([deep.ok, deep.reasons], [true, []]);
+  });
+
+  test('a cancelled backup leaves nothing behind', async () => {
+    const before = (await listBackups(env)).length;
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(createBackup(env, { kind: 'predeploy', signal: controller.signal }), /backup cancelled/);
+    const midway = new AbortController();
+    const running = createBackup(env, { kind: 'predeploy', signal: midway.signal });
+    setTimeout(() => midway.abort(), 40);
+    await assert.rejects(running, /backup cancelled/);
+    assert.equal((await listBackups(env)).length, before);
+    assert.deepEqual(readdirSync(files.dir).filter((f) => f.endsWith('.partial')), []);
   });
 
   test('names outside the backup dir or not backups are refused before anything happens', async () => {
