@@ -20,12 +20,14 @@ export interface BackupRecord {
   rowCounts: Record<string, number> | null;
   /** False for an old-format dump with no manifest: facts were inferred from the file. */
   hasManifest: boolean;
+  /** Set when a manifest exists but cannot be read: verification fails with this reason. */
+  manifestProblem?: string;
 }
 
 export const manifestPathOf = (dumpPath: string) => `${dumpPath}.json`;
 
 export function writeManifest(record: BackupRecord): void {
-  const { path: _path, hasManifest: _h, ...stored } = record;
+  const { path: _path, hasManifest: _h, manifestProblem: _p, ...stored } = record;
   const target = manifestPathOf(record.path);
   writeFileSync(`${target}.partial`, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
   renameSync(`${target}.partial`, target);
@@ -36,9 +38,19 @@ export function readRecord(path: string): BackupRecord {
   const name = basename(path);
   const manifest = manifestPathOf(path);
   if (existsSync(manifest)) {
-    const stored = JSON.parse(readFileSync(manifest, 'utf8')) as Omit<BackupRecord, 'path' | 'hasManifest'>;
-    return { ...stored, name, path, hasManifest: true };
+    try {
+      const stored = JSON.parse(readFileSync(manifest, 'utf8')) as Omit<BackupRecord, 'path' | 'hasManifest'>;
+      return { ...stored, name, path, hasManifest: true };
+    } catch (error) {
+      // A damaged manifest must not hide the dump from `list`, nor let it pass as checked.
+      return { ...inferred(path), hasManifest: true, manifestProblem: `manifest ${basename(manifest)} is unreadable: ${(error as Error).message}` };
+    }
   }
+  return inferred(path);
+}
+
+function inferred(path: string): BackupRecord {
+  const name = basename(path);
   const st = statSync(path);
   return {
     name, path, kind: name.startsWith('safety_') ? 'safety' : 'predeploy', format: name.endsWith('.sql.gz') ? 'sql.gz' : 'custom',

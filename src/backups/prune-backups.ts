@@ -10,9 +10,12 @@ export async function pruneBackups(env: EnvironmentConfig, envName: string, stat
   const backups = await listBackups(env);
   const { unfinished } = await listUnfinished(stateDir, envName);
   const referenced = new Set(unfinished.flatMap((u) => [u.facts.preDeployBackup, u.facts.safetyBackup]).filter((n): n is string => Boolean(n)));
-  const decision = decideRetention(backups.map((b) => ({
+  // Unknown kind and age: never deleted by policy, only by a person who has looked.
+  const unreadable = backups.filter((b) => b.manifestProblem);
+  const decision = decideRetention(backups.filter((b) => !b.manifestProblem).map((b) => ({
     name: b.name, kind: b.kind, createdAt: new Date(b.createdAt), verified: b.verifiedAt !== null, referencedByUnfinished: referenced.has(b.name),
   })), { ...env.backups.keep, predeployDays: env.backups.predeployRetentionDays }, opts.now ?? new Date());
+  decision.keep.push(...unreadable.map((b) => ({ name: b.name, reasons: [`${b.manifestProblem}; kept until a person looks`] })));
   if (!opts.dryRun) {
     const byName = new Map(backups.map((b) => [b.name, b.path]));
     for (const d of decision.delete) {

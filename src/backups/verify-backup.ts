@@ -43,6 +43,7 @@ async function recordVerified(record: BackupRecord): Promise<void> {
 export async function verifyFile(access: DatabaseAccess, record: BackupRecord): Promise<VerifyResult> {
   const result: VerifyResult = { ok: true, name: record.name, reasons: [], checked: [] };
   const fail = (reason: string) => { result.ok = false; result.reasons.push(reason); };
+  if (record.manifestProblem) return fail(record.manifestProblem), result;
   if (record.sha256) {
     const { sha256, size } = await checksum(record.path);
     result.checked.push('sha256');

@@ -3,10 +3,10 @@
  * partial file; an unreachable database is named; a backup dir others can read is refused.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createBackup, listBackups, restoreBackup, verifyBackup } from '../../src/backups/index.js';
+import { createBackup, listBackups, pruneBackups, restoreBackup, verifyBackup } from '../../src/backups/index.js';
 import { runCommand } from '../../src/adapters/process-runner.js';
 import type { RipcordError } from '../../src/domain/errors.js';
 import { requirePostgres } from '../support/require-services.js';
@@ -68,6 +68,23 @@ describe('backups: bad input and failures', () => {
     const digest = await dataDigest(db.name);
     await assert.rejects(restoreBackup(env, 'backup_20250102_020000.sql.gz'), /failed verification/);
     assert.equal(await dataDigest(db.name), digest);
+  });
+
+  test('an unreadable manifest: still listed, verify and restore refuse, prune keeps the dump', async () => {
+    const dir = join(files.root, 'damaged');
+    const env = environmentFor({ url: db.url }, dir, { backups: { predeployRetentionDays: 1 } });
+    const record = await createBackup(env, { kind: 'predeploy' });
+    writeFileSync(`${record.path}.json`, '{"name": "trunc');
+    const [listed] = await listBackups(env);
+    assert.equal(listed?.name, record.name);
+    const v = await verifyBackup(env, record.name);
+    assert.equal(v.ok, false);
+    assert.match(v.reasons[0] ?? '', /^manifest .*\.dump\.json is unreadable/);
+    await assert.rejects(restoreBackup(env, record.name), /failed verification/);
+    const decision = await pruneBackups(env, 'production', join(files.root, 'state'), { dryRun: false, now: new Date(Date.now() + 30 * 86_400_000) });
+    assert.deepEqual(decision.delete, []);
+    assert.match(decision.keep[0]?.reasons[0] ?? '', /kept until a person looks/);
+    assert.ok(existsSync(record.path));
   });
 
   test('disk full mid-dump: the partial file is removed and the error says so', async () => {
