@@ -51,3 +51,22 @@ test('the newest verified backup survives even when every rule would drop it', (
   assert.deepEqual(d.keep, [{ name: 'pre-verified', reasons: ['newest verified backup'] }]);
   assert.deepEqual(d.delete.map((x) => x.name), ['pre-unverified']);
 });
+
+test('configured numbers over the same year with pre-deploy, safety and referenced backups: exactly these survive', () => {
+  const year = syntheticYear();
+  for (const b of [...year]) {
+    if (b.kind !== 'daily' || b.createdAt.getUTCDay() !== 1) continue;
+    const at = new Date(b.createdAt.getTime() + 13 * 3600_000);
+    year.push({ name: `pre-${day(at)}`, kind: 'predeploy', createdAt: at, verified: true, referencedByUnfinished: day(at) === '20260105' });
+  }
+  year.push({ name: 'safety-20260301', kind: 'safety', createdAt: new Date('2026-03-01T10:00:00Z'), verified: false, referencedByUnfinished: false });
+  const d = decideRetention(year, { daily: 3, weekly: 2, monthly: 1, predeployDays: 14 }, now);
+  assert.deepEqual(d.keep.map((k) => k.name).sort(), [
+    'daily-20261229', 'daily-20261230', 'daily-20261231', 'monthly-20261201', 'pre-20260105', 'pre-20261221', 'pre-20261228',
+    'safety-20260301', 'weekly-20261220', 'weekly-20261227',
+  ]);
+  assert.deepEqual(d.keep.find((k) => k.name === 'pre-20260105')?.reasons, ['an unfinished deployment or rollback refers to it']);
+  assert.deepEqual(d.keep.find((k) => k.name === 'daily-20261231')?.reasons, ['newest verified backup', 'daily 1 of 3']);
+  assert.equal(d.delete.find((x) => x.name === 'pre-20261214')?.reason, 'pre-deploy backup older than 14 days');
+  assert.equal(d.keep.length + d.delete.length, year.length);
+});
