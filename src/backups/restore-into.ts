@@ -31,7 +31,9 @@ export async function restoreIntoDatabase(access: DatabaseAccess, record: Backup
  */
 function loadCommand(access: DatabaseAccess, record: BackupRecord, target: string, jobs: number): { cmd: Command; source?: Readable } {
   if (record.format === 'sql.gz') {
-    return { cmd: pgCommand(access, 'psql', sqlLoadArgs(target), RESTORE_SESSION_ENV), source: createReadStream(record.path).pipe(createGunzip()) };
+    const file = createReadStream(record.path);
+    const sql = file.pipe(createGunzip()).once('close', () => file.destroy());
+    return { cmd: pgCommand(access, 'psql', sqlLoadArgs(target), RESTORE_SESSION_ENV), source: sql };
   }
   const onHost = Boolean(access.database.url) && jobs > 1;
   const cmd = pgCommand(access, 'pg_restore', restoreArgs(target, { jobs, file: onHost ? record.path : undefined }), RESTORE_SESSION_ENV);
@@ -47,8 +49,13 @@ export async function runFed(cmd: Command, source: Readable | undefined, timeout
   let pid: number | undefined;
   let sourceError: Error | null = null;
   source?.on('error', (e) => { sourceError ??= e; killGroup(pid, 'SIGKILL'); });
-  const r = await runCommand({ ...cmd, ...(source ? { stdin: source } : {}), timeoutMs, onSpawn: (p) => { pid = p; } });
-  return { ...r, sourceError };
+  try {
+    const r = await runCommand({ ...cmd, ...(source ? { stdin: source } : {}), timeoutMs, onSpawn: (p) => { pid = p; } });
+    return { ...r, sourceError };
+  } finally {
+    // A program may stop reading early (pg_restore --list reads only the TOC): close the file.
+    source?.destroy();
+  }
 }
 
 /** Owner, encoding and collation of `db`, and which of the names involved in a swap exist. */
