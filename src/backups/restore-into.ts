@@ -32,8 +32,8 @@ export async function restoreIntoDatabase(access: DatabaseAccess, record: Backup
 function loadCommand(access: DatabaseAccess, record: BackupRecord, target: string, jobs: number): { cmd: Command; source?: Readable } {
   if (record.format === 'sql.gz') {
     const file = createReadStream(record.path);
-    const sql = file.pipe(createGunzip()).once('close', () => file.destroy());
-    return { cmd: pgCommand(access, 'psql', sqlLoadArgs(target), RESTORE_SESSION_ENV), source: sql };
+    const plain = file.pipe(createGunzip()).once('close', () => file.destroy());
+    return { cmd: pgCommand(access, 'psql', sqlLoadArgs(target), RESTORE_SESSION_ENV), source: plain };
   }
   const onHost = Boolean(access.database.url) && jobs > 1;
   const cmd = pgCommand(access, 'pg_restore', restoreArgs(target, { jobs, file: onHost ? record.path : undefined }), RESTORE_SESSION_ENV);
