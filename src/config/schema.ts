@@ -85,6 +85,8 @@ const notificationsSchema = z.strictObject({
     from: z.email({ error: 'expected an email address, e.g. ripcord@example.com' }).default('ripcord@localhost'),
     smtpUrl: nonEmpty('an SMTP URL', 'smtp://127.0.0.1:25').refine((u) => /^smtps?:\/\//.test(u), { error: 'must start with smtp:// or smtps://, e.g. smtp://127.0.0.1:25' }).default('smtp://127.0.0.1:25'),
   }).nullable().default(null),
+  /** Days a delivery that cannot be sent stays in the outbox before it is dropped (logged and written to logFile). */
+  outboxKeepDays: intAtLeast(1, 'days an undelivered notification is kept and retried', 7).default(7),
 });
 
 const contactLevelSchema = z.strictObject({

@@ -1,0 +1,67 @@
+/**
+ * The notifier of one environment, built from ripcord.yml, and the two calls commands make:
+ * `notifyReport` after an operation, `flushOutboxFor` before one. Both never throw: a
+ * notification problem must not change a deploy's or rollback's outcome or exit code.
+ */
+import type { Logger } from 'pino';
+import type { RipcordConfig } from '../config/schema.js';
+import { ExitCode, RipcordError } from '../domain/errors.js';
+import type { Clock } from '../domain/ports.js';
+import type { OperationReport } from '../executor/report.js';
+import { EmailSink } from './email-sink.js';
+import { FanOutNotifier, type SinkOutcome } from './fan-out-notifier.js';
+import type { FlushResult } from './flush-outbox.js';
+import { NotificationsLogFile } from './notifications-log-file.js';
+import { Outbox } from './outbox.js';
+import { notificationFromReport } from './report-notification.js';
+import { DEFAULT_SINK_TIMEOUT_MS, type RemoteSink } from './sink.js';
+import { slackWebhookSink } from './slack-webhook-sink.js';
+import { webhookSink } from './webhook-sink.js';
+
+export interface NotifierOptions {
+  /** Per remote delivery (default 10 s). */
+  timeoutMs?: number;
+  clock?: Clock;
+}
+
+export function notifierFor(config: RipcordConfig, envName: string, log: Logger, options: NotifierOptions = {}): FanOutNotifier {
+  const env = config.environments[envName];
+  if (!env) throw new RipcordError('bad_input', `environment "${envName}" is not in ripcord.yml`, `use one of: ${Object.keys(config.environments).join(', ')}`, ExitCode.refused);
+  const n = env.notifications;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SINK_TIMEOUT_MS;
+  const sinks: RemoteSink[] = [];
+  if (n.slackWebhookUrl) sinks.push(slackWebhookSink(n.slackWebhookUrl, timeoutMs));
+  if (n.webhookUrl) sinks.push(webhookSink(n.webhookUrl, timeoutMs));
+  if (n.email) sinks.push(new EmailSink(n.email, timeoutMs));
+  return new FanOutNotifier({
+    logFile: new NotificationsLogFile(n.logFile, env.appDir),
+    sinks,
+    outbox: new Outbox(config.stateDir, envName),
+    log: log.child({ env: envName }),
+    keepDays: n.outboxKeepDays,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+}
+
+/**
+ * Tells everyone how an operation ended: the report as a notification, through every sink, with
+ * failures kept in the outbox. For `ripcord deploy`, `recover` and `rollback`. Never throws.
+ */
+export async function notifyReport(config: RipcordConfig, envName: string, report: OperationReport, log: Logger, options: NotifierOptions = {}): Promise<SinkOutcome[]> {
+  try {
+    return await notifierFor(config, envName, log, options).deliver(notificationFromReport(report));
+  } catch (error) {
+    log.error({ err: error, env: envName, deployment: report.id }, 'notification of the report failed');
+    return [];
+  }
+}
+
+/** Re-sends what the outbox kept, best effort. Never throws: null when the outbox could not be read. */
+export async function flushOutboxFor(config: RipcordConfig, envName: string, log: Logger, options: NotifierOptions = {}): Promise<FlushResult | null> {
+  try {
+    return await notifierFor(config, envName, log, options).flush();
+  } catch (error) {
+    log.error({ err: error, env: envName }, 'outbox flush failed');
+    return null;
+  }
+}
