@@ -79,9 +79,12 @@ export function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
 }
 
-/** "[Ripcord] Rollback FAILED · production: Deploy v1.0.4 …" — level, environment and title. */
+/**
+ * "[Ripcord] Rollback FAILED in production: Deploy v1.0.4 …" — level, environment and title, in
+ * ASCII around the title, so mail filters and `grep` on a raw mailbox match it unencoded.
+ */
 export function emailSubject(n: Notification): string {
-  return truncate(oneLine(`[Ripcord] ${LEVEL_WORDS[n.level]} · ${n.environment}: ${n.title}`), MAX_SUBJECT_CHARS);
+  return truncate(oneLine(`[Ripcord] ${LEVEL_WORDS[n.level]} in ${n.environment}: ${n.title}`), MAX_SUBJECT_CHARS);
 }
 
 /** Plain-text body: title, text, then one fact per line, then the time in UTC. */
@@ -96,7 +99,7 @@ export function emailBody(n: Notification): string {
     ...facts.map(([k, v]) => `${`${k}:`.padEnd(width + 2)}${v}`),
     `${'at:'.padEnd(width + 2)}${n.at.toISOString()}`,
     '',
-    '— Ripcord',
+    '-- Ripcord',
     '',
   ].join('\n');
 }

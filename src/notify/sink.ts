@@ -41,14 +41,15 @@ export class SinkError extends RipcordError {
  * nodemailer quote host, port and sometimes the URL, and a webhook URL is a secret.
  */
 export function describeNetworkError(error: unknown, timeoutMs: number): { message: string; answered: boolean } {
-  const e = error as { name?: string; code?: string; cause?: { code?: string }; responseCode?: number; response?: string; message?: string };
+  const e = error as { name?: string; code?: string; originalCode?: string; cause?: { code?: string }; responseCode?: number; response?: string };
   if (e?.name === 'TimeoutError' || e?.code === 'ETIMEDOUT' || e?.cause?.code === 'UND_ERR_CONNECT_TIMEOUT') {
     return { message: `no answer within ${timeoutMs / 1000} s (timed out)`, answered: false };
   }
   if (typeof e?.responseCode === 'number') {
     return { message: `the server answered ${e.responseCode}${e.response ? `: ${oneLine(e.response)}` : ''}`, answered: true };
   }
-  const code = e?.cause?.code ?? e?.code;
+  // fetch puts the socket's code on `cause`; nodemailer wraps it as ESOCKET with `originalCode`.
+  const code = e?.cause?.code ?? e?.originalCode ?? e?.code;
   const words: Record<string, string> = {
     ECONNREFUSED: 'connection refused',
     ECONNRESET: 'connection reset',

@@ -59,7 +59,7 @@ describe('notifications log line', () => {
 describe('email', () => {
   test('subject has level words, environment and title; body has text, facts and the time', () => {
     const n = sample('ROLLBACK_FAILED');
-    assert.equal(emailSubject(n), `[Ripcord] Rollback FAILED · production: ${n.title}`);
+    assert.equal(emailSubject(n), `[Ripcord] Rollback FAILED in production: ${n.title}`);
     const body = emailBody(n);
     assert.match(body, /^ROLLBACK_FAILED: Deploy v1\.0\.4/);
     assert.match(body, /Reason: health check/);

@@ -16,6 +16,7 @@ import { exitCodeOf, type OperationReport } from '../../executor/report.js';
 import { createLogger } from '../../log/logger.js';
 import { syncRecords } from '../../store/sync-records.js';
 import { confirm } from '../confirm.js';
+import { flushAsOperationStarts, notifyReports } from './notify.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
 import { summarize, terminalProgress } from '../progress.js';
 
@@ -52,12 +53,15 @@ export function registerDeployCommands(program: Command, ctx: CliContext): void 
     .action(async (opts: { env?: string; json?: boolean }, cmd: Command) => {
       const { config } = loadConfigFor(cmd, ctx);
       const [name] = pickEnvironment(config.environments, opts.env);
-      const x = await openExecutorEnv(config, name, cliLogger(config.logging.level, config.logging.file));
+      const log = cliLogger(config.logging.level, config.logging.file);
+      const x = await openExecutorEnv(config, name, log);
+      const flushing = flushAsOperationStarts(config, name, log, ctx);
       const result = await recoverEnvironment(x, opts.json ? undefined : terminalProgress(ctx.out));
       if (opts.json) ctx.out(JSON.stringify(result));
       else if (result.reports.length === 0) ctx.out(`nothing to recover in ${name}`);
       for (const r of opts.json ? [] : result.reports) for (const l of summarize(r)) ctx.out(l);
       for (const path of result.unreadable) ctx.err(`unreadable journal ${path}: inspect it by hand`);
+      await notifyReports(config, name, result.reports, log, ctx, flushing);
       await recordAfter(config, ctx);
       ctx.exitCode = Math.max(0, ...result.reports.map((r) => (r.outcome === 'rolled_back' ? 0 : exitCodeOf(r.outcome))), result.unreadable.length ? 1 : 0);
     });
@@ -67,18 +71,21 @@ async function deploy(ref: string, opts: DeployOptions, cmd: Command, ctx: CliCo
   validateRef(ref);
   const { config } = loadConfigFor(cmd, ctx);
   const [name] = pickEnvironment(config.environments, opts.env);
-  const x = await openExecutorEnv(config, name, cliLogger(config.logging.level, config.logging.file));
+  const log = cliLogger(config.logging.level, config.logging.file);
+  const x = await openExecutorEnv(config, name, log);
   if (opts.dryRun) return dryRun(x, ref, opts, ctx);
   if (!opts.yes && !(await confirm(`Deploy ${ref} to ${name}?`, ctx))) {
     ctx.exitCode = 2;
     return;
   }
   if (!opts.json) ctx.out(`deploying ${ref} to ${name}`);
+  const flushing = flushAsOperationStarts(config, name, log, ctx);
   const report = await runDeploy(x, { ref, requestedBy: `${userInfo().username} via cli`, ...(opts.json ? {} : { onProgress: terminalProgress(ctx.out) }) })
     .catch((error: unknown) => refusedReport(error, ref, name));
   if (opts.json) ctx.out(JSON.stringify(report));
   else for (const line of summarize(report)) ctx.out(line);
   ctx.exitCode = exitCodeOf(report.outcome);
+  await notifyReports(config, name, [report], log, ctx, flushing);
   await recordAfter(config, ctx);
 }
 

@@ -1,0 +1,101 @@
+/**
+ * `ripcord notify test|flush`, and the notification steps `deploy`, `recover` and `rollback` run:
+ * flush the outbox as they start, notify the report as they end. Notification trouble is a note
+ * on stderr, never a different exit code for the operation.
+ * `notify test` exits 1 when a configured sink failed; `notify flush` exits 1 when something is still kept.
+ */
+import { hostname, userInfo } from 'node:os';
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import type { RipcordConfig } from '../../config/schema.js';
+import type { OperationReport } from '../../executor/report.js';
+import { flushOutboxFor, keptAfter, notifierFor, notifyReport, type FlushResult, type SinkOutcome } from '../../notify/index.js';
+import { REMOTE_SINKS, SINK_SETTING } from '../../notify/sink.js';
+import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
+import { cliLogger } from './deploy.js';
+
+export function registerNotifyCommands(program: Command, ctx: CliContext): void {
+  const notify = program.command('notify').description('notifications: send a test through every sink, re-send what the outbox kept');
+  notify.command('test')
+    .description('send an INFO notification through every configured sink and say how each fared (nothing is kept for later)')
+    .option('-e, --env <name>', 'environment (default: the only one)')
+    .option('--json', 'print the outcome of each sink as JSON')
+    .action(async (opts: { env?: string; json?: boolean }, cmd: Command) => {
+      const { config } = loadConfigFor(cmd, ctx);
+      const [name] = pickEnvironment(config.environments, opts.env);
+      const notifier = notifierFor(config, name, logger(config));
+      const outcomes = await notifier.deliver({
+        level: 'INFO',
+        title: `Test notification from Ripcord (${name})`,
+        text: `Sent by ${userInfo().username} with \`ripcord notify test\`. If you read this, this sink works.`,
+        environment: name,
+        fields: { host: hostname() },
+        at: new Date(),
+      }, { keep: false, flushFirst: false });
+      if (opts.json) ctx.out(JSON.stringify(outcomes));
+      else for (const line of describeOutcomes(outcomes, notifier.logFile.path)) ctx.out(line);
+      ctx.exitCode = outcomes.some((o) => !o.ok) ? 1 : 0;
+    });
+  notify.command('flush')
+    .description('re-send the notifications the outbox kept, oldest first')
+    .option('-e, --env <name>', 'environment (default: the only one)')
+    .option('--json', 'print the counts as JSON')
+    .action(async (opts: { env?: string; json?: boolean }, cmd: Command) => {
+      const { config } = loadConfigFor(cmd, ctx);
+      const [name] = pickEnvironment(config.environments, opts.env);
+      const notifier = notifierFor(config, name, logger(config));
+      const result = await notifier.flush();
+      if (opts.json) ctx.out(JSON.stringify({ ...result, down: Object.fromEntries(result.down), kept: keptAfter(result) }));
+      else for (const line of describeFlush(result, name, notifier.outbox.dir)) ctx.out(line);
+      ctx.exitCode = keptAfter(result) > 0 ? 1 : 0;
+    });
+}
+
+const logger = (config: RipcordConfig) => cliLogger(config.logging.level, config.logging.file);
+
+/** One line per sink: ✔ / ✗ / - (not configured), with the fix for a failure. */
+export function describeOutcomes(outcomes: readonly SinkOutcome[], logPath: string): string[] {
+  const line = (o: SinkOutcome) => {
+    const label = (o.sink === 'log' ? 'log file' : o.sink).padEnd(9);
+    if (o.ok) return `  ✔ ${label} ${o.sink === 'log' ? logPath : 'delivered'}`;
+    const fix = o.sink === 'log' ? `check that ${logPath} is writable` : `check ${SINK_SETTING[o.sink]}`;
+    return `  ✗ ${label} ${o.error} — ${fix}${o.kept ? ' (kept in the outbox)' : ''}`;
+  };
+  const configured = new Set(outcomes.map((o) => o.sink));
+  const missing = REMOTE_SINKS.filter((s) => !configured.has(s)).map((s) => `  - ${s.padEnd(9)} not configured (${SINK_SETTING[s]})`);
+  return [...outcomes.map(line), ...missing];
+}
+
+export function describeFlush(r: FlushResult, env: string, dir: string): string[] {
+  if (r.busy) return [`another process is flushing the outbox of ${env}; nothing done`];
+  const lines = [`delivered ${r.delivered}, still kept ${keptAfter(r)}, dropped ${r.dropped} (outbox ${dir})`];
+  for (const [sink, error] of r.down) lines.push(`  ${sink} did not answer: ${error}`);
+  if (r.waiting > 0) lines.push(`  ${r.waiting} not tried now (sink not answering, not configured here, or over this call's bound)`);
+  for (const path of r.unreadable) lines.push(`  unreadable: ${path} — inspect it, then delete it`);
+  if (r.dropped > 0) lines.push('  dropped ones are listed in the notifications log as [ERROR] lines');
+  return lines;
+}
+
+/**
+ * Starts flushing the outbox as an operation starts; the operation does not wait for it. The
+ * promise never rejects; await it before notifying, so kept deliveries go out first.
+ */
+export function flushAsOperationStarts(config: RipcordConfig, envName: string, log: Logger, ctx: CliContext): Promise<void> {
+  return flushOutboxFor(config, envName, log).then((r) => {
+    if (r === null) ctx.err(`note: the notifications outbox of ${envName} could not be flushed; run \`ripcord notify flush --env ${envName}\``);
+    else if (keptAfter(r) > 0) ctx.err(`note: ${keptAfter(r)} notification(s) of ${envName} still kept in the outbox; they are sent when their sink answers, or run \`ripcord notify flush --env ${envName}\``);
+  });
+}
+
+/** Notifies each report once the start-of-operation flush is done. Never throws. */
+export async function notifyReports(config: RipcordConfig, envName: string, reports: readonly OperationReport[], log: Logger, ctx: CliContext, flushing: Promise<void>): Promise<void> {
+  await flushing;
+  for (const report of reports) {
+    const outcomes = await notifyReport(config, envName, report, log);
+    const failed = outcomes.filter((o): o is Extract<SinkOutcome, { ok: false }> => !o.ok);
+    if (failed.length > 0) {
+      ctx.err(`note: notification not delivered to ${failed.map((o) => `${o.sink === 'log' ? 'the notifications log' : o.sink} (${o.error})`).join(', ')}`
+        + `${failed.some((o) => o.kept) ? `; kept, run \`ripcord notify flush --env ${envName}\` later` : ''}`);
+    }
+  }
+}
