@@ -7,3 +7,4 @@ export type { BackupRecord } from './manifest.js';
 export { BACKUP_KINDS, type BackupKind } from './backup-files.js';
 export { pruneBackups } from './prune-backups.js';
 export { currentWalPosition } from './wal-position.js';
+export { schemaMatchesBackup } from './schema-compare.js';

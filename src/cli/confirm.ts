@@ -1,5 +1,5 @@
 /** Asks yes/no on a terminal. Without one (and without --yes) the answer is no: exit 2, nothing changed. */
-import { createInterface } from 'node:readline/promises';
+import { confirm as ask } from '@inquirer/prompts';
 import type { CliContext } from './context.js';
 
 export async function confirm(question: string, ctx: CliContext): Promise<boolean> {
@@ -7,11 +7,11 @@ export async function confirm(question: string, ctx: CliContext): Promise<boolea
     ctx.err(`${question} — refusing: no terminal to confirm on; pass --yes to proceed without asking`);
     return false;
   }
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
-    const answer = await rl.question(`${question} [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
+    return await ask({ message: question, default: false });
+  } catch (error) {
+    // Ctrl+C or a closed terminal is a "no".
+    if (error instanceof Error && error.name === 'ExitPromptError') return false;
+    throw error;
   }
 }

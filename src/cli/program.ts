@@ -10,6 +10,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerDeployCommands } from './commands/deploy.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerBackupsCommands } from './commands/backups.js';
+import { registerRollbackCommand } from './commands/rollback.js';
 import { registerNotifyCommands } from './commands/notify.js';
 import type { CliContext } from './context.js';
 
@@ -31,6 +32,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDeployCommands(program, ctx);
   registerStatusCommand(program, ctx);
   registerBackupsCommands(program, ctx);
+  registerRollbackCommand(program, ctx);
   registerNotifyCommands(program, ctx);
   return program;
 }

@@ -20,7 +20,8 @@ function formatStep(step: StepReport, phase: 'deploy' | 'rollback'): string {
 export function summarize(report: OperationReport): string[] {
   const short = (s?: string) => (s ? s.slice(0, 12) : '?');
   const total = secs(Date.parse(report.finishedAt) - Date.parse(report.startedAt));
-  const head = {
+  const manual = report.kind === 'rollback' && report.outcome === 'succeeded';
+  const head = manual ? `rolled back ${report.environment} to ${report.ref ?? ''} (${short(report.targetSha)}) in ${total}` : {
     succeeded: `deployed ${report.ref} (${short(report.targetSha)}) to ${report.environment} in ${total}`,
     rolled_back: `FAILED and rolled back ${report.environment} to ${short(report.previousSha)} in ${total}`,
     rollback_failed: `FAILED and the ROLLBACK FAILED on ${report.environment}: the host needs a person now`,
@@ -30,6 +31,8 @@ export function summarize(report: OperationReport): string[] {
   const lines = [head];
   if (report.reason) lines.push(`reason: ${report.reason}`);
   if (report.preDeployBackup) lines.push(`pre-deploy backup: ${report.preDeployBackup}`);
+  if (report.restoredBackup) lines.push(`database restored from: ${report.restoredBackup}`);
+  if (report.safetyBackup) lines.push(`safety backup (the state before): ${report.safetyBackup}`);
   lines.push(`deployment: ${report.id}`);
   return lines;
 }

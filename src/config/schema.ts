@@ -3,6 +3,7 @@
  * Every message says what to write instead, because people read these in `ripcord config check`.
  */
 import { z } from 'zod';
+import { deniedSchemaCommand } from '../domain/schema-command-policy.js';
 
 const intAtLeast = (min: number, what: string, example: number) =>
   z.number({ error: `expected a whole number ≥ ${min} (${what}), e.g. ${example}` })
@@ -101,8 +102,11 @@ const contactLevelSchema = z.strictObject({
 const rollbackSchema = z.strictObject({
   enabled: z.boolean({ error: 'expected true or false (ROLLBACK_ENABLED)' }).default(true),
   auto: z.boolean({ error: 'expected true or false (AUTO_ROLLBACK)' }).default(true),
-  /** Level 2: a forward "reversal" migration; never a reset. */
-  schemaCommand: optionalStage,
+  /** Level 2: a forward "reversal" migration; never a reset (src/domain/schema-command-policy.ts). */
+  schemaCommand: optionalStage.superRefine((c, ctx) => {
+    const why = c ? deniedSchemaCommand(c.command) : null;
+    if (why) ctx.addIssue({ code: 'custom', path: ['command'], message: `is refused: ${why}, e.g. a forward reversal such as "python manage.py migrate shop 0041"` });
+  }),
   /** Rollbacks may skip slow checks (shipit #1432); health and integrity always run. */
   healthRetries: intAtLeast(1, 'health attempts after a rollback', 5).nullable().default(null),
 });

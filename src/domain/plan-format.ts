@@ -47,12 +47,20 @@ function stepText(step: RollbackStep): string {
     }
     case 'health': return 'health check';
     case 'integrity': return 'integrity check';
+    case 'build_images': return 'build the images from the checked-out code (no image IDs of that release are kept)';
+    case 'safety_backup': return 'safety backup of the current database (kept forever)';
+    case 'schema_command': return `run \`${step.command.command}\` in ${step.command.service} (reversal migration toward ${short(step.targetSha)})`;
   }
+}
+
+/** A rollback step as one numbered line, for every plan that lists steps. */
+export function stepLine(step: RollbackStep, i: number): string {
+  return `  ${String(i + 1).padStart(2)}. ${step.kind.padEnd(21)} ${stepText(step)}`;
 }
 
 function formatRollbackPlan(plan: RollbackPlan): string[] {
   const lines = [plan.toSha ? `Roll back to ${short(plan.toSha)}` : 'Roll back (code unchanged)'];
-  lines.push(...plan.steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s.kind.padEnd(21)} ${stepText(s)}`));
+  lines.push(...plan.steps.map(stepLine));
   lines.push(...plan.warnings.map((w) => `Warning: ${w}`));
   return lines;
 }

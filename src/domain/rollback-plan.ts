@@ -25,7 +25,13 @@ export type RollbackStep =
   /** Point each service back at its recorded image ID and start it; rebuild only images that are gone. */
   | { kind: 'start_previous_images'; images: Readonly<Record<string, string>>; rebuildMissing: boolean }
   | { kind: 'health' }
-  | { kind: 'integrity' };
+  | { kind: 'integrity' }
+  /** Manual rollbacks: build images from the checked-out code when the target's image IDs are unknown or gone. */
+  | { kind: 'build_images' }
+  /** Manual Level 2: a safety dump before the schema step changes the database (kept forever). */
+  | { kind: 'safety_backup' }
+  /** Manual Level 2: the configured forward "reversal" migration, run in the release still deployed. */
+  | { kind: 'schema_command'; command: { service: string; command: string; timeoutSeconds?: number }; targetSha: string };
 
 export type RollbackStepKind = RollbackStep['kind'];
 
@@ -50,8 +56,8 @@ export interface RollbackFacts {
   databaseStrategy: string | null;
 }
 
-/** Steps whose finished run must never be repeated: restoring again would drop what happened since. */
-const RUN_ONCE: ReadonlySet<RollbackStepKind> = new Set(['restore_database']);
+/** Steps whose finished run must never be repeated: restoring (or migrating) again would drop what happened since. */
+const RUN_ONCE: ReadonlySet<RollbackStepKind> = new Set(['restore_database', 'schema_command']);
 
 export function mustNotRepeat(step: RollbackStep): boolean {
   return RUN_ONCE.has(step.kind);

@@ -50,7 +50,7 @@ export async function runDeploy(x: ExecutorEnv, req: DeployRequest): Promise<Ope
   }
 }
 
-async function refuseWhenUnfinished(x: ExecutorEnv): Promise<void> {
+export async function refuseWhenUnfinished(x: ExecutorEnv): Promise<void> {
   const { unfinished } = await listUnfinished(x.stateDir, x.name);
   const first = unfinished[0];
   if (!first) return;

@@ -1,6 +1,7 @@
-/** What `ripcord status` shows: release, services, lock holder, last operation, newest backup. */
+/** What `ripcord status` and `ripcord rollback status` show: release, services, health, lock holder, last operation, backups. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { probeHealth } from '../adapters/http-health.js';
 import { listBackups } from '../backups/index.js';
 import { foldJournal } from '../domain/journal-facts.js';
 import type { ExecutorEnv } from './executor-env.js';
@@ -13,6 +14,10 @@ export interface EnvironmentStatus {
   lock: string | null;
   lastOperation: { id: string; kind: string; ref: string | null; state: string; reason: string | null; startedAt: string } | null;
   newestBackup: { name: string; kind: string; createdAt: string; verified: boolean } | null;
+  /** What a rollback to a backup would use by default: the newest one that passed verification. */
+  newestVerifiedBackup: { name: string; kind: string; createdAt: string; verifiedAt: string } | null;
+  /** One GET of the health URL, right now. */
+  health: { healthy: boolean; summary: string };
 }
 
 export async function environmentStatus(x: ExecutorEnv): Promise<EnvironmentStatus> {
@@ -21,6 +26,8 @@ export async function environmentStatus(x: ExecutorEnv): Promise<EnvironmentStat
   const holder = await x.locks.holder(x.name);
   const backups = await listBackups(x.env);
   const newest = backups[0];
+  const verified = backups.find((b) => b.verifiedAt !== null);
+  const probe = await probeHealth(x.env.health, { retries: 1 });
   return {
     environment: x.name,
     release: { sha, tags: await x.repo.tagsPointingAt(sha) },
@@ -28,6 +35,8 @@ export async function environmentStatus(x: ExecutorEnv): Promise<EnvironmentStat
     lock: holder ? x.locks.describeOwner(holder) : null,
     lastOperation: await lastOperation(x),
     newestBackup: newest ? { name: newest.name, kind: newest.kind, createdAt: newest.createdAt, verified: newest.verifiedAt !== null } : null,
+    newestVerifiedBackup: verified?.verifiedAt ? { name: verified.name, kind: verified.kind, createdAt: verified.createdAt, verifiedAt: verified.verifiedAt } : null,
+    health: { healthy: probe.healthy, summary: probe.summary },
   };
 }
 

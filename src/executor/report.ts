@@ -26,6 +26,9 @@ export interface OperationReport {
   stages: StepReport[];
   rollback?: StepReport[];
   preDeployBackup?: string;
+  /** Manual rollbacks: the backup the database was restored from, and the safety dump taken before. */
+  restoredBackup?: string;
+  safetyBackup?: string;
   startedAt: string;
   finishedAt: string;
 }

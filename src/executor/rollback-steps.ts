@@ -11,6 +11,7 @@ import type { ExecutorEnv } from './executor-env.js';
 import type { OperationRecorder } from './operation-recorder.js';
 import { compose } from './stages/compose-commands.js';
 import { healthStage, integrityStage } from './stages/checks.js';
+import { runManualStep } from './manual-rollback-steps.js';
 import { PREVIOUS_IMAGE_NAMES } from './stages/preflight.js';
 import { databaseServices, failed, passed, tailLines, type StageContext, type StageOutcome } from './stage-context.js';
 
@@ -66,6 +67,10 @@ export async function runRollbackStep(x: ExecutorEnv, rec: OperationRecorder, fa
       return healthStage(ctx, { retries: x.env.rollback.healthRetries ?? x.env.health.retries });
     case 'integrity':
       return integrityStage(ctx);
+    case 'build_images':
+    case 'safety_backup':
+    case 'schema_command':
+      return runManualStep(x, ctx, rec, facts, step);
   }
 }
 

@@ -4,6 +4,8 @@
  */
 import { foldJournal } from '../domain/journal-facts.js';
 import { buildRollbackPlan, stepsToRun } from '../domain/rollback-plan.js';
+import { journaledRollbackPlan } from '../domain/manual-rollback.js';
+import { NEW_IMAGES_FACT } from '../domain/release-history.js';
 import { readJournal } from './journal.js';
 import type { ExecutorEnv } from './executor-env.js';
 import type { OperationRecorder } from './operation-recorder.js';
@@ -18,11 +20,14 @@ export interface RollbackResult {
 export async function rollBackFromJournal(x: ExecutorEnv, rec: OperationRecorder): Promise<RollbackResult> {
   // The journal on disk is the truth: fold it again rather than trust what this process remembers.
   const facts = foldJournal((await readJournal(rec.journal.path)).entries);
-  const plan = buildRollbackPlan(facts);
+  // A manual rollback journaled its plan; a deploy's is derived from what the deploy did.
+  const plan = journaledRollbackPlan(facts.facts) ?? buildRollbackPlan(facts);
   for (const warning of plan.warnings) x.log.warn({ warning }, 'rollback plan warning');
   for (const step of stepsToRun(plan.steps, facts.steps)) {
     const current = foldJournal((await readJournal(rec.journal.path)).entries);
     const outcome = await rec.step(step.kind, () => runRollbackStep(x, rec, current, step));
+    // What runs now is what a later rollback to this release starts again (the release history reads it).
+    if (outcome.ok && step.kind === 'start_previous_images') await rec.fact(NEW_IMAGES_FACT, await runningImages(x));
     if (!outcome.ok) {
       await rec.journal.append({ type: 'state', state: 'rollback_failed', reason: outcome.reason ?? step.kind });
       return { ok: false, reason: outcome.reason ?? `${step.kind} failed`, warnings: plan.warnings };
@@ -30,4 +35,10 @@ export async function rollBackFromJournal(x: ExecutorEnv, rec: OperationRecorder
   }
   await rec.journal.append({ type: 'state', state: 'rolled_back', ...(plan.complete ? {} : { reason: plan.warnings.join('; ') }) });
   return { ok: true, warnings: plan.warnings };
+}
+
+/** service → image ID of every running service container (one-off containers aside). */
+export async function runningImages(x: ExecutorEnv): Promise<Record<string, string>> {
+  const containers = await x.runtime.serviceContainers(x.compose.project);
+  return Object.fromEntries(containers.filter((c) => !c.oneOff).map((c) => [c.service, c.imageId]));
 }

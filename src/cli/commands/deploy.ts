@@ -105,7 +105,7 @@ async function dryRun(x: Awaited<ReturnType<typeof openExecutorEnv>>, ref: strin
 }
 
 /** The journal is the truth; the records follow it, now or at the next sync when PostgreSQL is down. */
-async function recordAfter(config: Parameters<typeof syncRecords>[0], ctx: CliContext): Promise<void> {
+export async function recordAfter(config: Parameters<typeof syncRecords>[0], ctx: CliContext): Promise<void> {
   const outcome = await syncRecords(config);
   if (outcome?.error) ctx.err(`note: deployment records not written (${outcome.error}); the journal keeps them and the next run writes them`);
 }

@@ -1,28 +1,39 @@
 /** `ripcord status`: the state of an environment at a glance (or as JSON). */
 import type { Command } from 'commander';
 import { formatDistanceToNow } from 'date-fns';
-import { environmentStatus } from '../../executor/environment-status.js';
+import { environmentStatus, type EnvironmentStatus } from '../../executor/environment-status.js';
 import { openExecutorEnv } from '../../executor/executor-env.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
 import { cliLogger } from './deploy.js';
 
+/** The lines `ripcord status` and `ripcord rollback status` print. */
+export function statusLines(s: EnvironmentStatus): string[] {
+  const ago = (iso: string) => formatDistanceToNow(new Date(iso), { addSuffix: true });
+  const lines = [`${s.environment}: ${s.release.tags.join(', ') || '(untagged)'} ${s.release.sha.slice(0, 12)}`];
+  for (const svc of s.services) lines.push(`  ${svc.service.padEnd(12)} ${svc.state}${svc.health ? ` (${svc.health})` : ''}  ${svc.imageId.slice(7, 19)}`);
+  lines.push(`health: ${s.health.healthy ? 'ok' : 'FAILING'} — ${s.health.summary}`);
+  lines.push(`lock: ${s.lock ?? 'free'}`);
+  const op = s.lastOperation;
+  lines.push(op ? `last: ${op.kind} ${op.ref ?? ''} ${op.state}${op.reason ? ` — ${op.reason}` : ''} (${ago(op.startedAt)}, ${op.id})` : 'last: none');
+  const b = s.newestBackup;
+  lines.push(b ? `newest backup: ${b.name} (${b.kind}, ${ago(b.createdAt)}, ${b.verified ? 'verified' : 'NOT verified'})` : 'newest backup: none');
+  const v = s.newestVerifiedBackup;
+  if (v && v.name !== b?.name) lines.push(`newest verified backup: ${v.name} (${v.kind}, ${ago(v.createdAt)})`);
+  return lines;
+}
+
+export async function printStatus(cmd: Command, ctx: CliContext, opts: { env?: string; json?: boolean }): Promise<void> {
+  const { config } = loadConfigFor(cmd, ctx);
+  const [name] = pickEnvironment(config.environments, opts.env);
+  const s = await environmentStatus(await openExecutorEnv(config, name, cliLogger(config.logging.level, config.logging.file)));
+  if (opts.json) ctx.out(JSON.stringify(s));
+  else for (const line of statusLines(s)) ctx.out(line);
+}
+
 export function registerStatusCommand(program: Command, ctx: CliContext): void {
   program.command('status')
-    .description('current release, services, lock holder, last deployment and newest backup')
+    .description('current release, services, health, lock holder, last deployment and newest backup')
     .option('-e, --env <name>', 'environment (default: the only one)')
     .option('--json', 'print as JSON')
-    .action(async (opts: { env?: string; json?: boolean }, cmd: Command) => {
-      const { config } = loadConfigFor(cmd, ctx);
-      const [name] = pickEnvironment(config.environments, opts.env);
-      const s = await environmentStatus(await openExecutorEnv(config, name, cliLogger(config.logging.level, config.logging.file)));
-      if (opts.json) return ctx.out(JSON.stringify(s));
-      const ago = (iso: string) => formatDistanceToNow(new Date(iso), { addSuffix: true });
-      ctx.out(`${s.environment}: ${s.release.tags.join(', ') || '(untagged)'} ${s.release.sha.slice(0, 12)}`);
-      for (const svc of s.services) ctx.out(`  ${svc.service.padEnd(12)} ${svc.state}${svc.health ? ` (${svc.health})` : ''}  ${svc.imageId.slice(7, 19)}`);
-      ctx.out(`lock: ${s.lock ?? 'free'}`);
-      const op = s.lastOperation;
-      ctx.out(op ? `last: ${op.kind} ${op.ref ?? ''} ${op.state}${op.reason ? ` — ${op.reason}` : ''} (${ago(op.startedAt)}, ${op.id})` : 'last: none');
-      const b = s.newestBackup;
-      ctx.out(b ? `newest backup: ${b.name} (${b.kind}, ${ago(b.createdAt)}, ${b.verified ? 'verified' : 'NOT verified'})` : 'newest backup: none');
-    });
+    .action(async (opts: { env?: string; json?: boolean }, cmd: Command) => printStatus(cmd, ctx, opts));
 }

@@ -1,0 +1,75 @@
+/**
+ * Show what a manual rollback will do, ask, run it, report: shared by the rollback command and
+ * its menu. Nothing here needs Redis or Slack, so it works when both are down (break glass).
+ */
+import { userInfo } from 'node:os';
+import type { RipcordConfig } from '../config/schema.js';
+import { ExitCode, RipcordError } from '../domain/errors.js';
+import { formatManualPlan } from '../domain/manual-rollback-format.js';
+import type { ManualRollbackRequest } from '../domain/manual-rollback.js';
+import { openExecutorEnv, type ExecutorEnv } from '../executor/executor-env.js';
+import { releaseLabels } from '../executor/manual-rollback-inputs.js';
+import { previewManualRollback, runManualRollback } from '../executor/manual-rollback.js';
+import { exitCodeOf, type OperationReport } from '../executor/report.js';
+import { cliLogger, recordAfter } from './commands/deploy.js';
+import { confirm } from './confirm.js';
+import type { CliContext } from './context.js';
+import { summarize } from './progress.js';
+import { liveProgress } from './spinner-progress.js';
+
+export interface RollbackCliOptions {
+  yes?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+export async function openForRollback(config: RipcordConfig, name: string): Promise<ExecutorEnv> {
+  return openExecutorEnv(config, name, cliLogger(config.logging.level, config.logging.file));
+}
+
+function refused(error: unknown, x: ExecutorEnv): OperationReport {
+  if (!(error instanceof RipcordError) || error.exitCode !== ExitCode.refused) throw error;
+  const now = new Date().toISOString();
+  return { id: '-', kind: 'rollback', environment: x.name, outcome: 'refused', reason: error.describe(), stages: [], startedAt: now, finishedAt: now };
+}
+
+/** Exit code of a manual rollback: 0 done, 2 refused, 4 failed (never 3: nothing was being deployed). */
+const exitOf = (r: OperationReport) => (r.outcome === 'succeeded' ? ExitCode.ok : exitCodeOf(r.outcome));
+
+/**
+ * Preview → confirm → run → report. A preview that cannot be built (no previous release, a
+ * deny-listed schema command, a bad backup name) is a refusal: exit 2, nothing changed.
+ */
+export async function confirmAndRollBack(x: ExecutorEnv, config: RipcordConfig, request: ManualRollbackRequest, opts: RollbackCliOptions, ctx: CliContext): Promise<void> {
+  let plan;
+  try {
+    plan = await previewManualRollback(x, request);
+  } catch (error) {
+    return finish(refused(error, x), config, opts, ctx);
+  }
+  const labels = await releaseLabels(x, [plan.fromSha, plan.toSha]);
+  if (opts.dryRun) {
+    if (opts.json) ctx.out(JSON.stringify(plan));
+    else for (const line of formatManualPlan(plan, labels, new Date())) ctx.out(line);
+    ctx.exitCode = ExitCode.ok;
+    return;
+  }
+  if (!opts.json || !opts.yes) for (const line of formatManualPlan(plan, labels, new Date())) (opts.json ? ctx.err : ctx.out)(line);
+  if (!opts.yes && !(await confirm(`Roll back ${x.name} as shown?`, ctx))) {
+    ctx.exitCode = ExitCode.refused;
+    return;
+  }
+  const report = await runManualRollback(x, {
+    request, requestedBy: `${userInfo().username} via cli`,
+    confirmed: { fromSha: plan.fromSha, toSha: plan.toSha, backup: plan.backup?.name ?? null },
+    ...(opts.json ? {} : { onProgress: liveProgress(process.stdout, ctx.out) }),
+  }).catch((error: unknown) => refused(error, x));
+  await finish(report, config, opts, ctx);
+}
+
+async function finish(report: OperationReport, config: RipcordConfig, opts: RollbackCliOptions, ctx: CliContext): Promise<void> {
+  if (opts.json) ctx.out(JSON.stringify(report));
+  else for (const line of summarize(report)) ctx.out(line);
+  ctx.exitCode = exitOf(report);
+  if (report.outcome !== 'refused') await recordAfter(config, ctx);
+}

@@ -1,0 +1,113 @@
+/**
+ * Resolves what a manual rollback request means on this host right now: the live release and
+ * images, the target release (from the journals' release history or git), the backup, and — for
+ * quick — whether the database must go back too. Reads only; the plan is built from the result.
+ */
+import { listBackups, schemaMatchesBackup, type BackupRecord } from '../backups/index.js';
+import { backupPath } from '../backups/backup-files.js';
+import { readRecord } from '../backups/manifest.js';
+import { backupForRelease, type ManualPlanInputs, type ManualRollbackRequest, type TargetBackup, type TargetRelease } from '../domain/manual-rollback.js';
+import { knownRelease, previousRelease, type ReleaseChange, type ReleaseHistory } from '../domain/release-history.js';
+import { validateRef } from '../domain/ref.js';
+import type { ExecutorEnv } from './executor-env.js';
+import { loadReleaseHistory } from './release-journals.js';
+
+export interface ResolvedRollback {
+  inputs: ManualPlanInputs;
+  /** service → image name of the running containers: where recorded image IDs are tagged back. */
+  imageNames: Record<string, string>;
+}
+
+const toTargetBackup = (b: BackupRecord): TargetBackup => ({ name: b.name, kind: b.kind, createdAt: b.createdAt, verified: b.verifiedAt !== null, releaseSha: b.releaseSha });
+
+/** A ref typed by a person: resolved locally first, so a rollback works when the git remote is down. */
+async function resolveRef(x: ExecutorEnv, ref: string): Promise<string> {
+  validateRef(ref);
+  try {
+    return await x.repo.resolve(ref);
+  } catch {
+    await x.repo.fetch(x.env.remote);
+    return x.repo.resolve(ref);
+  }
+}
+
+function targetOf(history: ReleaseHistory, sha: string, ref: string | null, change?: ReleaseChange): TargetRelease {
+  const known = knownRelease(history, sha);
+  const images = change?.fromImages ?? known?.images ?? {};
+  return { sha, ref: ref ?? known?.ref ?? null, images, ran: known !== null, liveSince: known?.liveSince ?? null };
+}
+
+/** A backup a person named; `backupPath` refuses `../`, absolute paths and anything not a backup. */
+const namedBackup = (x: ExecutorEnv, name: string): TargetBackup => toTargetBackup(readRecord(backupPath(x.env.backups.dir, name)));
+
+/** quick: the previous release's pre-deploy backup, only when the live schema is no longer the one it has. */
+async function quickDatabase(x: ExecutorEnv, req: ManualRollbackRequest, backups: readonly TargetBackup[], change: ReleaseChange): Promise<{ backup: TargetBackup | null; reason: string }> {
+  const predeploy = change.preDeployBackup ? backups.find((b) => b.name === change.preDeployBackup) ?? null : null;
+  if (req.database === 'keep') return { backup: null, reason: 'the database is kept (--keep-database)' };
+  if (!predeploy) return { backup: null, reason: change.preDeployBackup ? `the pre-deploy backup ${change.preDeployBackup} is gone: the database is kept` : 'no pre-deploy backup was taken: the database is kept' };
+  if (req.database === 'restore') return { backup: predeploy, reason: `the database is restored from ${predeploy.name} (--restore-database)` };
+  const same = await schemaMatchesBackup(x.env, predeploy.name);
+  return same === true
+    ? { backup: null, reason: `the schema is the same as in ${predeploy.name}: the database is kept, with every row written since` }
+    : { backup: predeploy, reason: same === false ? `the schema changed since ${predeploy.name}: the database is restored from it` : `${predeploy.name} is a plain SQL dump whose schema cannot be compared: the database is restored from it` };
+}
+
+export async function resolveManualRollback(x: ExecutorEnv, req: ManualRollbackRequest): Promise<ResolvedRollback> {
+  const currentSha = await x.repo.currentSha();
+  const containers = (await x.runtime.serviceContainers(x.compose.project)).filter((c) => !c.oneOff);
+  const currentImages = Object.fromEntries(containers.map((c) => [c.service, c.imageId]));
+  const imageNames = Object.fromEntries(containers.map((c) => [c.service, c.imageName]));
+  const history = await loadReleaseHistory(x.stateDir, x.name);
+  const backups = (await listBackups(x.env)).map(toTargetBackup);
+  const previous = previousRelease(history, currentSha);
+  const base = { request: req, environment: x.name, currentSha, currentImages, schemaCommand: x.env.rollback.schemaCommand };
+
+  let target: TargetRelease | null = null;
+  let backup: TargetBackup | null = null;
+  let databaseReason: string | undefined;
+  if (req.kind !== 'backup') {
+    if (req.ref) {
+      const sha = await resolveRef(x, req.ref);
+      target = targetOf(history, sha, req.ref, previous?.release.sha === sha ? previous.change : undefined);
+    } else if (previous) {
+      target = targetOf(history, previous.release.sha, null, previous.change);
+    }
+  }
+  if (req.backup) backup = namedBackup(x, req.backup);
+  else if (req.kind === 'full' && target) backup = backupForRelease(backups, target.sha, previous?.release.sha === target.sha ? previous.change.preDeployBackup : null);
+  if (req.kind === 'quick' && previous && target) {
+    const db = await quickDatabase(x, req, backups, previous.change);
+    backup = db.backup;
+    databaseReason = db.reason;
+  }
+  return { inputs: { ...base, target, backup, ...(databaseReason ? { databaseReason } : {}) }, imageNames };
+}
+
+/** A release a person may pick: it ran here, it is not the live one. */
+export interface RollbackTarget {
+  sha: string;
+  tags: string[];
+  liveSince: string | null;
+  liveUntil: string | null;
+}
+
+/** Releases offered for rollback, most recently live first; never the live one, never one that never ran. */
+export async function rollbackTargets(x: ExecutorEnv): Promise<RollbackTarget[]> {
+  const current = await x.repo.currentSha();
+  const history = await loadReleaseHistory(x.stateDir, x.name);
+  const out: RollbackTarget[] = [];
+  for (const r of history.releases.filter((r) => r.sha !== current)) {
+    out.push({ sha: r.sha, tags: await x.repo.tagsPointingAt(r.sha), liveSince: r.liveSince, liveUntil: r.liveUntil });
+  }
+  return out;
+}
+
+/** sha → "v1.0.0 9e8d7c6" for the SHAs a plan names. */
+export async function releaseLabels(x: ExecutorEnv, shas: readonly string[]): Promise<Record<string, string>> {
+  const labels: Record<string, string> = {};
+  for (const sha of new Set(shas)) {
+    const tags = await x.repo.tagsPointingAt(sha);
+    labels[sha] = `${tags.length ? `${tags.join(', ')} ` : ''}${sha.slice(0, 7)}`;
+  }
+  return labels;
+}

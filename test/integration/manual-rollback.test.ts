@@ -1,0 +1,164 @@
+/**
+ * Manual rollbacks on the reference stack with real git, Docker, compose and PostgreSQL, from the
+ * CLI as an operator runs it during an outage: Redis is down (the config points at a port nothing
+ * listens on) and there are no Slack tokens. Each kind and level restores exactly what it says —
+ * HEAD, image IDs, database checksum — and leaves the rest untouched; refusals change nothing.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { EnvironmentLocks } from '../../src/executor/environment-lock.js';
+import { ripcord } from '../support/cli.js';
+import { requireDocker } from '../support/require-services.js';
+import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
+import { dbChecksum, freePort, headSha, leftovers, runningImageIds } from '../support/stack/stack-helpers.js';
+
+let stack: ReferenceStack;
+interface HostState { head: string; web: string; checksum: string }
+const states: Record<string, HostState> = {};
+const NO_SLACK = { SLACK_BOT_TOKEN: undefined, SLACK_APP_TOKEN: undefined, SLACK_SIGNING_SECRET: undefined, SLACK_WEBHOOK_URL: undefined };
+/** Level 2's reversal of v1.1.0's migration 003: drop the column it added and forget it ran. */
+const REVERSAL = `psql -h 127.0.0.1 -p "$DB_PORT" -U postgres -d app -v ON_ERROR_STOP=1 -c "ALTER TABLE items DROP COLUMN price_cents" -c "DELETE FROM schema_migrations WHERE name = '003_price.sql'"`;
+
+async function hostState(): Promise<HostState> {
+  return { head: await headSha(stack.appDir), web: (await runningImageIds(stack.id)).web ?? '', checksum: await dbChecksum(stack.dbPort) };
+}
+
+const version = async () => (await (await fetch(`http://127.0.0.1:${stack.webPort}/version`)).text()).trim();
+const journals = () => (existsSync(join(stack.stateDir, 'journal', 'production')) ? readdirSync(join(stack.stateDir, 'journal', 'production')).length : 0);
+
+async function rollback(args: string[]) {
+  const r = await ripcord(['--config', stack.configPath, 'rollback', ...args], NO_SLACK);
+  const json = args.includes('--json') && r.stdout.trim().startsWith('{') ? JSON.parse(r.stdout) as Record<string, unknown> : null;
+  return { ...r, json };
+}
+
+function writeConfig(extra: Record<string, unknown> = {}) {
+  stack.writeConfig({ health: { url: stack.healthUrl, retries: 10, delaySeconds: 1, timeoutSeconds: 3 }, ...extra });
+}
+
+before(async () => {
+  await requireDocker();
+  stack = await createReferenceStack();
+  writeConfig();
+  await stack.up();
+  // Break glass: Redis is down. Nothing listens on this port; the config still names it.
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  writeFileSync(stack.configPath, `redis:\n  url: redis://127.0.0.1:${await freePort()}\n${readFileSync(stack.configPath, 'utf8')}`);
+  states.v100 = await hostState();
+  const d = await ripcord(['--config', stack.configPath, 'deploy', 'v1.1.0', '--yes'], NO_SLACK);
+  assert.equal(d.code, 0, d.stdout + d.stderr);
+  states.v110 = await hostState();
+});
+
+after(async () => {
+  const id = stack?.id;
+  await stack?.cleanup();
+  if (id) assert.deepEqual(await leftovers(id), { containers: [], images: [], volumes: [], networks: [] });
+});
+
+describe('manual rollback (Redis down, no Slack tokens)', () => {
+  test('--dry-run quick shows from → to, the backup and why, and changes nothing', async () => {
+    const before = journals();
+    const r = await rollback(['quick', '--dry-run']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Code: v1\.1\.0 [0-9a-f]{7} → v1\.0\.0 [0-9a-f]{7}/);
+    assert.match(r.stdout, /Database: restored from backup_\d{8}_\d{6}\.dump \(predeploy, taken .* ago, verified\)/);
+    assert.match(r.stdout, /why: the schema changed since backup_/);
+    assert.equal(journals(), before);
+    assert.deepEqual(await hostState(), states.v110);
+  });
+
+  test('without a terminal and without --yes it refuses with exit 2', async () => {
+    const r = await rollback(['quick']);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /no terminal to confirm on; pass --yes/);
+    assert.deepEqual(await hostState(), states.v110);
+  });
+
+  test('a deny-listed Level 2 command is refused before anything runs', async () => {
+    writeConfig({ rollback: { schemaCommand: { service: 'tasks', command: 'npx prisma migrate reset --force' } } });
+    const before = journals();
+    const r = await rollback(['--level', '2', '--yes']);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /rollback\.schemaCommand\.command: is refused: `prisma migrate reset` drops the whole database/);
+    assert.equal(journals(), before);
+    assert.deepEqual(await hostState(), states.v110);
+  });
+
+  test('--backup ../../etc/passwd is refused', async () => {
+    writeConfig();
+    const r = await rollback(['--backup', '../../etc/passwd', '--yes']);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stdout + r.stderr, /is not a backup in/);
+    assert.deepEqual(await hostState(), states.v110);
+  });
+
+  test('a held lock (a deploy running) blocks it with exit 2 and names the holder', async () => {
+    const lock = await new EnvironmentLocks(stack.stateDir).acquire('production', { operation: 'deploy v9.9.9 by @alice via slack', deploymentId: 'd-test' });
+    try {
+      const r = await rollback(['quick', '--yes']);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stdout + r.stderr, /locked by deploy v9\.9\.9 by @alice via slack/);
+    } finally {
+      await lock.release();
+    }
+    assert.deepEqual(await hostState(), states.v110);
+  });
+
+  test('Level 2: safety backup, reversal migration, code and images back: exactly the state before the deploy', async () => {
+    writeConfig({ rollback: { schemaCommand: { service: 'tasks', command: REVERSAL, timeoutSeconds: 60 } } });
+    const r = await rollback(['--level', '2', '--yes', '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.json?.outcome, 'succeeded');
+    assert.match(String(r.json?.safetyBackup), /^safety_backup_/);
+    assert.deepEqual(await hostState(), states.v100);
+    assert.equal(await version(), '1.0.0');
+    states.safety = { head: '', web: '', checksum: String(r.json?.safetyBackup) };
+  });
+
+  test('commit (Level 1): code and images by ID back to v1.1.0, database untouched', async () => {
+    const r = await rollback(['commit', 'v1.1.0', '--yes']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const now = await hostState();
+    assert.equal(now.head, states.v110!.head);
+    assert.equal(now.web, states.v110!.web, 'the recorded image ID runs again, not a rebuild');
+    assert.equal(now.checksum, states.v100!.checksum, 'the database is untouched');
+    assert.equal(await version(), '1.1.0');
+  });
+
+  test('backup NAME: only the database goes back (to the Level 2 safety backup); code and images stay', async () => {
+    const r = await rollback(['backup', states.safety!.checksum, '--yes']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(await hostState(), states.v110);
+  });
+
+  test('quick after a manual rollback goes back to the release before it, database kept (no pre-deploy backup)', async () => {
+    const r = await rollback(['--quick', '--yes']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const now = await hostState();
+    assert.equal(now.head, states.v100!.head);
+    assert.equal(now.web, states.v100!.web);
+    assert.equal(now.checksum, states.v110!.checksum, 'the database is kept');
+  });
+
+  test('full SHA FILE: release and database both, to v1.1.0 and the state before the first deploy', async () => {
+    const predeploy = readdirSync(stack.backupDir).filter((f) => /^backup_.*\.dump$/.test(f)).sort()[0];
+    assert.ok(predeploy);
+    const r = await rollback(['--full', states.v110!.head, predeploy, '--yes']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(await hostState(), { ...states.v110!, checksum: states.v100!.checksum });
+  });
+
+  test('status shows services, health, release, last operation, lock and the newest verified backup', async () => {
+    const r = await rollback(['--status']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /production: v1\.1\.0 [0-9a-f]{12}/);
+    assert.match(r.stdout, /web\s+running/);
+    assert.match(r.stdout, /health: ok/);
+    assert.match(r.stdout, /lock: free/);
+    assert.match(r.stdout, /last: rollback .* rolled_back/);
+    assert.match(r.stdout, /backup: \S+ \(\w+, .* ago/);
+  });
+});
