@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import type { BackupRecord } from '../../src/backups/index.js';
+import { EnvironmentLocks } from '../../src/executor/environment-lock.js';
 import { ripcord } from '../support/cli.js';
 import { requirePostgres } from '../support/require-services.js';
 import { dataDigest, psql, tempBackupDir, tempDatabase, type TempDatabase } from '../support/backup-fixtures.js';
@@ -97,6 +98,10 @@ describe('ripcord backups', () => {
     assert.equal(await dataDigest(db.name), digest);
     const good = JSON.parse((await cli('create', '--json')).stdout) as BackupRecord;
     await psql(db.name, 'delete from orders');
+    const lock = await new EnvironmentLocks(join(files.root, 'state')).acquire('production', { operation: 'deploy v2 by @alice via slack', deploymentId: 'd-held' });
+    const locked = await cli('restore', good.name, '--yes').finally(() => lock.release());
+    assert.equal(locked.code, 2, 'a restore never races a deploy: it takes the environment lock');
+    assert.match(locked.stderr, /locked by deploy v2 by @alice via slack/);
     const r = await cli('restore', good.name, '--yes');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^restored ${good.name}; the state before is in safety_backup_`));

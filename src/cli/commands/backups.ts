@@ -1,8 +1,11 @@
 /** `ripcord backups list|create|verify|restore|prune`: the same code the executor uses, from a terminal. */
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { formatDistanceToNow } from 'date-fns';
 import { createBackup, listBackups, pruneBackups, restoreBackup, verifyBackup, BACKUP_KINDS, type BackupKind } from '../../backups/index.js';
 import { BadInputError } from '../../domain/errors.js';
+import { EnvironmentLocks } from '../../executor/environment-lock.js';
+import { newOperationId } from '../../executor/journal.js';
 import { confirm } from '../confirm.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
 
@@ -48,9 +51,12 @@ export function registerBackupsCommands(program: Command, ctx: CliContext): void
 
   common(backups.command('restore <name>').description('restore the database from a backup (a safety backup is taken first)').option('-y, --yes', 'do not ask'))
     .action(async (name: string, opts: Common & { yes?: boolean }, cmd: Command) => {
-      const { env, name: envName } = target(cmd, ctx, opts);
+      const { env, name: envName, config } = target(cmd, ctx, opts);
       if (!opts.yes && !(await confirm(`Replace the ${envName} database with ${name}?`, ctx))) { ctx.exitCode = 2; return; }
-      const r = await restoreBackup(env, name);
+      // Under the environment lock: a restore must never race a deploy or a rollback of the same database.
+      const locks = new EnvironmentLocks(config.stateDir);
+      const lock = await locks.acquire(envName, { operation: `backups restore ${name} by ${userInfo().username} via cli`, deploymentId: newOperationId() });
+      const r = await restoreBackup(env, name).finally(() => lock.release());
       ctx.out(opts.json ? JSON.stringify(r) : `restored ${r.restored}; the state before is in ${r.safetyBackup}`);
     });
 
