@@ -37,7 +37,7 @@ export class EmailSink implements RemoteSink {
       });
     } catch (error) {
       const d = describeNetworkError(error, this.timeoutMs);
-      throw new SinkError(this.name, d.message, d.answered);
+      throw new SinkError(this.name, d.message, d.sinkDown);
     } finally {
       transport.close();
     }

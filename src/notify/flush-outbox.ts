@@ -63,21 +63,33 @@ async function flushHoldingLock(opts: FlushOptions): Promise<FlushResult> {
   const { entries, unreadable } = await opts.outbox.list();
   result.unreadable = unreadable;
   for (const path of unreadable) opts.log.warn({ path }, 'unreadable outbox entry left in place: inspect it, then delete it');
-  const deadline = Date.now() + (opts.budgetMs ?? DEFAULT_FLUSH_BUDGET_MS);
-  let sends = 0;
+  const bySink = new Map<RemoteSinkName, OutboxEntry[]>();
+  for (const entry of entries) bySink.set(entry.sink, [...(bySink.get(entry.sink) ?? []), entry]);
+  const budget: Budget = { sends: opts.maxDeliveries ?? DEFAULT_FLUSH_MAX_DELIVERIES, deadline: Date.now() + (opts.budgetMs ?? DEFAULT_FLUSH_BUDGET_MS) };
+  // Sinks in parallel, each in order: a slow or paced sink holds up only its own deliveries.
+  await Promise.all([...bySink].map(([name, list]) => flushSink(name, list, opts, budget, result)));
+  return result;
+}
+
+interface Budget { sends: number; deadline: number }
+
+async function flushSink(name: RemoteSinkName, entries: readonly OutboxEntry[], opts: FlushOptions, budget: Budget, result: FlushResult): Promise<void> {
+  const sink = opts.sinks.get(name);
+  let lastSend = 0;
   for (const entry of entries) {
-    const sink = opts.sinks.get(entry.sink);
     if (expired(entry, opts)) {
       if (await drop(entry, opts)) result.dropped++;
       else result.waiting++;
-    } else if (!sink || result.down.has(entry.sink) || sends >= (opts.maxDeliveries ?? DEFAULT_FLUSH_MAX_DELIVERIES) || Date.now() > deadline) {
+    } else if (!sink || result.down.has(name) || budget.sends <= 0 || Date.now() > budget.deadline) {
       result.waiting++;
     } else {
-      sends++;
+      budget.sends--;
+      const wait = lastSend + (sink.minIntervalMs ?? 0) - Date.now();
+      if (lastSend > 0 && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      lastSend = Date.now();
       await resend(entry, sink, opts, result);
     }
   }
-  return result;
 }
 
 function expired(entry: OutboxEntry, opts: FlushOptions): boolean {
@@ -92,7 +104,7 @@ async function resend(entry: OutboxEntry, sink: RemoteSink, opts: FlushOptions, 
     const message = error instanceof Error ? error.message : String(error);
     await opts.outbox.failedAgain(entry, message, opts.clock.now());
     result.failed++;
-    if (!(error instanceof SinkError && error.answered)) result.down.set(entry.sink, message);
+    if (!(error instanceof SinkError) || error.sinkDown) result.down.set(entry.sink, message);
     log.warn({ attempts: entry.attempts + 1, err: error }, 'kept notification still not delivered');
     return;
   }

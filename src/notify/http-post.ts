@@ -2,7 +2,7 @@
  * The one HTTP call the webhook sinks make: POST a JSON body, accept only 2xx, give up after a
  * bounded time. Errors name the sink and the status, never the URL (its path is the secret).
  */
-import { describeNetworkError, shortBody, SinkError, type RemoteSinkName } from './sink.js';
+import { describeNetworkError, httpStatusMeansDown, shortBody, SinkError, type RemoteSinkName } from './sink.js';
 
 export interface PostJsonOptions {
   sink: RemoteSinkName;
@@ -23,11 +23,11 @@ export async function postJson(url: string, body: unknown, opts: PostJsonOptions
     });
   } catch (error) {
     const d = describeNetworkError(error, opts.timeoutMs);
-    throw new SinkError(opts.sink, d.message, d.answered);
+    throw new SinkError(opts.sink, d.message, d.sinkDown);
   }
   // Read the body under the same deadline; a server that never finishes it counts as an answer.
   const text = await response.text().catch(() => '');
   if (response.status < 200 || response.status > 299) {
-    throw new SinkError(opts.sink, `HTTP ${response.status}${shortBody(text)}`, true);
+    throw new SinkError(opts.sink, `HTTP ${response.status}${shortBody(text)}`, httpStatusMeansDown(response.status));
   }
 }

@@ -11,6 +11,8 @@ export const REMOTE_SINKS: readonly RemoteSinkName[] = ['slack', 'webhook', 'ema
 
 export interface RemoteSink {
   readonly name: RemoteSinkName;
+  /** Flushes wait this long between two sends to the sink (Slack: one message a second). */
+  readonly minIntervalMs?: number;
   /** Resolves when the far side accepted it (2xx, SMTP 250); throws a {@link SinkError} otherwise. */
   send(notification: Notification): Promise<void>;
 }
@@ -26,27 +28,37 @@ export const SINK_SETTING: Readonly<Record<RemoteSinkName, string>> = {
 export const DEFAULT_SINK_TIMEOUT_MS = 10_000;
 
 /**
- * A delivery that failed. `answered` says whether the far side responded at all: one that did not
- * (refused, timed out) is not tried again in the same flush; one that answered with an error
- * (HTTP 4xx/5xx, SMTP 5xx) may accept the next delivery.
+ * A delivery that failed. `sinkDown` says whether any delivery to this sink would fail now
+ * (refused, timed out, rate limited, 5xx, a wrong URL or login): a flush then stops trying the
+ * sink until its next call. When false, the far side refused this one message (its content), and
+ * the next kept delivery may still go through, so one bad message never blocks those behind it.
  */
 export class SinkError extends RipcordError {
-  constructor(readonly sink: RemoteSinkName, message: string, readonly answered: boolean) {
+  constructor(readonly sink: RemoteSinkName, message: string, readonly sinkDown: boolean) {
     super('unavailable', redactString(`${sink}: ${message}`), `check ${SINK_SETTING[sink]}; the delivery is kept and \`ripcord notify flush\` sends it again`);
   }
+}
+
+/** HTTP statuses that refuse one payload rather than every request. */
+const PAYLOAD_STATUSES = new Set([400, 413, 422]);
+/** SMTP replies that refuse one message (too big, content rejected) rather than every message. */
+const MESSAGE_SMTP_CODES = new Set([552, 554]);
+
+export function httpStatusMeansDown(status: number): boolean {
+  return !PAYLOAD_STATUSES.has(status);
 }
 
 /**
  * Words for a network failure without the address it went to: the error objects of fetch and
  * nodemailer quote host, port and sometimes the URL, and a webhook URL is a secret.
  */
-export function describeNetworkError(error: unknown, timeoutMs: number): { message: string; answered: boolean } {
+export function describeNetworkError(error: unknown, timeoutMs: number): { message: string; sinkDown: boolean } {
   const e = error as { name?: string; code?: string; originalCode?: string; cause?: { code?: string }; responseCode?: number; response?: string };
   if (e?.name === 'TimeoutError' || e?.code === 'ETIMEDOUT' || e?.cause?.code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return { message: `no answer within ${timeoutMs / 1000} s (timed out)`, answered: false };
+    return { message: `no answer within ${timeoutMs / 1000} s (timed out)`, sinkDown: true };
   }
   if (typeof e?.responseCode === 'number') {
-    return { message: `the server answered ${e.responseCode}${e.response ? `: ${oneLine(e.response)}` : ''}`, answered: true };
+    return { message: `the server answered ${e.responseCode}${e.response ? `: ${oneLine(e.response)}` : ''}`, sinkDown: !MESSAGE_SMTP_CODES.has(e.responseCode) };
   }
   // fetch puts the socket's code on `cause`; nodemailer wraps it as ESOCKET with `originalCode`.
   const code = e?.cause?.code ?? e?.originalCode ?? e?.code;
@@ -61,8 +73,8 @@ export function describeNetworkError(error: unknown, timeoutMs: number): { messa
     ECONNECTION: 'connection failed',
     EAUTH: 'authentication failed',
   };
-  if (code && words[code]) return { message: `${words[code]} (${code})`, answered: code === 'EAUTH' };
-  return { message: code ? `failed (${code})` : 'failed', answered: false };
+  if (code && words[code]) return { message: `${words[code]} (${code})`, sinkDown: true };
+  return { message: code ? `failed (${code})` : 'failed', sinkDown: true };
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 200);

@@ -11,27 +11,21 @@ import { stringify } from 'yaml';
 import type { NotificationJson } from '../../src/domain/notification-format.js';
 import type { SlackWebhookPayload } from '../../src/notify/slack-webhook-payload.js';
 import { ripcord } from '../support/cli.js';
-import { assertNoSecret, notifyConfig, tempNotifyRoot, type NotifyRoot } from '../support/notify-fixtures.js';
-import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../support/notify-receivers.js';
+import { assertNoSecret, notifyConfig, type NotifyRoot } from '../support/notify-fixtures.js';
+import { openTestbed, type HttpReceiver, type SmtpReceiver, type Testbed } from '../support/notify-receivers.js';
 
-let root: NotifyRoot;
-let http: HttpReceiver;
-let slack: HttpReceiver;
-let smtp: SmtpReceiver;
+let bed: Testbed, root: NotifyRoot, http: HttpReceiver, slack: HttpReceiver, smtp: SmtpReceiver;
 let configPath: string;
 
 beforeEach(async () => {
-  root = tempNotifyRoot();
-  [http, slack, smtp] = await Promise.all([startHttpReceiver(), startHttpReceiver(), startSmtpReceiver()]);
+  bed = await openTestbed();
+  ({ root, http, slack, smtp } = bed);
   configPath = join(root.root, 'ripcord.yml');
   // The parsed config is valid YAML input too: defaults written out change nothing.
   writeFileSync(configPath, stringify(notifyConfig(root, { slack: slack.url(''), webhook: http.url(), smtpPort: smtp.port })));
 });
 
-afterEach(async () => {
-  await Promise.all([http.stop(), slack.stop(), smtp.stop()]);
-  root.cleanup();
-});
+afterEach(() => bed.close());
 
 const outbox = () => { try { return readdirSync(join(root.stateDir, 'outbox', 'production')); } catch { return []; } };
 

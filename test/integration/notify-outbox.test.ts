@@ -10,24 +10,15 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { NotificationJson } from '../../src/domain/notification-format.js';
 import { notifierFor } from '../../src/notify/index.js';
 import {
-  assertNoSecret, capturedLogger, filesUnder, notifyConfig, sampleNotification, tempNotifyRoot, type NotifyRoot,
+  assertNoSecret, capturedLogger, filesUnder, notifyConfig, sampleNotification, type NotifyRoot,
 } from '../support/notify-fixtures.js';
-import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../support/notify-receivers.js';
+import { openTestbed, startHttpReceiver, type HttpReceiver, type SmtpReceiver, type Testbed } from '../support/notify-receivers.js';
 
-let root: NotifyRoot;
-let http: HttpReceiver;
-let slack: HttpReceiver;
-let smtp: SmtpReceiver;
+let bed: Testbed, root: NotifyRoot, http: HttpReceiver, slack: HttpReceiver, smtp: SmtpReceiver;
 
-beforeEach(async () => {
-  root = tempNotifyRoot();
-  [http, slack, smtp] = await Promise.all([startHttpReceiver(), startHttpReceiver(), startSmtpReceiver()]);
-});
+beforeEach(async () => ({ root, http, slack, smtp } = bed = await openTestbed()));
 
-afterEach(async () => {
-  await Promise.all([http.stop(), slack.stop(), smtp.stop()]);
-  root.cleanup();
-});
+afterEach(() => bed.close());
 
 const outboxDir = () => join(root.stateDir, 'outbox', 'production');
 const kept = () => readdirSync(outboxDir()).filter((f) => f.endsWith('.json')).sort();
@@ -135,5 +126,34 @@ describe('outbox', { timeout: 60_000 }, () => {
     assert.equal(a.delivered + b.delivered, 3);
     assert.ok(a.busy || b.busy || a.delivered === 0 || b.delivered === 0);
     assert.deepEqual(titles(http), ['event 1', 'event 2', 'event 3', 'event 4', 'event 5']);
+  });
+
+  test('a message the receiver refuses (HTTP 400) does not block those behind it; a 503 stops the sink until the next flush', async () => {
+    const { log } = capturedLogger();
+    await http.stop();
+    const notifier = notifierFor(notifyConfig(root, { webhook: http.url() }), 'production', log);
+    for (const i of [1, 2, 3]) await notifier.deliver(sampleNotification({ title: `event ${i}` }), { flushFirst: false });
+    await http.start();
+    http.answer.statusFor = (body) => (body.includes('event 1') ? 400 : 200);
+    const r = await notifier.flush();
+    assert.deepEqual([r.delivered, r.failed, r.waiting], [2, 1, 0]);
+    assert.equal(kept().length, 1);
+
+    http.answer.statusFor = () => 503;
+    await notifier.deliver(sampleNotification({ title: 'event 4' }), { flushFirst: false });
+    const down = await notifier.flush();
+    assert.deepEqual([down.delivered, down.failed, down.waiting], [0, 1, 1]);
+    assert.match(down.down.get('webhook') ?? '', /^webhook: HTTP 503/);
+  });
+
+  test('kept Slack deliveries go out about one a second, the pace of an incoming webhook', async () => {
+    const { log } = capturedLogger();
+    await slack.stop();
+    const notifier = notifierFor(notifyConfig(root, { slack: slack.url('') }), 'production', log);
+    for (const i of [1, 2, 3]) await notifier.deliver(sampleNotification({ title: `event ${i}` }), { flushFirst: false });
+    await slack.start();
+    assert.equal((await notifier.flush()).delivered, 3);
+    const at = slack.requests.map((q) => q.at);
+    for (let i = 1; i < at.length; i++) assert.ok(at[i]! - at[i - 1]! >= 900, `sent ${at[i]! - at[i - 1]!} ms apart`);
   });
 });

@@ -12,24 +12,15 @@ import { notifierFor } from '../../src/notify/index.js';
 import { blocksChars, MAX_BLOCKS_CHARS, type SlackWebhookPayload } from '../../src/notify/slack-webhook-payload.js';
 import { MAX_BLOCKS_PER_MESSAGE } from '../../src/slack/limits.js';
 import {
-  assertNoSecret, capturedLogger, filesUnder, notifyConfig, sampleNotification, SLACK_SECRET, SMTP_PASSWORD, tempNotifyRoot, WEBHOOK_TOKEN, type NotifyRoot,
+  assertNoSecret, capturedLogger, filesUnder, notifyConfig, sampleNotification, SLACK_SECRET, SMTP_PASSWORD, WEBHOOK_TOKEN, type NotifyRoot,
 } from '../support/notify-fixtures.js';
-import { readableMail, startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../support/notify-receivers.js';
+import { openTestbed, readableMail, type HttpReceiver, type SmtpReceiver, type Testbed } from '../support/notify-receivers.js';
 
-let root: NotifyRoot;
-let http: HttpReceiver;
-let slack: HttpReceiver;
-let smtp: SmtpReceiver;
+let bed: Testbed, root: NotifyRoot, http: HttpReceiver, slack: HttpReceiver, smtp: SmtpReceiver;
 
-beforeEach(async () => {
-  root = tempNotifyRoot();
-  [http, slack, smtp] = await Promise.all([startHttpReceiver(), startHttpReceiver(), startSmtpReceiver()]);
-});
+beforeEach(async () => ({ root, http, slack, smtp } = bed = await openTestbed()));
 
-afterEach(async () => {
-  await Promise.all([http.stop(), slack.stop(), smtp.stop()]);
-  root.cleanup();
-});
+afterEach(() => bed.close());
 
 const allUp = () => notifyConfig(root, { slack: slack.url(''), webhook: http.url(), smtpPort: smtp.port });
 
@@ -117,5 +108,17 @@ describe('sinks', { timeout: 60_000 }, () => {
     for (const f of filesUnder(root.root)) assertNoSecret(`${f.path}\n${f.text}`, f.path);
     assertNoSecret(text(), 'the log');
     await slack.start();
+  });
+
+  test('an SMTP refusal is a failed, kept email; Slack and the webhook still get theirs', async () => {
+    const { log } = capturedLogger();
+    smtp.refuseWith = 554;
+    const outcomes = await notifierFor(allUp(), 'production', log).deliver(sampleNotification());
+    const email = outcomes.find((o) => o.sink === 'email');
+    assert.ok(email && !email.ok && email.kept);
+    assert.match(email.error, /^email: the server answered 554: 554 message refused by policy$/);
+    assert.equal(slack.requests.length, 1);
+    assert.equal(http.requests.length, 1);
+    assert.equal(smtp.messages.length, 0);
   });
 });

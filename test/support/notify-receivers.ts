@@ -7,15 +7,16 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { tempNotifyRoot, type NotifyRoot } from './notify-fixtures.js';
 
-export interface ReceivedRequest { method: string; path: string; headers: IncomingHttpHeaders; body: string }
+export interface ReceivedRequest { method: string; path: string; headers: IncomingHttpHeaders; body: string; at: number }
 
 export interface HttpReceiver {
   port: number;
   url: (path?: string) => string;
   requests: ReceivedRequest[];
-  /** What the next requests are answered with; `hang` never answers. */
-  answer: { status: number; body: string; hang: boolean };
+  /** What the next requests are answered with; `hang` never answers; `statusFor` picks a status per request body. */
+  answer: { status: number; body: string; hang: boolean; statusFor: ((body: string) => number) | null };
   stop(): Promise<void>;
   /** Listens again on the same port. */
   start(): Promise<void>;
@@ -39,14 +40,14 @@ function listen(server: Listener, port: number, address: () => AddressInfo): Pro
 
 export async function startHttpReceiver(): Promise<HttpReceiver> {
   const requests: ReceivedRequest[] = [];
-  const answer = { status: 200, body: 'ok', hang: false };
+  const answer: HttpReceiver['answer'] = { status: 200, body: 'ok', hang: false, statusFor: null };
   const make = () => createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => { body += c.toString(); });
     req.on('end', () => {
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, at: Date.now() });
       if (answer.hang) return;
-      res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.body);
+      res.writeHead(answer.statusFor?.(body) ?? answer.status, { 'content-type': 'text/plain' }).end(answer.body);
     });
   });
   let server = make();
@@ -75,6 +76,8 @@ export function readableMail(raw: string): { headers: string; body: string } {
 export interface SmtpReceiver {
   port: number;
   messages: ReceivedMail[];
+  /** Refuse every message with this SMTP reply code (e.g. 554) instead of accepting it. */
+  refuseWith: number | null;
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -82,6 +85,7 @@ export interface SmtpReceiver {
 /** Plain SMTP without STARTTLS, optional AUTH PLAIN/LOGIN whose credentials are recorded. */
 export async function startSmtpReceiver(): Promise<SmtpReceiver> {
   const messages: ReceivedMail[] = [];
+  const state = { refuseWith: null as number | null };
   const make = () => new SMTPServer({
     disabledCommands: ['STARTTLS'],
     authOptional: true,
@@ -95,6 +99,10 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
       let raw = '';
       stream.on('data', (c: Buffer) => { raw += c.toString(); });
       stream.on('end', () => {
+        if (state.refuseWith !== null) {
+          callback(Object.assign(new Error('message refused by policy'), { responseCode: state.refuseWith }));
+          return;
+        }
         const creds = (session as unknown as { creds?: { user: string; password: string } }).creds;
         messages.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -112,7 +120,24 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
   return {
     port,
     messages,
+    get refuseWith() { return state.refuseWith; },
+    set refuseWith(code: number | null) { state.refuseWith = code; },
     stop: () => new Promise((resolve) => server.close(() => resolve())),
     start: async () => { server = make(); await listen(server as unknown as Listener, port, addressOf); },
+  };
+}
+
+/** A temp root and the three receivers, fresh for each test. */
+export interface Testbed { root: NotifyRoot; http: HttpReceiver; slack: HttpReceiver; smtp: SmtpReceiver; close(): Promise<void> }
+
+export async function openTestbed(): Promise<Testbed> {
+  const root = tempNotifyRoot();
+  const [http, slack, smtp] = await Promise.all([startHttpReceiver(), startHttpReceiver(), startSmtpReceiver()]);
+  return {
+    root, http, slack, smtp,
+    close: async () => {
+      await Promise.all([http.stop(), slack.stop(), smtp.stop()]);
+      root.cleanup();
+    },
   };
 }

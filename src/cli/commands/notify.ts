@@ -9,46 +9,47 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import type { RipcordConfig } from '../../config/schema.js';
 import type { OperationReport } from '../../executor/report.js';
-import { flushOutboxFor, keptAfter, notifierFor, notifyReport, type FlushResult, type SinkOutcome } from '../../notify/index.js';
+import type { Notification } from '../../domain/ports.js';
+import { flushOutboxFor, keptAfter, notifierFor, notifyReport, type FanOutNotifier, type FlushResult, type SinkOutcome } from '../../notify/index.js';
 import { REMOTE_SINKS, SINK_SETTING } from '../../notify/sink.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
 import { cliLogger } from './deploy.js';
 
 export function registerNotifyCommands(program: Command, ctx: CliContext): void {
   const notify = program.command('notify').description('notifications: send a test through every sink, re-send what the outbox kept');
-  notify.command('test')
-    .description('send an INFO notification through every configured sink and say how each fared (nothing is kept for later)')
-    .option('-e, --env <name>', 'environment (default: the only one)')
-    .option('--json', 'print the outcome of each sink as JSON')
-    .action(async (opts: { env?: string; json?: boolean }, cmd: Command) => {
-      const { config } = loadConfigFor(cmd, ctx);
-      const [name] = pickEnvironment(config.environments, opts.env);
-      const notifier = notifierFor(config, name, logger(config));
-      const outcomes = await notifier.deliver({
-        level: 'INFO',
-        title: `Test notification from Ripcord (${name})`,
-        text: `Sent by ${userInfo().username} with \`ripcord notify test\`. If you read this, this sink works.`,
-        environment: name,
-        fields: { host: hostname() },
-        at: new Date(),
-      }, { keep: false, flushFirst: false });
-      if (opts.json) ctx.out(JSON.stringify(outcomes));
-      else for (const line of describeOutcomes(outcomes, notifier.logFile.path)) ctx.out(line);
-      ctx.exitCode = outcomes.some((o) => !o.ok) ? 1 : 0;
-    });
-  notify.command('flush')
-    .description('re-send the notifications the outbox kept, oldest first')
-    .option('-e, --env <name>', 'environment (default: the only one)')
-    .option('--json', 'print the counts as JSON')
-    .action(async (opts: { env?: string; json?: boolean }, cmd: Command) => {
-      const { config } = loadConfigFor(cmd, ctx);
-      const [name] = pickEnvironment(config.environments, opts.env);
-      const notifier = notifierFor(config, name, logger(config));
-      const result = await notifier.flush();
-      if (opts.json) ctx.out(JSON.stringify({ ...result, down: Object.fromEntries(result.down), kept: keptAfter(result) }));
-      else for (const line of describeFlush(result, name, notifier.outbox.dir)) ctx.out(line);
-      ctx.exitCode = keptAfter(result) > 0 ? 1 : 0;
-    });
+  const sub = (name: string, description: string, json: string, run: (n: FanOutNotifier, env: string, json: boolean) => Promise<void>) =>
+    notify.command(name).description(description)
+      .option('-e, --env <name>', 'environment (default: the only one)')
+      .option('--json', json)
+      .action(async (opts: { env?: string; json?: boolean }, cmd: Command) => {
+        const { config } = loadConfigFor(cmd, ctx);
+        const [env] = pickEnvironment(config.environments, opts.env);
+        await run(notifierFor(config, env, logger(config)), env, opts.json ?? false);
+      });
+
+  sub('test', 'send an INFO notification through every configured sink and say how each fared (nothing is kept for later)', 'print the outcome of each sink as JSON', async (notifier, env, json) => {
+    const outcomes = await notifier.deliver(testNotification(env), { keep: false, flushFirst: false });
+    if (json) ctx.out(JSON.stringify(outcomes));
+    else for (const line of describeOutcomes(outcomes, notifier.logFile.path)) ctx.out(line);
+    ctx.exitCode = outcomes.some((o) => !o.ok) ? 1 : 0;
+  });
+  sub('flush', 're-send the notifications the outbox kept, oldest first', 'print the counts as JSON', async (notifier, env, json) => {
+    const result = await notifier.flush();
+    if (json) ctx.out(JSON.stringify({ ...result, down: Object.fromEntries(result.down), kept: keptAfter(result) }));
+    else for (const line of describeFlush(result, env, notifier.outbox.dir)) ctx.out(line);
+    ctx.exitCode = keptAfter(result) > 0 ? 1 : 0;
+  });
+}
+
+function testNotification(env: string): Notification {
+  return {
+    level: 'INFO',
+    title: `Test notification from Ripcord (${env})`,
+    text: `Sent by ${userInfo().username} with \`ripcord notify test\`. If you read this, this sink works.`,
+    environment: env,
+    fields: { host: hostname() },
+    at: new Date(),
+  };
 }
 
 const logger = (config: RipcordConfig) => cliLogger(config.logging.level, config.logging.file);
