@@ -12,6 +12,7 @@ import { releaseLabels } from '../executor/manual-rollback-inputs.js';
 import { previewManualRollback, runManualRollback } from '../executor/manual-rollback.js';
 import { exitCodeOf, type OperationReport } from '../executor/report.js';
 import { cliLogger, recordAfter } from './commands/deploy.js';
+import { flushAsOperationStarts, notifyReports } from './commands/notify.js';
 import { confirm } from './confirm.js';
 import type { CliContext } from './context.js';
 import { summarize } from './progress.js';
@@ -59,12 +60,15 @@ export async function confirmAndRollBack(x: ExecutorEnv, config: RipcordConfig, 
     ctx.exitCode = ExitCode.refused;
     return;
   }
+  const flushing = flushAsOperationStarts(config, x.name, x.log, ctx);
   const report = await runManualRollback(x, {
     request, requestedBy: `${userInfo().username} via cli`,
     confirmed: { fromSha: plan.fromSha, toSha: plan.toSha, backup: plan.backup?.name ?? null },
     ...(opts.json ? {} : { onProgress: liveProgress(process.stdout, ctx.out) }),
   }).catch((error: unknown) => refused(error, x));
   await finish(report, config, opts, ctx);
+  // Kept in the outbox when a sink cannot be reached (Slack down): sent by the next command, or `ripcord notify flush`.
+  await notifyReports(config, x.name, [report], x.log, ctx, flushing);
 }
 
 async function finish(report: OperationReport, config: RipcordConfig, opts: RollbackCliOptions, ctx: CliContext): Promise<void> {

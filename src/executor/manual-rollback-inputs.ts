@@ -31,10 +31,12 @@ async function resolveRef(x: ExecutorEnv, ref: string): Promise<string> {
   }
 }
 
-function targetOf(history: ReleaseHistory, sha: string, ref: string | null, change?: ReleaseChange): TargetRelease {
+/** The target as the plan needs it; named by the ref typed, else the one it was deployed as, else its tag. */
+async function targetOf(x: ExecutorEnv, history: ReleaseHistory, sha: string, ref: string | null, change?: ReleaseChange): Promise<TargetRelease> {
   const known = knownRelease(history, sha);
   const images = change?.fromImages ?? known?.images ?? {};
-  return { sha, ref: ref ?? known?.ref ?? null, images, ran: known !== null, liveSince: known?.liveSince ?? null };
+  const name = ref ?? known?.ref ?? (await x.repo.tagsPointingAt(sha))[0] ?? null;
+  return { sha, ref: name, images, ran: known !== null, liveSince: known?.liveSince ?? null };
 }
 
 /** A backup a person named; `backupPath` refuses `../`, absolute paths and anything not a backup. */
@@ -68,9 +70,9 @@ export async function resolveManualRollback(x: ExecutorEnv, req: ManualRollbackR
   if (req.kind !== 'backup') {
     if (req.ref) {
       const sha = await resolveRef(x, req.ref);
-      target = targetOf(history, sha, req.ref, previous?.release.sha === sha ? previous.change : undefined);
+      target = await targetOf(x, history, sha, req.ref, previous?.release.sha === sha ? previous.change : undefined);
     } else if (previous) {
-      target = targetOf(history, previous.release.sha, null, previous.change);
+      target = await targetOf(x, history, previous.release.sha, null, previous.change);
     }
   }
   if (req.backup) backup = namedBackup(x, req.backup);

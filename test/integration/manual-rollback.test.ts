@@ -5,14 +5,15 @@
  * HEAD, image IDs, database checksum — and leaves the rest untouched; refusals change nothing.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EnvironmentLocks } from '../../src/executor/environment-lock.js';
-import { ripcord } from '../support/cli.js';
+import { ripcord, startCli } from '../support/cli.js';
 import { requireDocker } from '../support/require-services.js';
 import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
-import { dbChecksum, freePort, headSha, leftovers, runningImageIds } from '../support/stack/stack-helpers.js';
+import { dbChecksum, freePort, headSha, leftovers, run, runningImageIds, waitFor } from '../support/stack/stack-helpers.js';
 
 let stack: ReferenceStack;
 interface HostState { head: string; web: string; checksum: string }
@@ -34,18 +35,25 @@ async function rollback(args: string[]) {
   return { ...r, json };
 }
 
+let deadPort = 0;
+
+/** The stack's config, naming the stopped Redis (break glass: Redis is down). */
 function writeConfig(extra: Record<string, unknown> = {}) {
   stack.writeConfig({ health: { url: stack.healthUrl, retries: 10, delaySeconds: 1, timeoutSeconds: 3 }, ...extra });
+  writeFileSync(stack.configPath, `redis:\n  url: redis://127.0.0.1:${deadPort}\n${readFileSync(stack.configPath, 'utf8')}`);
 }
 
 before(async () => {
   await requireDocker();
   stack = await createReferenceStack();
+  // Break glass: a Redis of this environment's own, started and then stopped; the config still names it.
+  deadPort = await freePort();
+  await run(['redis-server', '--port', String(deadPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--dir', '/tmp'], '/', 30_000);
+  await waitFor(async () => (await run(['redis-cli', '-p', String(deadPort), 'ping'], '/', 5_000).catch(() => '')).includes('PONG'), 30_000, 'the test Redis');
+  await run(['redis-cli', '-p', String(deadPort), 'shutdown', 'nosave'], '/', 30_000).catch(() => undefined);
+  await waitFor(async () => (await run(['redis-cli', '-p', String(deadPort), 'ping'], '/', 5_000).catch(() => 'down')) === 'down', 30_000, 'the test Redis to stop');
   writeConfig();
   await stack.up();
-  // Break glass: Redis is down. Nothing listens on this port; the config still names it.
-  const { readFileSync, writeFileSync } = await import('node:fs');
-  writeFileSync(stack.configPath, `redis:\n  url: redis://127.0.0.1:${await freePort()}\n${readFileSync(stack.configPath, 'utf8')}`);
   states.v100 = await hostState();
   const d = await ripcord(['--config', stack.configPath, 'deploy', 'v1.1.0', '--yes'], NO_SLACK);
   assert.equal(d.code, 0, d.stdout + d.stderr);
@@ -135,8 +143,12 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
   });
 
   test('quick after a manual rollback goes back to the release before it, database kept (no pre-deploy backup)', async () => {
+    // The webhook is down too: its notification is kept in the outbox, the rollback goes on.
+    writeConfig({ notifications: { webhookUrl: `http://127.0.0.1:${deadPort}/hook` } });
     const r = await rollback(['--quick', '--yes']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, /notification not delivered to webhook .*; kept/);
+    assert.equal(readdirSync(join(stack.stateDir, 'outbox', 'production')).filter((f) => f.endsWith('.webhook.json')).length, 1);
     const now = await hostState();
     assert.equal(now.head, states.v100!.head);
     assert.equal(now.web, states.v100!.web);
@@ -149,6 +161,43 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     const r = await rollback(['--full', states.v110!.head, predeploy, '--yes']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(await hostState(), { ...states.v110!, checksum: states.v100!.checksum });
+  });
+
+  test('the kept notification is sent once the webhook answers', async () => {
+    const received: string[] = [];
+    const server = createServer((req, res) => { let body = ''; req.on('data', (c: Buffer) => { body += c.toString(); }); req.on('end', () => { received.push(body); res.end('ok'); }); });
+    await new Promise<void>((resolve) => server.listen(deadPort, '127.0.0.1', resolve));
+    try {
+      const r = await ripcord(['--config', stack.configPath, 'notify', 'flush'], NO_SLACK);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.ok(received.some((b) => /ROLLBACK_SUCCESS/.test(b) && /production/.test(b)), received.join('\n'));
+      assert.equal(readdirSync(join(stack.stateDir, 'outbox', 'production')).filter((f) => f.endsWith('.webhook.json')).length, 0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      writeConfig();
+    }
+  });
+
+  test('killed with SIGKILL mid-restore, `ripcord recover` resumes the journaled plan; the restore finishes once', async () => {
+    const dir = join(stack.stateDir, 'journal', 'production');
+    const known = new Set(readdirSync(dir));
+    const { child, done } = startCli(['--config', stack.configPath, 'rollback', 'backup', states.safety!.checksum, '--yes'], NO_SLACK);
+    let path = '';
+    await waitFor(async () => {
+      const fresh = readdirSync(dir).find((f) => !known.has(f));
+      path = fresh ? join(dir, fresh) : '';
+      return Boolean(fresh) && readFileSync(path, 'utf8').includes('"step":"restore_database"');
+    }, 120_000, 'the rollback to start restoring');
+    child.kill('SIGKILL');
+    assert.equal((await done).code, null, 'the rollback died by the signal');
+    const r = await ripcord(['--config', stack.configPath, 'recover'], NO_SLACK);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(await hostState(), states.v110, 'v1.1.0 code and images, and the database of the Level 2 safety backup');
+    const entries = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(entries.filter((e) => e.type === 'step_finished' && e.step === 'restore_database' && e.outcome === 'ok').length, 1);
+    assert.equal(entries.at(-1)?.state, 'rolled_back');
+    const safety = entries.filter((e) => e.type === 'fact' && e.key === 'safetyBackup').map((e) => e.value);
+    assert.equal(new Set(safety).size, 1, `one safety backup, reused if the kill came after it: ${safety.join(', ')}`);
   });
 
   test('status shows services, health, release, last operation, lock and the newest verified backup', async () => {
