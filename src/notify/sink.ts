@@ -74,7 +74,16 @@ export function describeNetworkError(error: unknown, timeoutMs: number): { messa
     EAUTH: 'authentication failed',
   };
   if (code && words[code]) return { message: `${words[code]} (${code})`, sinkDown: true };
-  return { message: code ? `failed (${code})` : 'failed', sinkDown: true };
+  return { message: `failed (${code ?? plainDetail(e?.cause) ?? 'no detail'})`, sinkDown: true };
+}
+
+/**
+ * A cause's message only when it cannot hold the destination (no "/", "?", "@" or ":"), e.g.
+ * undici's "bad port": a message naming the URL would put a webhook secret into logs.
+ */
+function plainDetail(cause: unknown): string | undefined {
+  const m = (cause as { message?: unknown } | undefined)?.message;
+  return typeof m === 'string' && m !== '' && !/[/?@:]/.test(m) ? m.slice(0, 80) : undefined;
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 200);

@@ -12,7 +12,10 @@ describe('sink errors', () => {
     assert.deepEqual(describeNetworkError(refused, 10_000), { message: 'connection refused (ECONNREFUSED)', sinkDown: true });
     const timeout = Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
     assert.deepEqual(describeNetworkError(timeout, 1_500), { message: 'no answer within 1.5 s (timed out)', sinkDown: true });
-    assert.deepEqual(describeNetworkError(new Error(`weird ${URL_WITH_SECRET}`), 1_000), { message: 'failed', sinkDown: true });
+    assert.deepEqual(describeNetworkError(new Error(`weird ${URL_WITH_SECRET}`), 1_000), { message: 'failed (no detail)', sinkDown: true });
+    assert.deepEqual(describeNetworkError(new TypeError('fetch failed', { cause: new Error('bad port') }), 1_000), { message: 'failed (bad port)', sinkDown: true });
+    const leaky = new TypeError('fetch failed', { cause: new Error(`invalid url ${URL_WITH_SECRET}`) });
+    assert.deepEqual(describeNetworkError(leaky, 1_000), { message: 'failed (no detail)', sinkDown: true });
   });
 
   test('nodemailer failures: the wrapped socket code, or the SMTP reply; only content refusals leave the sink up', () => {
