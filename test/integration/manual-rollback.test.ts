@@ -13,7 +13,8 @@ import { EnvironmentLocks } from '../../src/executor/environment-lock.js';
 import { ripcord, startCli } from '../support/cli.js';
 import { requireDocker } from '../support/require-services.js';
 import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
-import { dbChecksum, freePort, headSha, leftovers, run, runningImageIds, waitFor } from '../support/stack/stack-helpers.js';
+import { tearDownStack } from '../support/stack/teardown.js';
+import { dbChecksum, freePort, headSha, run, runningImageIds, waitFor } from '../support/stack/stack-helpers.js';
 
 let stack: ReferenceStack;
 interface HostState { head: string; web: string; checksum: string }
@@ -60,11 +61,7 @@ before(async () => {
   states.v110 = await hostState();
 });
 
-after(async () => {
-  const id = stack?.id;
-  await stack?.cleanup();
-  if (id) assert.deepEqual(await leftovers(id), { containers: [], images: [], volumes: [], networks: [] });
-});
+after(() => tearDownStack(stack));
 
 describe('manual rollback (Redis down, no Slack tokens)', () => {
   test('--dry-run quick shows from → to, the backup and why, and changes nothing', async () => {

@@ -9,7 +9,8 @@ import { RIPCORD_BIN, ripcord } from '../support/cli.js';
 import { KEY, startPty } from '../support/pty.js';
 import { requireDocker } from '../support/require-services.js';
 import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
-import { dbChecksum, headSha, leftovers, runningImageIds } from '../support/stack/stack-helpers.js';
+import { tearDownStack } from '../support/stack/teardown.js';
+import { dbChecksum, headSha, runningImageIds } from '../support/stack/stack-helpers.js';
 
 let stack: ReferenceStack;
 interface HostState { head: string; web: string; checksum: string }
@@ -42,11 +43,7 @@ before(async () => {
   v110 = await hostState();
 });
 
-after(async () => {
-  const id = stack?.id;
-  await stack?.cleanup();
-  if (id) assert.deepEqual(await leftovers(id), { containers: [], images: [], volumes: [], networks: [] });
-});
+after(() => tearDownStack(stack));
 
 describe('rollback menu on a terminal', () => {
   test('7) quick: shows from → to and the backup, asks, and rolls code, images and database back', async () => {
