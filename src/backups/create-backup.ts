@@ -26,6 +26,12 @@ export interface CreateOptions {
   signal?: AbortSignal | undefined;
   /** Verify before returning; always for predeploy and safety: a deploy may not proceed on an unverified dump. */
   verify?: boolean;
+  /**
+   * Dump this database of the same server instead of the app database: a kept copy of it (the
+   * failed database a `clone_swap` rollback set aside). The manifest still names the app database,
+   * whose state the dump holds and which a restore replaces.
+   */
+  database?: string | undefined;
 }
 
 const DUMP_TIMEOUT_MS = 6 * 3600_000;
@@ -37,7 +43,7 @@ export async function createBackup(env: EnvironmentConfig, opts: CreateOptions):
   cancelled(opts.signal);
   ensureBackupDir(env.backups.dir);
   const access = await accessOf(env);
-  const session = await openSnapshot(access, connectionOf(access).dbname);
+  const session = await openSnapshot(access, opts.database ?? connectionOf(access).dbname);
   try {
     const record = await dumpToFile(env.backups.dir, access, session, opts);
     if (opts.verify ?? (opts.kind === 'predeploy' || opts.kind === 'safety')) await verifyNew(access, record);
@@ -49,16 +55,17 @@ export async function createBackup(env: EnvironmentConfig, opts: CreateOptions):
 
 /** Reserves a name, dumps into its partial file, renames it into place and writes the manifest. */
 async function dumpToFile(dir: string, access: DatabaseAccess, session: SnapshotSession, opts: CreateOptions): Promise<BackupRecord> {
-  const dbname = connectionOf(access).dbname;
+  const dbname = opts.database ?? connectionOf(access).dbname;
   const pgDumpVersion = await toolVersion(access, 'pg_dump');
   const createdAt = new Date();
   const { name, partial, fd } = reserveBackupName(dir, opts.kind, createdAt);
   try {
     const { sha256, size, counts } = await dump(access, dbname, session, fd, dir, opts.signal);
+    const database = connectionOf(access).dbname;
     renameSync(partial, join(dir, name));
     await fsyncDir(dir);
     const record: BackupRecord = {
-      name, path: join(dir, name), kind: opts.kind, format: 'custom', sizeBytes: size, sha256, database: dbname,
+      name, path: join(dir, name), kind: opts.kind, format: 'custom', sizeBytes: size, sha256, database,
       serverVersion: session.serverVersion, pgDumpVersion, releaseSha: opts.releaseSha ?? null, createdAt: createdAt.toISOString(),
       verifiedAt: null, rowCounts: counts, hasManifest: true,
     };

@@ -10,10 +10,9 @@ import type { Readable } from 'node:stream';
 import { killGroup, runCommand, type Command, type CommandResult } from '../adapters/process-runner.js';
 import { RipcordError } from '../domain/errors.js';
 import { sql, sqlSteps } from './database-facts.js';
+import { createStatement, dropStatement, MAINTENANCE_DB, repairStatements, survey, swapStatements } from './database-swap.js';
 import type { BackupRecord } from './manifest.js';
-import { pgCommand, quoteIdent, quoteLiteral, restoreArgs, RESTORE_SESSION_ENV, sqlLoadArgs, type DatabaseAccess } from './pg-commands.js';
-
-const MAINTENANCE_DB = 'postgres';
+import { pgCommand, restoreArgs, RESTORE_SESSION_ENV, sqlLoadArgs, type DatabaseAccess } from './pg-commands.js';
 
 /** Loads `record` into the (empty) database `target`; throws with pg_restore's/psql's last lines. */
 export async function restoreIntoDatabase(access: DatabaseAccess, record: BackupRecord, target: string, jobs = 1): Promise<void> {
@@ -58,25 +57,9 @@ export async function runFed(cmd: Command, source: Readable | undefined, timeout
   }
 }
 
-/** Owner, encoding and collation of `db`, and which of the names involved in a swap exist. */
-async function survey(access: DatabaseAccess, db: string): Promise<{ props: string[]; live: boolean; retired: boolean }> {
-  const out = await sql(access, MAINTENANCE_DB, `select coalesce((select pg_get_userbyid(datdba) || '|' || pg_encoding_to_char(encoding) || '|' || datcollate || '|' || datctype from pg_database where datname in (${quoteLiteral(db)}, ${quoteLiteral(retiredName(db))}) order by datname = ${quoteLiteral(db)} desc limit 1), '') || '#' || exists(select 1 from pg_database where datname = ${quoteLiteral(db)}) || '#' || exists(select 1 from pg_database where datname = ${quoteLiteral(retiredName(db))})`);
-  const [props = '', live, retired] = out.split('#');
-  return { props: props ? props.split('|') : [], live: live === 't', retired: retired === 't' };
-}
-
-/** CREATE DATABASE for an empty database shaped like the surveyed one. */
-function createStatement(name: string, props: readonly string[]): string {
-  const [owner, encoding, collate, ctype] = props;
-  const opts = owner ? ` OWNER ${quoteIdent(owner)} ENCODING ${quoteLiteral(encoding ?? 'UTF8')} LC_COLLATE ${quoteLiteral(collate ?? 'C')} LC_CTYPE ${quoteLiteral(ctype ?? 'C')}` : '';
-  return `CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0${opts}`;
-}
-
-const dropStatement = (name: string) => `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`;
-
 export async function withThrowawayDatabase<T>(access: DatabaseAccess, like: string, body: (name: string) => Promise<T>): Promise<T> {
   const name = `ripcord_verify_${randomBytes(4).toString('hex')}`;
-  await sql(access, MAINTENANCE_DB, createStatement(name, (await survey(access, like)).props));
+  await sql(access, MAINTENANCE_DB, createStatement(name, (await survey(access, like, [])).props));
   try {
     return await body(name);
   } finally {
@@ -91,25 +74,13 @@ const retiredName = (db: string) => `${db}__ripcord_old`;
 export async function replaceDatabase(access: DatabaseAccess, record: BackupRecord, db: string, jobs: number): Promise<void> {
   const staging = stagingName(db);
   const retired = retiredName(db);
-  const found = await survey(access, db);
-  // A crash between the two renames of an earlier swap left the live name missing: put it back first.
-  const repair = !found.live && found.retired
-    ? [`ALTER DATABASE ${quoteIdent(retired)} RENAME TO ${quoteIdent(db)}`, `ALTER DATABASE ${quoteIdent(db)} ALLOW_CONNECTIONS true`]
-    : [];
-  await sqlSteps(access, MAINTENANCE_DB, [...repair, dropStatement(staging), createStatement(staging, found.props)]);
+  const found = await survey(access, db, [retired]);
+  await sqlSteps(access, MAINTENANCE_DB, [...repairStatements(db, retired, found), dropStatement(staging), createStatement(staging, found.props)]);
   try {
     await restoreIntoDatabase(access, record, staging, jobs);
   } catch (error) {
     await sql(access, MAINTENANCE_DB, dropStatement(staging));
     throw error;
   }
-  // No new sessions on the old database, end the ones there are, then swap names.
-  await sqlSteps(access, MAINTENANCE_DB, [
-    dropStatement(retired),
-    `ALTER DATABASE ${quoteIdent(db)} ALLOW_CONNECTIONS false`,
-    `select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = ${quoteLiteral(db)} and pid <> pg_backend_pid()`,
-    `ALTER DATABASE ${quoteIdent(db)} RENAME TO ${quoteIdent(retired)}`,
-    `ALTER DATABASE ${quoteIdent(staging)} RENAME TO ${quoteIdent(db)}`,
-    dropStatement(retired),
-  ]);
+  await sqlSteps(access, MAINTENANCE_DB, [dropStatement(retired), ...swapStatements(db, staging, retired), dropStatement(retired)]);
 }

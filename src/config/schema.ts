@@ -53,6 +53,11 @@ const databaseSchema = z.strictObject({
   service: nonEmpty('the compose service running PostgreSQL', 'db').optional(),
   name: nonEmpty('the application database name', 'app').default('app'),
   user: nonEmpty('the database user', 'postgres').default('postgres'),
+  /**
+   * How a rollback puts the database back: restore the pre-deploy dump, or swap back a clone taken
+   * before the migrations (faster rollbacks, a brief pause of new connections at every deploy).
+   */
+  rollbackStrategy: z.enum(['dump_restore', 'clone_swap'], { error: 'expected "dump_restore" (restore the pre-deploy dump) or "clone_swap" (swap back a clone taken before migrations)' }).default('dump_restore'),
 }).refine((d) => d.url !== undefined || d.service !== undefined, {
   error: 'set database.url (postgres://user@host:port/db) or database.service (the compose service running PostgreSQL)',
 });

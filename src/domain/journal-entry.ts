@@ -65,7 +65,7 @@ export const FACT = {
   lockTakenOver: 'lockTakenOver',
 } as const;
 
-const STEP_KINDS: readonly string[] = ['git_reset', 'stop_new_services', 'restore_database', 'start_previous_images', 'health', 'integrity', 'build_images', 'safety_backup', 'schema_command'];
+const STEP_KINDS: readonly string[] = ['git_reset', 'stop_new_services', 'restore_database', 'start_previous_images', 'health', 'integrity', 'settle_database', 'build_images', 'safety_backup', 'schema_command'];
 const STATES: readonly string[] = ['queued', ...DEPLOY_STAGES, 'succeeded', 'rolling_back', 'rolled_back', 'rollback_failed', 'failed', 'refused'];
 
 type Obj = Record<string, unknown>;

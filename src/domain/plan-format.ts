@@ -40,13 +40,16 @@ function stepText(step: RollbackStep): string {
   switch (step.kind) {
     case 'git_reset': return `check out ${short(step.sha)} (${step.sha})`;
     case 'stop_new_services': return 'stop the app services (the database keeps running)';
-    case 'restore_database': return `safety backup of the current database, then restore ${step.backup} (${step.strategy})`;
+    case 'restore_database': return step.strategy === 'clone_swap'
+      ? `keep the current database as a failed copy and swap in the pre-deploy clone (clone_swap; restores ${step.backup} if the clone is gone)`
+      : `safety backup of the current database, then restore ${step.backup} (${step.strategy})`;
     case 'start_previous_images': {
       const images = Object.entries(step.images).map(([service, id]) => `${service}=${id.replace(/^sha256:/, '').slice(0, 12)}`);
       return `start the previous images by ID${images.length ? `: ${images.join(', ')}` : ''}${step.rebuildMissing ? ' (rebuild only if an image is gone)' : ''}`;
     }
     case 'health': return 'health check';
     case 'integrity': return 'integrity check';
+    case 'settle_database': return `finish the ${step.strategy} database rollback once healthy (safety dump of the failed copy, then drop it and the clone)`;
     case 'build_images': return 'build the images from the checked-out code (no image IDs of that release are kept)';
     case 'safety_backup': return 'safety backup of the current database (kept forever)';
     case 'schema_command': return `run \`${step.command.command}\` in ${step.command.service} (reversal migration toward ${short(step.targetSha)})`;

@@ -13,9 +13,16 @@ import { STAGE_UNDO, UNDO_ORDER, type UndoKind } from './plan.js';
  */
 export type DatabaseStrategyName = 'dump_restore' | 'clone_swap' | (string & {});
 export const DEFAULT_DATABASE_STRATEGY: DatabaseStrategyName = 'dump_restore';
+/** Strategies that leave work for after the checks (a kept copy to dump, a clone to drop), even when the database was not restored. */
+const SETTLED_STRATEGIES: ReadonlySet<string> = new Set(['clone_swap']);
 
 /** One step of a rollback. `kind` is unique within a plan, so the journal names steps by it. */
 export type RollbackStep =
+  /**
+   * After the checks pass: what the database strategy left to finish once the environment is
+   * healthy (clone_swap: a verified safety dump of the failed copy, then drop it and the clone).
+   */
+  | { kind: 'settle_database'; strategy: DatabaseStrategyName }
   /** `git checkout --force --detach <sha>`: the code of the release that ran before. */
   | { kind: 'git_reset'; sha: string }
   /** Stop the app services (never the database service), so nothing writes during a restore. */
@@ -109,6 +116,7 @@ export function buildRollbackPlan(facts: RollbackFacts): RollbackPlan {
     if (built.lossy) complete = false;
   }
   steps.push({ kind: 'health' }, { kind: 'integrity' });
+  if (facts.databaseStrategy && SETTLED_STRATEGIES.has(facts.databaseStrategy)) steps.push({ kind: 'settle_database', strategy: facts.databaseStrategy });
   const toSha = steps.some((s) => s.kind === 'git_reset') ? facts.previousSha : null;
   return { kind: 'rollback', toSha, steps, warnings, complete };
 }

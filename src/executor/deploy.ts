@@ -9,8 +9,7 @@ import { buildDeployPlan, type StageSpec } from '../domain/plan.js';
 import { RipcordError, ExitCode } from '../domain/errors.js';
 import { Journal, listUnfinished, newOperationId } from './journal.js';
 import { LockHeldError } from './environment-lock.js';
-import { dumpRestoreStrategy } from './database-rollback.js';
-import { WAL_POSITION } from './rollback-steps.js';
+import { prepareDatabase, settleAfterDeploy } from './database-steps.js';
 import type { ExecutorEnv } from './executor-env.js';
 import { OperationRecorder } from './operation-recorder.js';
 import type { OperationReport, ProgressListener } from './report.js';
@@ -59,7 +58,6 @@ export async function refuseWhenUnfinished(x: ExecutorEnv): Promise<void> {
 }
 
 async function runStages(x: ExecutorEnv, rec: OperationRecorder, req: DeployRequest, meta: { id: string; startedAt: string }): Promise<OperationReport> {
-  const ctx = stageContextOf(x, rec);
   const report = (partial: Partial<OperationReport> & Pick<OperationReport, 'outcome'>): OperationReport => ({
     id: meta.id, kind: 'deploy', environment: x.name, ref: req.ref, stages: rec.stages, startedAt: meta.startedAt, finishedAt: new Date().toISOString(), ...partial,
   });
@@ -79,19 +77,20 @@ async function runStages(x: ExecutorEnv, rec: OperationRecorder, req: DeployRequ
   const deployStart = new Date();
   let preDeployBackup: string | undefined;
   for (const spec of plan.stages.filter((s) => s.name !== 'preflight')) {
-    const outcome = await rec.stage(spec.name, () => runStage(x, ctx, spec, target, deployStart));
+    const outcome = await rec.stage(spec.name, () => runStage(x, rec, spec, target, deployStart));
     if (spec.name === 'backup' && outcome.ok) preDeployBackup = String(outcome.facts?.preDeployBackup);
     if (!outcome.ok) return finishFailed(x, rec, report, outcome.reason ?? `${spec.name} failed`, { ...target, ...(preDeployBackup ? { preDeployBackup } : {}) });
   }
   await rec.journal.append({ type: 'state', state: 'succeeded' });
+  await settleAfterDeploy(x, rec);
   return report({ outcome: 'succeeded', ...target, ...(preDeployBackup ? { preDeployBackup } : {}) });
 }
 
-function runStage(x: ExecutorEnv, ctx: ReturnType<typeof stageContextOf>, spec: StageSpec, target: { previousSha: string; targetSha: string }, deployStart: Date): Promise<StageOutcome> {
+function runStage(x: ExecutorEnv, rec: OperationRecorder, spec: StageSpec, target: { previousSha: string; targetSha: string }, deployStart: Date): Promise<StageOutcome> {
+  const ctx = stageContextOf(x, rec);
   switch (spec.name) {
     case 'backup':
-      return dumpRestoreStrategy.prepare(x.env, target.previousSha)
-        .then((p) => passed({ preDeployBackup: p.backup, databaseStrategy: dumpRestoreStrategy.name, ...(p.walPosition ? { [WAL_POSITION]: p.walPosition } : {}) }));
+      return prepareDatabase(x, rec, target.previousSha);
     case 'fetch':
       return x.repo.checkout(target.targetSha).then(() => passed(undefined, { head: target.targetSha }));
     case 'build': return buildStage(ctx);

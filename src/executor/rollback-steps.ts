@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { JournalFacts } from '../domain/journal-facts.js';
 import type { RollbackStep } from '../domain/rollback-plan.js';
 import { killGroup } from '../adapters/process-runner.js';
-import { databaseRollbackStrategies } from './database-rollback.js';
+import { restoreDatabase, settleDatabase } from './database-steps.js';
 import type { ExecutorEnv } from './executor-env.js';
 import type { OperationRecorder } from './operation-recorder.js';
 import { compose } from './stages/compose-commands.js';
@@ -14,9 +14,6 @@ import { healthStage, integrityStage } from './stages/checks.js';
 import { runManualStep } from './manual-rollback-steps.js';
 import { PREVIOUS_IMAGE_NAMES } from './stages/preflight.js';
 import { databaseServices, failed, passed, tailLines, type StageContext, type StageOutcome } from './stage-context.js';
-
-/** Fact key: the database server's WAL position taken before the pre-deploy dump. */
-export const WAL_POSITION = 'databaseWalPosition';
 
 export function stageContextOf(x: ExecutorEnv, rec: OperationRecorder): StageContext {
   return { envName: x.name, env: x.env, compose: x.compose, runtime: x.runtime, log: x.log, onChild: (pid, argv) => rec.child(pid, argv) };
@@ -58,13 +55,15 @@ export async function runRollbackStep(x: ExecutorEnv, rec: OperationRecorder, fa
       await x.repo.checkout(step.sha);
       return passed(undefined, { head: step.sha });
     case 'stop_new_services':
-      return stopAppServices(x, ctx, facts);
+      return stopAppServices(x, facts);
     case 'restore_database':
-      return restoreDatabase(x, rec, facts, step);
+      return restoreDatabase(x, ctx, rec, facts, step);
     case 'start_previous_images':
       return startPreviousImages(x, ctx, facts, step);
     case 'health':
-      return healthStage(ctx, { retries: x.env.rollback.healthRetries ?? x.env.health.retries });
+      return healthStage(ctx, { retries: x.env.rollback.healthRetries ?? x.env.health.retries, acceptStarting: true });
+    case 'settle_database':
+      return settleDatabase(x, rec, facts, step.strategy);
     case 'integrity':
       return integrityStage(ctx);
     case 'build_images':
@@ -74,34 +73,13 @@ export async function runRollbackStep(x: ExecutorEnv, rec: OperationRecorder, fa
   }
 }
 
-async function stopAppServices(x: ExecutorEnv, ctx: StageContext, facts: JournalFacts): Promise<StageOutcome> {
+/** Through the Engine API, all at once: a `compose stop` would add its start-up to every rollback. */
+async function stopAppServices(x: ExecutorEnv, facts: JournalFacts): Promise<StageOutcome> {
   const leftovers = await stopLeftovers(x, facts);
   const keep = databaseServices(x.env);
-  const services = [...new Set((await x.runtime.serviceContainers(x.compose.project)).filter((c) => !c.oneOff && !keep.has(c.service)).map((c) => c.service))];
-  if (services.length === 0) return passed(undefined, { leftovers });
-  const r = await compose(ctx, ['stop', ...services], 5 * 60 * 1000);
-  if (r.exitCode !== 0) return failed(`stop services: ${tailLines(r.stderr || r.stdout, 1)}`);
-  return passed(undefined, { stopped: services, leftovers });
-}
-
-async function restoreDatabase(x: ExecutorEnv, rec: OperationRecorder, facts: JournalFacts, step: Extract<RollbackStep, { kind: 'restore_database' }>): Promise<StageOutcome> {
-  const strategy = databaseRollbackStrategies[step.strategy];
-  if (!strategy) return failed(`restore database: unknown strategy ${step.strategy}`);
-  // The db service may have been stopped or recreated by the failed release: make sure it runs.
-  const db = x.env.database.service;
-  if (db) {
-    const r = await compose(stageContextOf(x, rec), ['up', '-d', '--no-build', '--no-deps', db], 5 * 60 * 1000);
-    if (r.exitCode !== 0) return failed(`restore database: cannot start ${db}: ${tailLines(r.stderr, 1)}`);
-  }
-  const pending: Promise<void>[] = [];
-  const walPosition = typeof facts.facts[WAL_POSITION] === 'string' ? facts.facts[WAL_POSITION] : undefined;
-  const { safetyBackup, unchanged } = await strategy.rollback(x.env, { backup: step.backup, walPosition }, {
-    existingSafetyBackup: facts.safetyBackup ?? undefined,
-    onSafetyBackup: (name) => void pending.push(rec.fact('safetyBackup', name)),
-  });
-  await Promise.all(pending);
-  if (unchanged) return passed(undefined, { restored: null, skipped: unchanged });
-  return passed(undefined, { restored: step.backup, safetyBackup });
+  const running = (await x.runtime.serviceContainers(x.compose.project)).filter((c) => !c.oneOff && !keep.has(c.service) && c.state === 'running');
+  await Promise.all(running.map((c) => x.runtime.stopContainer(c.id)));
+  return passed(undefined, { stopped: running.map((c) => c.service), leftovers });
 }
 
 async function startPreviousImages(x: ExecutorEnv, ctx: StageContext, facts: JournalFacts, step: Extract<RollbackStep, { kind: 'start_previous_images' }>): Promise<StageOutcome> {

@@ -4,13 +4,13 @@
  * step that must not repeat (a finished database restore) is not repeated.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { requireDocker } from '../support/require-services.js';
-import { ripcord, startCli } from '../support/cli.js';
 import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
-import { dbChecksum, headSha, leftovers, run, runningImageIds, waitFor } from '../support/stack/stack-helpers.js';
+import { killAndRecover as killAndRecoverOn, type JournalLines } from '../support/stack/rollback-checks.js';
+import { dbChecksum, headSha, leftovers, run, runningImageIds } from '../support/stack/stack-helpers.js';
 
 let stack: ReferenceStack;
 
@@ -27,38 +27,11 @@ after(async () => {
   if (id) assert.deepEqual(await leftovers(id), { containers: [], images: [], volumes: [], networks: [] });
 });
 
-function newestJournal(): string | null {
-  const dir = join(stack.stateDir, 'journal', 'production');
-  if (!existsSync(dir)) return null;
-  const files = readdirSync(dir).map((f) => join(dir, f)).sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
-  return files.at(-1) ?? null;
-}
-
-function journalLines(path: string): Array<Record<string, unknown>> {
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
 async function state() {
   return { head: await headSha(stack.appDir), images: await runningImageIds(stack.id), checksum: await dbChecksum(stack.dbPort) };
 }
 
-/** Starts a deploy, waits until `ready` says so, kills the executor with SIGKILL, then recovers. */
-async function killAndRecover(ref: string, ready: (journal: Array<Record<string, unknown>>) => Promise<boolean> | boolean) {
-  const journalsBefore = newestJournal();
-  const { child, done } = startCli(['--config', stack.configPath, 'deploy', ref, '--yes']);
-  await waitFor(async () => {
-    const path = newestJournal();
-    return path !== null && path !== journalsBefore && (await ready(journalLines(path)));
-  }, 120_000, `the deploy of ${ref} to reach the kill point`);
-  child.kill('SIGKILL');
-  const killed = await done;
-  assert.equal(killed.code, null, 'the executor died by the signal');
-  const path = newestJournal()!;
-  const recovered = await ripcord(['--config', stack.configPath, 'recover']);
-  assert.equal(recovered.code, 0, recovered.stdout + recovered.stderr);
-  assert.match(recovered.stdout, /rolled back/);
-  return journalLines(path);
-}
+const killAndRecover = (ref: string, ready: (journal: JournalLines) => Promise<boolean> | boolean) => killAndRecoverOn(stack, ref, ready);
 
 const started = (j: Array<Record<string, unknown>>, type: string, name: string) => j.some((e) => e.type === type && (e.stage === name || e.step === name));
 

@@ -11,19 +11,13 @@ import { requireDocker } from '../support/require-services.js';
 import { ripcord, startCli } from '../support/cli.js';
 import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
 import { FAILING_RELEASES } from '../support/stack/releases.js';
-import { dbChecksum, headSha, leftovers, runningImageIds, run } from '../support/stack/stack-helpers.js';
+import { assertAsBefore, hostState as stateOf, webVersion } from '../support/stack/rollback-checks.js';
+import { headSha, leftovers, run } from '../support/stack/stack-helpers.js';
 
 let stack: ReferenceStack;
 
-interface HostState { head: string; images: Record<string, string>; checksum: string }
-
-async function hostState(): Promise<HostState> {
-  return { head: await headSha(stack.appDir), images: await runningImageIds(stack.id), checksum: await dbChecksum(stack.dbPort) };
-}
-
-async function version(): Promise<string> {
-  return (await (await fetch(`http://127.0.0.1:${stack.webPort}/version`)).text()).trim();
-}
+const hostState = () => stateOf(stack);
+const version = () => webVersion(stack);
 
 async function deploy(ref: string) {
   const r = await ripcord(['--config', stack.configPath, 'deploy', ref, '--yes', '--json']);
@@ -76,15 +70,7 @@ describe('deploy', () => {
       assert.equal(r.code, 3, `${r.stdout}\n${r.stderr}`);
       assert.equal(r.report?.outcome, 'rolled_back');
       assert.ok(r.report?.reason, 'the failure reason is given in words');
-      const after = await hostState();
-      assert.equal(after.head, before.head, 'HEAD is the old SHA');
-      assert.deepEqual(after.images, before.images, 'every service runs its old image ID');
-      assert.equal(after.checksum, before.checksum, 'schema and data are as before');
-      assert.equal(await version(), '1.1.0', 'health is green on the old version');
-      const all = await run(['docker', 'ps', '-a', '--filter', `label=com.docker.compose.project=${stack.id}`, '--format', '{{.Image}} {{.Label "com.docker.compose.oneoff"}}'], '/', 30_000);
-      assert.doesNotMatch(all, /True/, 'no one-off container remains');
-      assert.equal(all.trim().split('\n').length, 2, `only db and web remain:\n${all}`);
-      assert.equal(existsSync(join(stack.stateDir, 'locks', 'production.lock')), false, 'the lock is free');
+      await assertAsBefore(stack, before, '1.1.0');
     });
   }
 

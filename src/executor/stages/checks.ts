@@ -12,12 +12,17 @@ import { serviceCommandStage } from './compose-commands.js';
 
 const LOG_EVIDENCE_LINES = 100;
 
-function containerProblems(containers: readonly ServiceContainer[]): string[] {
+/**
+ * `starting` (a Docker healthcheck with no verdict yet) is a problem for a deploy, whose image is
+ * new; a rollback may accept it, because it starts images that were healthy before the deploy —
+ * `unhealthy` fails both.
+ */
+function containerProblems(containers: readonly ServiceContainer[], acceptStarting: boolean): string[] {
   const running = containers.filter((c) => !c.oneOff);
   if (running.length === 0) return ['no service containers exist'];
   return running.flatMap((c) => {
     if (c.state !== 'running') return [`${c.service} is ${c.state}`];
-    if (c.health === 'unhealthy' || c.health === 'starting') return [`${c.service} is ${c.health}`];
+    if (c.health === 'unhealthy' || (c.health === 'starting' && !acceptStarting)) return [`${c.service} is ${c.health}`];
     return [];
   });
 }
@@ -32,21 +37,56 @@ export async function serviceLogTails(ctx: StageContext): Promise<Record<string,
   return out;
 }
 
-export async function healthStage(ctx: StageContext, opts: { retries?: number } = {}): Promise<StageOutcome> {
+export interface HealthOptions {
+  /** Attempts; `health.retries` (HEALTH_CHECK_RETRIES) when not given. */
+  retries?: number;
+  /** Rollbacks: a container whose Docker healthcheck is still `starting` passes (see containerProblems). */
+  acceptStarting?: boolean;
+}
+
+/** The first quick probe, and the most any quick probe waits: right after a start most apps answer within a second. */
+const QUICK_FIRST_MS = 50;
+const QUICK_MAX_MS = 1000;
+
+/**
+ * `retries` attempts, `health.delaySeconds` (HEALTH_CHECK_DELAY) apart, the first at once. Between
+ * the first and the second attempt Ripcord also probes quickly (50 ms, growing to 1 s), so an app
+ * that is up 200 ms after its start passes then instead of a whole delay later. Those quick probes
+ * do not count as attempts: the time a failing check takes, and the attempts it reports, are as
+ * HEALTH_CHECK_RETRIES and HEALTH_CHECK_DELAY say.
+ */
+export async function healthStage(ctx: StageContext, opts: HealthOptions = {}): Promise<StageOutcome> {
   const health = ctx.env.health;
   const retries = opts.retries ?? health.retries;
   const attempts: HealthAttempt[] = [];
   let problems: string[] = [];
-  for (let i = 0; i < retries; i++) {
-    if (i > 0) await sleep(health.delaySeconds * 1000, ctx.signal);
+  let quickProbes = 0;
+  const check = async () => {
     const http = await probeHealth(health, { retries: 1, ...(ctx.signal ? { signal: ctx.signal } : {}) });
-    attempts.push(...http.attempts);
-    problems = containerProblems(await ctx.runtime.serviceContainers(ctx.compose.project));
-    if (http.healthy && problems.length === 0) return passed(undefined, { attempts: attempts.length, status: http.attempts[0]?.status });
+    problems = containerProblems(await ctx.runtime.serviceContainers(ctx.compose.project), opts.acceptStarting ?? false);
+    return { http, ok: http.healthy && problems.length === 0 };
+  };
+  const pass = (status: number | null | undefined) => passed(undefined, { attempts: attempts.length, quickProbes, status });
+  for (let i = 0; i < retries; i++) {
+    if (i === 1) {
+      const deadline = Date.now() + health.delaySeconds * 1000;
+      for (let wait = QUICK_FIRST_MS; Date.now() + wait < deadline; wait = Math.min(wait * 1.5, QUICK_MAX_MS)) {
+        await sleep(wait, ctx.signal);
+        quickProbes++;
+        const quick = await check();
+        if (quick.ok) return pass(quick.http.attempts[0]?.status);
+      }
+      await sleep(Math.max(0, deadline - Date.now()), ctx.signal);
+    } else if (i > 1) {
+      await sleep(health.delaySeconds * 1000, ctx.signal);
+    }
+    const attempt = await check();
+    attempts.push(...attempt.http.attempts);
+    if (attempt.ok) return pass(attempt.http.attempts[0]?.status);
   }
   const httpOk = attempts.at(-1)?.status === health.expectStatus;
   const reason = httpOk ? `health check: ${problems.join(', ')}` : `health check: ${describeFailure(health, attempts)}`;
-  return failed(reason, { attempts, containers: problems, logs: await serviceLogTails(ctx) });
+  return failed(reason, { attempts, quickProbes, containers: problems, logs: await serviceLogTails(ctx) });
 }
 
 export async function integrityStage(ctx: StageContext): Promise<StageOutcome> {

@@ -1,0 +1,71 @@
+/** The clone_swap rollback as data: which steps a plan gets, how they print, and the swap's statements. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { DeployStageName } from '../../src/domain/deployment-state.js';
+import { formatPlan } from '../../src/domain/plan-format.js';
+import { buildRollbackPlan, stepsToRun, type RollbackFacts } from '../../src/domain/rollback-plan.js';
+import { checkIdentifierLength, repairStatements, swapStatements } from '../../src/backups/database-swap.js';
+
+const OLD = 'c'.repeat(40);
+function facts(stagesStarted: DeployStageName[], databaseStrategy: string | null = 'clone_swap'): RollbackFacts {
+  return { stagesStarted, previousSha: OLD, previousImages: { web: 'sha256:1111' }, preDeployBackup: 'backup_20261124_100000.dump', databaseStrategy };
+}
+const kinds = (f: RollbackFacts) => buildRollbackPlan(f).steps.map((s) => s.kind);
+
+describe('rollback plans with clone_swap', () => {
+  test('after migrate: the swap where the restore was, and the settle step after the checks', () => {
+    const plan = buildRollbackPlan(facts(['preflight', 'backup', 'fetch', 'build', 'migrate']));
+    assert.deepEqual(plan.steps.map((s) => s.kind), ['git_reset', 'stop_new_services', 'restore_database', 'start_previous_images', 'health', 'integrity', 'settle_database']);
+    assert.deepEqual(plan.steps[2], { kind: 'restore_database', strategy: 'clone_swap', backup: 'backup_20261124_100000.dump' });
+    assert.deepEqual(plan.steps.at(-1), { kind: 'settle_database', strategy: 'clone_swap' });
+  });
+
+  test('a rollback that needs no database still settles: the clone is dropped', () => {
+    assert.deepEqual(kinds(facts(['preflight', 'backup', 'fetch', 'build'])), ['git_reset', 'start_previous_images', 'health', 'integrity', 'settle_database']);
+  });
+
+  test('killed while cloning (the backup stage never finished): the checks, then settle', () => {
+    assert.deepEqual(kinds(facts(['preflight', 'backup'])), ['health', 'integrity', 'settle_database']);
+  });
+
+  test('dump_restore and unknown strategies get no settle step', () => {
+    assert.ok(!kinds(facts(['preflight', 'backup', 'fetch', 'migrate'], 'dump_restore')).includes('settle_database'));
+    assert.ok(!kinds(facts(['preflight', 'backup', 'fetch', 'migrate'], null)).includes('settle_database'));
+  });
+
+  test('resumed after a crash: the finished swap is not repeated, settle runs (again)', () => {
+    const plan = buildRollbackPlan(facts(['preflight', 'backup', 'fetch', 'migrate']));
+    const resumed = stepsToRun(plan.steps, [{ step: 'restore_database', outcome: 'ok' }, { step: 'settle_database' }]);
+    assert.deepEqual(resumed.map((s) => s.kind), ['git_reset', 'stop_new_services', 'start_previous_images', 'health', 'integrity', 'settle_database']);
+  });
+
+  test('the printed plan says what the swap and the settle do', () => {
+    const text = formatPlan(buildRollbackPlan(facts(['preflight', 'backup', 'fetch', 'migrate']))).join('\n');
+    assert.match(text, /restore_database +keep the current database as a failed copy and swap in the pre-deploy clone \(clone_swap; restores backup_20261124_100000\.dump if the clone is gone\)/);
+    assert.match(text, /settle_database +finish the clone_swap database rollback once healthy/);
+  });
+});
+
+describe('swap statements', () => {
+  test('both renames are one statement (one transaction): no crash can leave the live name missing', () => {
+    const s = swapStatements('app', 'app__ripcord_clone_ab12', 'app__ripcord_failed_ab12');
+    assert.deepEqual(s, [
+      'ALTER DATABASE "app" ALLOW_CONNECTIONS false',
+      'select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = \'app\' and pid <> pg_backend_pid()',
+      'ALTER DATABASE "app" RENAME TO "app__ripcord_failed_ab12"; ALTER DATABASE "app__ripcord_clone_ab12" RENAME TO "app"',
+    ]);
+  });
+
+  test('a half swap (live missing, retired there) is renamed back first; otherwise nothing', () => {
+    const half = { props: [], live: false, exists: new Set(['app__ripcord_old']) };
+    assert.deepEqual(repairStatements('app', 'app__ripcord_old', half), ['ALTER DATABASE "app__ripcord_old" RENAME TO "app"', 'ALTER DATABASE "app" ALLOW_CONNECTIONS true']);
+    assert.deepEqual(repairStatements('app', 'app__ripcord_old', { ...half, live: true }), []);
+    assert.deepEqual(repairStatements('app', 'app__ripcord_old', { props: [], live: false, exists: new Set() }), []);
+  });
+
+  test('names are quoted, and one PostgreSQL would truncate is refused with the fix', () => {
+    assert.match(swapStatements('my"db', 'x', 'y')[0]!, /ALTER DATABASE "my""db"/);
+    assert.equal(checkIdentifierLength('app__ripcord_clone_ab12cd34', 'fix'), 'app__ripcord_clone_ab12cd34');
+    assert.throws(() => checkIdentifierLength(`${'d'.repeat(45)}__ripcord_clone_ab12cd34`, 'set database.rollbackStrategy: dump_restore'), /longer than the 63 bytes.*/);
+  });
+});
