@@ -49,7 +49,7 @@ function stepText(step: RollbackStep): string {
     }
     case 'health': return 'health check';
     case 'integrity': return 'integrity check';
-    case 'settle_database': return `finish the ${step.strategy} database rollback once healthy (safety dump of the failed copy, then drop it and the clone)`;
+    case 'settle_database': return `finish the ${step.strategy} rollback: a verified safety dump of the failed copy, if any, then drop it and the clone`;
     case 'build_images': return 'build the images from the checked-out code (no image IDs of that release are kept)';
     case 'safety_backup': return 'safety backup of the current database (kept forever)';
     case 'schema_command': return `run \`${step.command.command}\` in ${step.command.service} (reversal migration toward ${short(step.targetSha)})`;

@@ -19,8 +19,8 @@ const SETTLED_STRATEGIES: ReadonlySet<string> = new Set(['clone_swap']);
 /** One step of a rollback. `kind` is unique within a plan, so the journal names steps by it. */
 export type RollbackStep =
   /**
-   * After the checks pass: what the database strategy left to finish once the environment is
-   * healthy (clone_swap: a verified safety dump of the failed copy, then drop it and the clone).
+   * What the database strategy left to finish (clone_swap: a verified safety dump of the failed
+   * copy, then drop it and the clone): after the checks pass when a database was restored.
    */
   | { kind: 'settle_database'; strategy: DatabaseStrategyName }
   /** `git checkout --force --detach <sha>`: the code of the release that ran before. */
@@ -115,8 +115,14 @@ export function buildRollbackPlan(facts: RollbackFacts): RollbackPlan {
     if (built.warning) warnings.push(built.warning);
     if (built.lossy) complete = false;
   }
+  // With a database restored, settling (a slow dump of the failed copy) waits until the checks
+  // pass; with none, it only drops a clone and makes sure connections are allowed, which the
+  // checks may need (a clone cut short by a crash), so it goes first.
+  const settle: RollbackStep | null = facts.databaseStrategy && SETTLED_STRATEGIES.has(facts.databaseStrategy) ? { kind: 'settle_database', strategy: facts.databaseStrategy } : null;
+  const restores = steps.some((s) => s.kind === 'restore_database');
+  if (settle && !restores) steps.push(settle);
   steps.push({ kind: 'health' }, { kind: 'integrity' });
-  if (facts.databaseStrategy && SETTLED_STRATEGIES.has(facts.databaseStrategy)) steps.push({ kind: 'settle_database', strategy: facts.databaseStrategy });
+  if (settle && restores) steps.push(settle);
   const toSha = steps.some((s) => s.kind === 'git_reset') ? facts.previousSha : null;
   return { kind: 'rollback', toSha, steps, warnings, complete };
 }

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { requireDocker } from '../support/require-services.js';
 import { ripcord, startCli } from '../support/cli.js';
-import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
+import type { ReferenceStack } from '../support/stack/reference-stack.js';
 import { tearDownStack } from '../support/stack/teardown.js';
 import { FAILING_RELEASES } from '../support/stack/releases.js';
-import { assertAsBefore, hostState, journalLines, newestJournal, ripcordDatabases } from '../support/stack/rollback-checks.js';
+import { assertAsBefore, cloneSwapStack, hostState, journalLines, newestJournal, ripcordDatabases } from '../support/stack/rollback-checks.js';
 import { run, waitFor } from '../support/stack/stack-helpers.js';
 
 let stack: ReferenceStack;
@@ -34,12 +34,7 @@ function stepEvidence(step: string): Record<string, unknown> | undefined {
 
 before(async () => {
   await requireDocker();
-  stack = await createReferenceStack();
-  stack.writeConfig({
-    database: { service: 'db', name: 'app', user: 'postgres', rollbackStrategy: 'clone_swap' },
-    health: { url: stack.healthUrl, retries: 6, delaySeconds: 1, timeoutSeconds: 3 },
-  });
-  await stack.up();
+  stack = await cloneSwapStack(6);
 });
 
 after(() => tearDownStack(stack));

@@ -20,12 +20,12 @@ describe('rollback plans with clone_swap', () => {
     assert.deepEqual(plan.steps.at(-1), { kind: 'settle_database', strategy: 'clone_swap' });
   });
 
-  test('a rollback that needs no database still settles: the clone is dropped', () => {
-    assert.deepEqual(kinds(facts(['preflight', 'backup', 'fetch', 'build'])), ['git_reset', 'start_previous_images', 'health', 'integrity', 'settle_database']);
+  test('a rollback that needs no database settles before the checks: the clone is dropped, connections allowed', () => {
+    assert.deepEqual(kinds(facts(['preflight', 'backup', 'fetch', 'build'])), ['git_reset', 'start_previous_images', 'settle_database', 'health', 'integrity']);
   });
 
-  test('killed while cloning (the backup stage never finished): the checks, then settle', () => {
-    assert.deepEqual(kinds(facts(['preflight', 'backup'])), ['health', 'integrity', 'settle_database']);
+  test('killed while cloning (the backup stage never finished): settle, then the checks', () => {
+    assert.deepEqual(kinds(facts(['preflight', 'backup'])), ['settle_database', 'health', 'integrity']);
   });
 
   test('dump_restore and unknown strategies get no settle step', () => {
@@ -42,7 +42,7 @@ describe('rollback plans with clone_swap', () => {
   test('the printed plan says what the swap and the settle do', () => {
     const text = formatPlan(buildRollbackPlan(facts(['preflight', 'backup', 'fetch', 'migrate']))).join('\n');
     assert.match(text, /restore_database +keep the current database as a failed copy and swap in the pre-deploy clone \(clone_swap; restores backup_20261124_100000\.dump if the clone is gone\)/);
-    assert.match(text, /settle_database +finish the clone_swap database rollback once healthy/);
+    assert.match(text, /settle_database +finish the clone_swap rollback: a verified safety dump of the failed copy, if any, then drop it and the clone/);
   });
 });
 

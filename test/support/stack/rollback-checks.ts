@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ripcord, startCli } from '../cli.js';
-import type { ReferenceStack } from './reference-stack.js';
+import { createReferenceStack, type ReferenceStack } from './reference-stack.js';
 import { dbChecksum, headSha, run, runningImageIds, waitFor } from './stack-helpers.js';
 
 export interface HostState { head: string; images: Record<string, string>; checksum: string }
@@ -72,4 +72,15 @@ export async function killAndRecover(stack: ReferenceStack, ref: string, ready: 
   assert.equal(recovered.code, 0, recovered.stdout + recovered.stderr);
   assert.match(recovered.stdout, /rolled back/);
   return journalLines(path);
+}
+
+/** A running reference stack whose ripcord.yml rolls the database back with `clone_swap`. */
+export async function cloneSwapStack(healthRetries: number): Promise<ReferenceStack> {
+  const stack = await createReferenceStack();
+  stack.writeConfig({
+    database: { service: 'db', name: 'app', user: 'postgres', rollbackStrategy: 'clone_swap' },
+    health: { url: stack.healthUrl, retries: healthRetries, delaySeconds: 1, timeoutSeconds: 3 },
+  });
+  await stack.up();
+  return stack;
 }
