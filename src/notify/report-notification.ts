@@ -22,12 +22,19 @@ export function levelOfReport(report: Pick<OperationReport, 'kind' | 'outcome'>)
 
 const short = (sha?: string) => (sha ? sha.slice(0, 12) : undefined);
 
+/** "v1.0.3 (abc123def456)", or whichever of the two is known. */
+function releaseOf(r: OperationReport): string | undefined {
+  const sha = short(r.targetSha);
+  if (r.ref && sha && !sha.startsWith(r.ref)) return `${r.ref} (${sha})`;
+  return r.ref ?? sha;
+}
+
 function titleOf(r: OperationReport): string {
   const what = r.ref ?? short(r.targetSha) ?? 'a release';
   const env = r.environment;
   if (r.kind === 'rollback') {
     return {
-      succeeded: `Rolled back ${env} to ${short(r.targetSha) ?? what}`,
+      succeeded: `Rolled back ${env} to ${releaseOf(r) ?? 'the chosen release'}`,
       rolled_back: `Rollback of ${env} failed and was undone: ${env} is as it was before`,
       rollback_failed: `Rollback of ${env} FAILED: the host needs a person now`,
       refused: `Rollback of ${env} refused: nothing changed`,
@@ -48,15 +55,16 @@ function failedStep(steps: readonly StepReport[] | undefined): StepReport | unde
 }
 
 /** The reason in words, then what the state of the host is and what to do next. */
-function textOf(r: OperationReport): string {
+function textOf(r: Report): string {
   const lines: string[] = [];
   if (r.reason) lines.push(`Reason: ${r.reason}`);
   const stage = failedStep(r.stages);
   if (stage && !r.reason?.includes(stage.name)) lines.push(`Failed at: ${stage.name}${stage.reason ? ` (${stage.reason})` : ''}`);
   const step = failedStep(r.rollback);
   if (step) lines.push(`Rollback failed at: ${step.name}${step.reason ? ` (${step.reason})` : ''}`);
+  const restored = r.restoredBackup ? ` The database was restored from ${r.restoredBackup}${r.safetyBackup ? ` (safety dump taken first: ${r.safetyBackup})` : ''}.` : '';
   const next: Partial<Record<Outcome, string>> = {
-    succeeded: r.kind === 'deploy' ? `${r.environment} runs ${short(r.targetSha) ?? r.ref ?? 'the new release'}.` : undefined,
+    succeeded: `${r.environment} runs ${releaseOf(r) ?? 'the new release'}.${r.kind === 'rollback' ? restored : ''}`,
     rolled_back: r.kind === 'deploy' ? `${r.environment} runs ${short(r.previousSha) ?? 'the previous release'} again, with the database as it was before the deploy.` : undefined,
     rollback_failed: `Act now: run \`ripcord status --env ${r.environment}\`${r.preDeployBackup ? `, restore ${r.preDeployBackup} if the data is wrong` : ''}, and \`ripcord recover --env ${r.environment}\` once the cause is fixed.`,
     failed: r.kind === 'deploy' ? 'Automatic rollback is off: roll back by hand with `ripcord rollback`.' : undefined,

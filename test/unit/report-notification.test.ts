@@ -27,7 +27,7 @@ describe('report → notification', () => {
     const n = notificationFromReport(report('succeeded'));
     assert.equal(n.level, 'SUCCESS');
     assert.equal(n.title, 'Deployed v1.0.4 to production');
-    assert.equal(n.text, 'production runs fed987cba654.');
+    assert.equal(n.text, 'production runs v1.0.4 (fed987cba654).');
     assert.equal(n.environment, 'production');
     assert.equal(n.deploymentId, 'd-1');
     assert.deepEqual(n.fields, { ref: 'v1.0.4', previous: PREV, target: TARGET, backup: 'predeploy_backup_20261125_030000.dump', duration: '90.5 s' });
@@ -74,9 +74,11 @@ describe('report → notification', () => {
   });
 
   test('a manual rollback names the backup it restored and the safety dump', () => {
-    const n = notificationFromReport({ ...report('succeeded', { kind: 'rollback', ref: undefined, targetSha: PREV, previousSha: TARGET }), restoredBackup: 'daily_backup_x.dump', safetyBackup: 'safety_backup_y.dump' });
+    const n = notificationFromReport({ ...report('succeeded', { kind: 'rollback', ref: 'v1.0.3', targetSha: PREV, previousSha: TARGET }), restoredBackup: 'daily_backup_x.dump', safetyBackup: 'safety_backup_y.dump' });
     assert.equal(n.level, 'ROLLBACK_SUCCESS');
-    assert.equal(n.title, 'Rolled back production to abc123def456');
+    assert.equal(n.title, 'Rolled back production to v1.0.3 (abc123def456)');
+    assert.equal(n.text, 'production runs v1.0.3 (abc123def456). The database was restored from daily_backup_x.dump (safety dump taken first: safety_backup_y.dump).');
+    assert.equal(notificationFromReport(report('succeeded', { kind: 'rollback', ref: PREV.slice(0, 12), targetSha: PREV })).title, 'Rolled back production to abc123def456');
     assert.equal(n.fields?.restored, 'daily_backup_x.dump');
     assert.equal(n.fields?.safety, 'safety_backup_y.dump');
   });
