@@ -53,7 +53,9 @@ export class FanOutNotifier implements Notifier {
 
   /** Sends one notification everywhere and says how each sink fared. Never throws. */
   async deliver(notification: Notification, options: DeliverOptions = {}): Promise<SinkOutcome[]> {
-    const n = sanitizeNotification(notification);
+    // A caller's invalid date must not cost the notification: every sink formats the time.
+    const at = notification.at instanceof Date && !Number.isNaN(notification.at.getTime()) ? notification.at : this.clock.now();
+    const n = sanitizeNotification({ ...notification, at });
     const outcomes: SinkOutcome[] = [await this.appendToLogFile(n)];
     const flushed = options.flushFirst === false ? emptyFlushResult() : await this.flushQuietly();
     const id = deliveryId(n.at);

@@ -121,4 +121,12 @@ describe('sinks', { timeout: 60_000 }, () => {
     assert.equal(http.requests.length, 1);
     assert.equal(smtp.messages.length, 0);
   });
+
+  test('a notification with an invalid date is still delivered everywhere, stamped now', async () => {
+    const { log } = capturedLogger();
+    const outcomes = await notifierFor(allUp(), 'production', log).deliver(sampleNotification({ at: new Date('not a date') }));
+    assert.ok(outcomes.every((o) => o.ok), JSON.stringify(outcomes));
+    const at = Date.parse((JSON.parse(http.requests[0]!.body) as { at: string }).at);
+    assert.ok(Math.abs(at - Date.now()) < 60_000);
+  });
 });
