@@ -75,24 +75,26 @@ function undoNeeded(stages: readonly DeployStageName[]): Set<UndoKind> {
 }
 
 /** A step, and/or a warning; `lossy` when the warning means the environment will not be exactly as before. */
-type Built = { step?: RollbackStep; warning?: string; lossy?: boolean };
+type Built = { steps?: RollbackStep[]; warning?: string; lossy?: boolean };
 
 function undoStep(kind: UndoKind, facts: RollbackFacts): Built {
   switch (kind) {
     case 'git_reset':
       return facts.previousSha
-        ? { step: { kind, sha: facts.previousSha } }
+        ? { steps: [{ kind, sha: facts.previousSha }] }
         : { warning: 'the code changed but the SHA before the deploy was not recorded: check out the previous release by hand', lossy: true };
     case 'stop_new_services':
-      return { step: { kind } };
+      return { steps: [{ kind }] };
     case 'restore_database':
       return facts.preDeployBackup
-        ? { step: { kind, strategy: facts.databaseStrategy ?? DEFAULT_DATABASE_STRATEGY, backup: facts.preDeployBackup } }
+        ? { steps: [{ kind, strategy: facts.databaseStrategy ?? DEFAULT_DATABASE_STRATEGY, backup: facts.preDeployBackup }] }
         : { warning: 'the database may have changed but there is no pre-deploy backup (backups are off or the backup never finished): it is not restored', lossy: true };
     case 'start_previous_images': {
       const none = Object.keys(facts.previousImages).length === 0;
+      const start: RollbackStep = { kind, images: facts.previousImages, rebuildMissing: true };
       return {
-        step: { kind, images: facts.previousImages, rebuildMissing: true },
+        // With no image IDs to go back to, the images are built from the previous code (checked out by then).
+        steps: none ? [{ kind: 'build_images' }, start] : [start],
         ...(none ? { warning: 'no image IDs were recorded before the deploy: services are rebuilt from the previous code' } : {}),
       };
     }
@@ -111,7 +113,7 @@ export function buildRollbackPlan(facts: RollbackFacts): RollbackPlan {
   for (const kind of UNDO_ORDER) {
     if (!needed.has(kind)) continue;
     const built = undoStep(kind, facts);
-    if (built.step) steps.push(built.step);
+    steps.push(...(built.steps ?? []));
     if (built.warning) warnings.push(built.warning);
     if (built.lossy) complete = false;
   }

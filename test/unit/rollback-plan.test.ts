@@ -64,6 +64,9 @@ describe('buildRollbackPlan', () => {
     const plan = buildRollbackPlan(facts(['preflight', 'fetch', 'build', 'up'], { previousImages: {} }));
     assert.match(plan.warnings.join(), /rebuilt/);
     assert.ok(plan.complete);
+    const kinds = plan.steps.map((s) => s.kind);
+    assert.ok(kinds.indexOf('build_images') > kinds.indexOf('git_reset') && kinds.indexOf('build_images') === kinds.indexOf('start_previous_images') - 1,
+      `the images are built from the previous code, right before they start: ${kinds.join(', ')}`);
   });
 
   test('prints every step and the warnings', () => {
