@@ -27,6 +27,7 @@ async function hostState(): Promise<HostState> {
   return { head: await headSha(stack.appDir), web: (await runningImageIds(stack.id)).web ?? '', checksum: await dbChecksum(stack.dbPort) };
 }
 
+const headOf = async (ref: string) => (await run(['git', 'rev-parse', `${ref}^{commit}`], stack.appDir, 10_000)).trim();
 const version = async () => (await (await fetch(`http://127.0.0.1:${stack.webPort}/version`)).text()).trim();
 const journals = () => (existsSync(join(stack.stateDir, 'journal', 'production')) ? readdirSync(join(stack.stateDir, 'journal', 'production')).length : 0);
 
@@ -197,14 +198,27 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     assert.equal(new Set(safety).size, 1, `one safety backup, reused if the kill came after it: ${safety.join(', ')}`);
   });
 
+  test('a release that never ran here is built from its code, with a warning; the database is untouched', async () => {
+    const before = await hostState();
+    const r = await rollback(['commit', 'slow-healthy', '--yes']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Warning: slow-healthy never ran on production: its images are built from its code/);
+    assert.match(r.stdout, /✔ rollback: build_images/);
+    const now = await hostState();
+    assert.equal(now.head, await headOf('slow-healthy'));
+    assert.notEqual(now.web, before.web);
+    assert.equal(now.checksum, before.checksum);
+    assert.equal(await version(), '1.2.0-slow');
+  });
+
   test('status shows services, health, release, last operation, lock and the newest verified backup', async () => {
     const r = await rollback(['--status']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /production: v1\.1\.0 [0-9a-f]{12}/);
+    assert.match(r.stdout, /production: slow-healthy [0-9a-f]{12}/);
     assert.match(r.stdout, /web\s+running/);
     assert.match(r.stdout, /health: ok/);
     assert.match(r.stdout, /lock: free/);
-    assert.match(r.stdout, /last: rollback .* rolled_back/);
+    assert.match(r.stdout, /last: rollback slow-healthy rolled_back/);
     assert.match(r.stdout, /backup: \S+ \(\w+, .* ago/);
   });
 });
