@@ -5,6 +5,7 @@
  * containers, where a compose call would cost its ~0.4 s start-up on a rollback's critical path.
  */
 import Docker from 'dockerode';
+import { blueprintOf, type ContainerBlueprint } from './container-blueprint.js';
 
 /** A running (or exited) container of a compose service. */
 export interface ServiceContainer {
@@ -31,6 +32,12 @@ export interface ContainerRuntime {
   removeContainer(containerId: string): Promise<void>;
   /** Stops it as `compose stop` would: its stop signal, then SIGKILL after its own stop timeout if it has one, else 10 s (compose's default). */
   stopContainer(containerId: string): Promise<void>;
+  /** The create request that makes this container again as it is (container-blueprint.ts). */
+  blueprint(containerId: string): Promise<ContainerBlueprint>;
+  /** Removes `replace` (volumes kept), creates the blueprint's container, connects its other networks, starts it. */
+  recreate(blueprint: ContainerBlueprint, replace: readonly string[]): Promise<void>;
+  /** Starts an existing container; one already running is left as it is. */
+  startContainer(containerId: string): Promise<void>;
 }
 
 const PROJECT = 'com.docker.compose.project';
@@ -94,6 +101,27 @@ export class DockerodeRuntime implements ContainerRuntime {
       await this.docker.getContainer(containerId).remove({ force: true, v: false });
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
+  }
+
+  async blueprint(containerId: string): Promise<ContainerBlueprint> {
+    return blueprintOf(await this.docker.getContainer(containerId).inspect());
+  }
+
+  async recreate(blueprint: ContainerBlueprint, replace: readonly string[]): Promise<void> {
+    await Promise.all(replace.map((id) => this.removeContainer(id)));
+    const container = await this.docker.createContainer(blueprint.create);
+    for (const { network, endpoint } of blueprint.extraNetworks) {
+      await this.docker.getNetwork(network).connect({ Container: container.id, EndpointConfig: endpoint });
+    }
+    await container.start();
+  }
+
+  async startContainer(containerId: string): Promise<void> {
+    try {
+      await this.docker.getContainer(containerId).start();
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 304) throw error;
     }
   }
 

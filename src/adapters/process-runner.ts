@@ -46,7 +46,9 @@ class Tail {
   push(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.size += chunk.length;
-    while (this.size > this.limit && this.chunks.length > 1) this.size -= this.chunks.shift()!.length;
+    // Drop a chunk only when what stays still holds `limit` bytes: otherwise how much is kept
+    // (and so what a caller hashes or reports) would depend on how the pipe happened to chunk it.
+    while (this.chunks.length > 1 && this.size - this.chunks[0]!.length >= this.limit) this.size -= this.chunks.shift()!.length;
   }
   toString(): string {
     const all = Buffer.concat(this.chunks);

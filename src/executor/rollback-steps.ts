@@ -14,6 +14,7 @@ import { healthStage, integrityStage } from './stages/checks.js';
 import { runManualStep } from './manual-rollback-steps.js';
 import { PREVIOUS_IMAGE_NAMES } from './stages/preflight.js';
 import { databaseServices, failed, passed, tailLines, type StageContext, type StageOutcome } from './stage-context.js';
+import { recreateWithoutCompose } from './start-containers.js';
 
 export function stageContextOf(x: ExecutorEnv, rec: OperationRecorder): StageContext {
   return { envName: x.name, env: x.env, compose: x.compose, runtime: x.runtime, log: x.log, onChild: (pid, argv) => rec.child(pid, argv) };
@@ -94,8 +95,11 @@ async function startPreviousImages(x: ExecutorEnv, ctx: StageContext, facts: Jou
     const b = await compose(ctx, ['build', ...rebuilt], 30 * 60 * 1000);
     if (b.exitCode !== 0) return failed(`start previous images: rebuild of ${rebuilt.join(', ')} failed: ${tailLines(b.stderr || b.stdout, 1)}`);
   }
-  const up = await compose(ctx, ['up', '-d', '--no-build', '--remove-orphans'], 10 * 60 * 1000);
-  if (up.exitCode !== 0) return failed(`start previous images: compose up failed: ${tailLines(up.stderr || up.stdout, 1)}`);
+  const direct = rebuilt.length === 0 ? await recreateWithoutCompose(x, step.images, facts) : null;
+  if (!direct) {
+    const up = await compose(ctx, ['up', '-d', '--no-build', '--remove-orphans'], 10 * 60 * 1000);
+    if (up.exitCode !== 0) return failed(`start previous images: compose up failed: ${tailLines(up.stderr || up.stdout, 1)}`);
+  }
   // Compose recreates a container when its image changed; any it kept on the wrong image is forced.
   const wrong = (await x.runtime.serviceContainers(x.compose.project))
     .filter((c) => !c.oneOff && step.images[c.service] && !rebuilt.includes(c.service) && c.imageId !== step.images[c.service])
@@ -104,5 +108,5 @@ async function startPreviousImages(x: ExecutorEnv, ctx: StageContext, facts: Jou
     const forced = await compose(ctx, ['up', '-d', '--no-build', '--no-deps', '--force-recreate', ...wrong], 10 * 60 * 1000);
     if (forced.exitCode !== 0) return failed(`start previous images: recreate ${wrong.join(', ')} failed: ${tailLines(forced.stderr, 1)}`);
   }
-  return passed(undefined, { rebuilt, recreated: wrong });
+  return passed(undefined, { rebuilt, recreated: wrong, withoutCompose: direct ?? [] });
 }

@@ -4,7 +4,7 @@
  * and logs (no critical line since the deploy started).
  */
 import { composeExecArgv } from '../../adapters/compose-cli.js';
-import { describeFailure, probeHealth, type HealthAttempt } from '../../adapters/http-health.js';
+import { describeFailure, probeHealth, type HealthAttempt, type HealthOutcome } from '../../adapters/http-health.js';
 import { runCommand } from '../../adapters/process-runner.js';
 import type { ServiceContainer } from '../../adapters/dockerode-runtime.js';
 import { failed, passed, tailLines, type StageContext, type StageOutcome } from '../stage-context.js';
@@ -61,32 +61,39 @@ export async function healthStage(ctx: StageContext, opts: HealthOptions = {}): 
   const attempts: HealthAttempt[] = [];
   let problems: string[] = [];
   let quickProbes = 0;
-  const check = async () => {
+  const check = async (): Promise<Check> => {
     const http = await probeHealth(health, { retries: 1, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     problems = containerProblems(await ctx.runtime.serviceContainers(ctx.compose.project), opts.acceptStarting ?? false);
     return { http, ok: http.healthy && problems.length === 0 };
   };
-  const pass = (status: number | null | undefined) => passed(undefined, { attempts: attempts.length, quickProbes, status });
+  const pass = (c: Check) => passed(undefined, { attempts: attempts.length, quickProbes, status: c.http.attempts[0]?.status });
   for (let i = 0; i < retries; i++) {
     if (i === 1) {
-      const deadline = Date.now() + health.delaySeconds * 1000;
-      for (let wait = QUICK_FIRST_MS; Date.now() + wait < deadline; wait = Math.min(wait * 1.5, QUICK_MAX_MS)) {
-        await sleep(wait, ctx.signal);
-        quickProbes++;
-        const quick = await check();
-        if (quick.ok) return pass(quick.http.attempts[0]?.status);
-      }
-      await sleep(Math.max(0, deadline - Date.now()), ctx.signal);
+      const quick = await probeQuickly(Date.now() + health.delaySeconds * 1000, () => { quickProbes++; return check(); }, ctx.signal);
+      if (quick) return pass(quick);
     } else if (i > 1) {
       await sleep(health.delaySeconds * 1000, ctx.signal);
     }
     const attempt = await check();
     attempts.push(...attempt.http.attempts);
-    if (attempt.ok) return pass(attempt.http.attempts[0]?.status);
+    if (attempt.ok) return pass(attempt);
   }
   const httpOk = attempts.at(-1)?.status === health.expectStatus;
   const reason = httpOk ? `health check: ${problems.join(', ')}` : `health check: ${describeFailure(health, attempts)}`;
   return failed(reason, { attempts, quickProbes, containers: problems, logs: await serviceLogTails(ctx) });
+}
+
+interface Check { http: HealthOutcome; ok: boolean }
+
+/** Probes after 50 ms, then at intervals growing by half up to 1 s, until `deadline`; the first passing check, or null. */
+async function probeQuickly(deadline: number, check: () => Promise<Check>, signal?: AbortSignal): Promise<Check | null> {
+  for (let wait = QUICK_FIRST_MS; Date.now() + wait < deadline; wait = Math.min(wait * 1.5, QUICK_MAX_MS)) {
+    await sleep(wait, signal);
+    const c = await check();
+    if (c.ok) return c;
+  }
+  await sleep(Math.max(0, deadline - Date.now()), signal);
+  return null;
 }
 
 export async function integrityStage(ctx: StageContext): Promise<StageOutcome> {

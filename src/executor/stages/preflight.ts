@@ -2,10 +2,12 @@
  * Preflight: record what is running before anything changes — the SHA, every service's image ID
  * and name — and resolve the target. A failure here means nothing changed: the deploy is refused.
  */
-import { failed, passed, type StageOutcome } from '../stage-context.js';
+import { databaseServices, failed, passed, type StageOutcome } from '../stage-context.js';
 import type { ExecutorEnv } from '../executor-env.js';
 
 export const PREVIOUS_IMAGE_NAMES = 'previousImageNames';
+/** service → how its one container was created (container-blueprint.ts), for a rollback without compose. */
+export const PREVIOUS_CONTAINERS = 'previousContainers';
 
 export async function preflightStage(x: ExecutorEnv, ref: string): Promise<StageOutcome> {
   const previousSha = await x.repo.currentSha();
@@ -19,5 +21,7 @@ export async function preflightStage(x: ExecutorEnv, ref: string): Promise<Stage
   const previousImages = Object.fromEntries(containers.map((c) => [c.service, c.imageId]));
   const previousImageNames = Object.fromEntries(containers.map((c) => [c.service, c.imageName]));
   const states = Object.fromEntries(containers.map((c) => [c.service, c.health ? `${c.state} (${c.health})` : c.state]));
-  return passed({ previousSha, targetSha, previousImages, [PREVIOUS_IMAGE_NAMES]: previousImageNames }, { compose: states });
+  const app = containers.filter((c) => !databaseServices(x.env).has(c.service) && containers.filter((o) => o.service === c.service).length === 1);
+  const previousContainers = Object.fromEntries(await Promise.all(app.map(async (c) => [c.service, await x.runtime.blueprint(c.id)] as const)));
+  return passed({ previousSha, targetSha, previousImages, [PREVIOUS_IMAGE_NAMES]: previousImageNames, [PREVIOUS_CONTAINERS]: previousContainers }, { compose: states });
 }
