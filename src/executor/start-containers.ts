@@ -16,7 +16,8 @@ export async function recreateWithoutCompose(x: ExecutorEnv, images: Readonly<Re
   const recorded = (facts.facts[PREVIOUS_CONTAINERS] ?? {}) as Record<string, ContainerBlueprint | undefined>;
   const keep = databaseServices(x.env);
   const blueprints = Object.keys(images).filter((s) => !keep.has(s)).map((s) => recorded[s]);
-  if (blueprints.some((b) => !b)) return null;
+  // Nothing recorded (no image IDs, or containers from before this feature): compose knows best.
+  if (blueprints.length === 0 || blueprints.some((b) => !b)) return null;
   const order = startOrder(blueprints as ContainerBlueprint[]);
   if (!order) return null;
   const current = (await x.runtime.serviceContainers(x.compose.project)).filter((c) => !c.oneOff && !keep.has(c.service));
