@@ -1,10 +1,15 @@
-/** The clone_swap rollback as data: which steps a plan gets, how they print, and the swap's statements. */
+/** The clone_swap rollback as data: which steps a plan gets, how they print, the swap's statements, the config key. */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { DeployStageName } from '../../src/domain/deployment-state.js';
 import { formatPlan } from '../../src/domain/plan-format.js';
 import { buildRollbackPlan, stepsToRun, type RollbackFacts } from '../../src/domain/rollback-plan.js';
 import { checkIdentifierLength, repairStatements, swapStatements } from '../../src/backups/database-swap.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { ConfigError } from '../../src/domain/errors.js';
 
 const OLD = 'c'.repeat(40);
 function facts(stagesStarted: DeployStageName[], databaseStrategy: string | null = 'clone_swap'): RollbackFacts {
@@ -67,5 +72,28 @@ describe('swap statements', () => {
     assert.match(swapStatements('my"db', 'x', 'y')[0]!, /ALTER DATABASE "my""db"/);
     assert.equal(checkIdentifierLength('app__ripcord_clone_ab12cd34', 'fix'), 'app__ripcord_clone_ab12cd34');
     assert.throws(() => checkIdentifierLength(`${'d'.repeat(45)}__ripcord_clone_ab12cd34`, 'set database.rollbackStrategy: dump_restore'), /longer than the 63 bytes.*/);
+  });
+});
+
+describe('database.rollbackStrategy in ripcord.yml', () => {
+  const load = (strategy: string | null) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ripcord-strategy-'));
+    try {
+      const path = join(dir, 'ripcord.yml');
+      const db = strategy === null ? '{ service: db }' : `{ service: db, rollbackStrategy: ${strategy} }`;
+      writeFileSync(path, `environments:\n  production:\n    appDir: /srv/app\n    database: ${db}\n    backups: { dir: /srv/backups }\n    health: { url: "http://127.0.0.1:8000/health/" }\n`);
+      return loadConfig({ configPath: path, env: {} }).config.environments.production!.database.rollbackStrategy;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  test('dump_restore unless clone_swap is chosen', () => {
+    assert.equal(load(null), 'dump_restore');
+    assert.equal(load('clone_swap'), 'clone_swap');
+  });
+
+  test('anything else is refused with both names', () => {
+    assert.throws(() => load('snapshot'), (e: unknown) => e instanceof ConfigError && /database.rollbackStrategy.*dump_restore.*clone_swap/s.test(e.describe()));
   });
 });
