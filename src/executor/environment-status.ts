@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeHealth } from '../adapters/http-health.js';
 import { listBackups } from '../backups/index.js';
+import { Outbox } from '../notify/outbox.js';
 import { foldJournal } from '../domain/journal-facts.js';
 import type { ExecutorEnv } from './executor-env.js';
 import { journalDir, readJournal } from './journal.js';
@@ -18,6 +19,8 @@ export interface EnvironmentStatus {
   newestVerifiedBackup: { name: string; kind: string; createdAt: string; verifiedAt: string } | null;
   /** One GET of the health URL, right now. */
   health: { healthy: boolean; summary: string };
+  /** Notifications not yet delivered (kept in the outbox until their sink answers), by sink. */
+  undelivered: Record<string, number>;
 }
 
 export async function environmentStatus(x: ExecutorEnv): Promise<EnvironmentStatus> {
@@ -28,6 +31,8 @@ export async function environmentStatus(x: ExecutorEnv): Promise<EnvironmentStat
   const newest = backups[0];
   const verified = backups.find((b) => b.verifiedAt !== null);
   const probe = await probeHealth(x.env.health, { retries: 1 });
+  const undelivered: Record<string, number> = {};
+  for (const e of (await new Outbox(x.stateDir, x.name).list()).entries) undelivered[e.sink] = (undelivered[e.sink] ?? 0) + 1;
   return {
     environment: x.name,
     release: { sha, tags: await x.repo.tagsPointingAt(sha) },
@@ -37,6 +42,7 @@ export async function environmentStatus(x: ExecutorEnv): Promise<EnvironmentStat
     newestBackup: newest ? { name: newest.name, kind: newest.kind, createdAt: newest.createdAt, verified: newest.verifiedAt !== null } : null,
     newestVerifiedBackup: verified?.verifiedAt ? { name: verified.name, kind: verified.kind, createdAt: verified.createdAt, verifiedAt: verified.verifiedAt } : null,
     health: { healthy: probe.healthy, summary: probe.summary },
+    undelivered,
   };
 }
 

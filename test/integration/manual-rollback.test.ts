@@ -161,7 +161,8 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     assert.deepEqual(await hostState(), { ...states.v110!, checksum: states.v100!.checksum });
   });
 
-  test('the kept notification is sent once the webhook answers', async () => {
+  test('the kept notification shows in status, and is sent once the webhook answers', async () => {
+    assert.match((await rollback(['status'])).stdout, /notifications not yet delivered: \d+ to webhook \(`ripcord notify flush --env production`\)/);
     const received: string[] = [];
     const server = createServer((req, res) => { let body = ''; req.on('data', (c: Buffer) => { body += c.toString(); }); req.on('end', () => { received.push(body); res.end('ok'); }); });
     await new Promise<void>((resolve) => server.listen(deadPort, '127.0.0.1', resolve));
@@ -218,6 +219,7 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     assert.match(r.stdout, /web\s+running/);
     assert.match(r.stdout, /health: ok/);
     assert.match(r.stdout, /lock: free/);
+    assert.doesNotMatch(r.stdout, /not yet delivered/);
     assert.match(r.stdout, /last: rollback slow-healthy rolled_back/);
     assert.match(r.stdout, /backup: \S+ \(\w+, .* ago/);
   });

@@ -19,6 +19,8 @@ export function statusLines(s: EnvironmentStatus): string[] {
   lines.push(b ? `newest backup: ${b.name} (${b.kind}, ${ago(b.createdAt)}, ${b.verified ? 'verified' : 'NOT verified'})` : 'newest backup: none');
   const v = s.newestVerifiedBackup;
   if (v && v.name !== b?.name) lines.push(`newest verified backup: ${v.name} (${v.kind}, ${ago(v.createdAt)})`);
+  const kept = Object.entries(s.undelivered);
+  if (kept.length > 0) lines.push(`notifications not yet delivered: ${kept.map(([sink, n]) => `${n} to ${sink}`).join(', ')} (\`ripcord notify flush --env ${s.environment}\`)`);
   return lines;
 }
 
