@@ -2,7 +2,8 @@
  * The deploy-rollback guarantees with `database.rollbackStrategy: clone_swap`, on the reference stack
  * (real git, Docker, compose, PostgreSQL): every failing kind exits 3 and leaves the host exactly as
  * before, with no clone or failed copy left; the failed database survives as a verified safety dump;
- * a good deploy drops its clone; a clone gone by rollback time falls back to the pre-deploy dump.
+ * a good deploy drops its clone; URL mode works as service mode does; a clone gone by rollback time
+ * falls back to the pre-deploy dump.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -69,6 +70,22 @@ describe('clone_swap', () => {
       }
     });
   }
+
+  test('URL mode (PostgreSQL tools on the host): the clone is swapped in and the failed copy kept as a dump', async () => {
+    const config = (database: Record<string, unknown>) => stack.writeConfig({ database, health: { url: stack.healthUrl, retries: 6, delaySeconds: 1, timeoutSeconds: 3 } });
+    // `service` still names the database's compose service, which a rollback never stops.
+    config({ url: stack.databaseUrl, service: 'db', rollbackStrategy: 'clone_swap' });
+    try {
+      const before = await hostState(stack);
+      const r = await deploy('migration-fails');
+      assert.equal(r.code, 3, `${r.stdout}\n${r.stderr}`);
+      assert.match(String(stepEvidence('restore_database')?.how), /clone .* swapped in/);
+      assert.ok(stepEvidence('settle_database')?.safetyBackup, 'the failed copy was dumped before it was dropped');
+      await assertAsBefore(stack, before, '1.1.0');
+    } finally {
+      config({ service: 'db', name: 'app', user: 'postgres', rollbackStrategy: 'clone_swap' });
+    }
+  });
 
   test('a clone gone by rollback time: the pre-deploy dump is restored instead', async () => {
     const before = await hostState(stack);
