@@ -4,6 +4,7 @@
  */
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import type { RipcordConfig } from '../../config/schema.js';
 import { RipcordError } from '../../domain/errors.js';
 import { formatPlan } from '../../domain/plan-format.js';
 import { validateRef } from '../../domain/ref.js';
@@ -48,23 +49,31 @@ export function registerDeployCommands(program: Command, ctx: CliContext): void 
 
   program.command('recover')
     .description('finish what an interrupted deploy or rollback left: roll it back from its journal')
-    .option('-e, --env <name>', 'environment (default: the only one)')
-    .option('--json', 'print the reports as JSON')
+    .option('-e, --env <name>', 'environment (default: every environment in ripcord.yml)')
+    .option('--json', 'print the reports as JSON (one object per environment)')
     .action(async (opts: { env?: string; json?: boolean }, cmd: Command) => {
       const { config } = loadConfigFor(cmd, ctx);
-      const [name] = pickEnvironment(config.environments, opts.env);
-      const log = cliLogger(config.logging.level, config.logging.file);
-      const x = await openExecutorEnv(config, name, log);
-      const flushing = flushAsOperationStarts(config, name, log, ctx);
-      const result = await recoverEnvironment(x, opts.json ? undefined : terminalProgress(ctx.out));
-      if (opts.json) ctx.out(JSON.stringify(result));
-      else if (result.reports.length === 0) ctx.out(`nothing to recover in ${name}`);
-      for (const r of opts.json ? [] : result.reports) for (const l of summarize(r)) ctx.out(l);
-      for (const path of result.unreadable) ctx.err(`unreadable journal ${path}: inspect it by hand`);
-      await notifyReports(config, name, result.reports, log, ctx, flushing);
+      // At boot (deploy/ripcord.service) every environment of this host is recovered.
+      const names = opts.env ? [pickEnvironment(config.environments, opts.env)[0]] : Object.keys(config.environments);
+      let code = 0;
+      for (const name of names) code = Math.max(code, await recoverOne(config, name, opts, ctx));
       await recordAfter(config, ctx);
-      ctx.exitCode = Math.max(0, ...result.reports.map((r) => (r.outcome === 'rolled_back' ? 0 : exitCodeOf(r.outcome))), result.unreadable.length ? 1 : 0);
+      ctx.exitCode = code;
     });
+}
+
+/** Recovers one environment, prints and notifies its reports; returns its exit code. */
+async function recoverOne(config: RipcordConfig, name: string, opts: { json?: boolean }, ctx: CliContext): Promise<number> {
+  const log = cliLogger(config.logging.level, config.logging.file);
+  const x = await openExecutorEnv(config, name, log);
+  const flushing = flushAsOperationStarts(config, name, log, ctx);
+  const result = await recoverEnvironment(x, opts.json ? undefined : terminalProgress(ctx.out));
+  if (opts.json) ctx.out(JSON.stringify(result));
+  else if (result.reports.length === 0) ctx.out(`nothing to recover in ${name}`);
+  for (const r of opts.json ? [] : result.reports) for (const l of summarize(r)) ctx.out(l);
+  for (const path of result.unreadable) ctx.err(`unreadable journal ${path}: inspect it by hand`);
+  await notifyReports(config, name, result.reports, log, ctx, flushing);
+  return Math.max(0, ...result.reports.map((r) => (r.outcome === 'rolled_back' ? 0 : exitCodeOf(r.outcome))), result.unreadable.length ? 1 : 0);
 }
 
 async function deploy(ref: string, opts: DeployOptions, cmd: Command, ctx: CliContext): Promise<void> {
