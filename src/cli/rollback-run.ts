@@ -15,6 +15,7 @@ import { cliLogger, recordAfter } from './commands/deploy.js';
 import { flushAsOperationStarts, notifyReports } from './commands/notify.js';
 import { confirm } from './confirm.js';
 import type { CliContext } from './context.js';
+import { reportOfError } from './error-report.js';
 import { summarize } from './progress.js';
 import { liveProgress } from './spinner-progress.js';
 
@@ -26,12 +27,6 @@ export interface RollbackCliOptions {
 
 export async function openForRollback(config: RipcordConfig, name: string): Promise<ExecutorEnv> {
   return openExecutorEnv(config, name, cliLogger(config.logging.level, config.logging.file));
-}
-
-function refused(error: unknown, x: ExecutorEnv): OperationReport {
-  if (!(error instanceof RipcordError) || error.exitCode !== ExitCode.refused) throw error;
-  const now = new Date().toISOString();
-  return { id: '-', kind: 'rollback', environment: x.name, outcome: 'refused', reason: error.describe(), stages: [], startedAt: now, finishedAt: now };
 }
 
 /** Exit code of a manual rollback: 0 done, 2 refused, 4 failed (never 3: nothing was being deployed). */
@@ -46,7 +41,9 @@ export async function confirmAndRollBack(x: ExecutorEnv, config: RipcordConfig, 
   try {
     plan = await previewManualRollback(x, request);
   } catch (error) {
-    return finish(refused(error, x), config, opts, ctx);
+    // Nothing has started: a refusal is reported (exit 2), anything else is the command's own error.
+    if (!(error instanceof RipcordError) || error.exitCode !== ExitCode.refused) throw error;
+    return finish(reportOfError(error, 'rollback', x.name), config, opts, ctx);
   }
   const labels = await releaseLabels(x, [plan.fromSha, plan.toSha]);
   if (opts.dryRun) {
@@ -65,7 +62,10 @@ export async function confirmAndRollBack(x: ExecutorEnv, config: RipcordConfig, 
     request, requestedBy: `${userInfo().username} via cli`,
     confirmed: { fromSha: plan.fromSha, toSha: plan.toSha, backup: plan.backup?.name ?? null },
     ...(opts.json ? {} : { onProgress: liveProgress(process.stdout, ctx.out) }),
-  }).catch((error: unknown) => refused(error, x));
+  }).catch((error: unknown) => {
+    x.log.error({ err: error }, 'rollback stopped unexpectedly');
+    return reportOfError(error, 'rollback', x.name);
+  });
   await finish(report, config, opts, ctx);
   // Kept in the outbox when a sink cannot be reached (Slack down): sent by the next command, or `ripcord notify flush`.
   await notifyReports(config, x.name, [report], x.log, ctx, flushing);

@@ -5,7 +5,6 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { RipcordConfig } from '../../config/schema.js';
-import { RipcordError } from '../../domain/errors.js';
 import { formatPlan } from '../../domain/plan-format.js';
 import { validateRef } from '../../domain/ref.js';
 import { buildDeployPlan, withPreview } from '../../domain/plan.js';
@@ -13,10 +12,11 @@ import { runDeploy } from '../../executor/deploy.js';
 import { openExecutorEnv } from '../../executor/executor-env.js';
 import { EnvironmentLocks } from '../../executor/environment-lock.js';
 import { recoverEnvironment } from '../../executor/recovery.js';
-import { exitCodeOf, type OperationReport } from '../../executor/report.js';
+import { exitCodeOf } from '../../executor/report.js';
 import { createLogger } from '../../log/logger.js';
 import { syncRecords } from '../../store/sync-records.js';
 import { confirm } from '../confirm.js';
+import { reportOfError } from '../error-report.js';
 import { flushAsOperationStarts, notifyReports } from './notify.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
 import { summarize, terminalProgress } from '../progress.js';
@@ -90,7 +90,10 @@ async function deploy(ref: string, opts: DeployOptions, cmd: Command, ctx: CliCo
   if (!opts.json) ctx.out(`deploying ${ref} to ${name}`);
   const flushing = flushAsOperationStarts(config, name, log, ctx);
   const report = await runDeploy(x, { ref, requestedBy: `${userInfo().username} via cli`, ...(opts.json ? {} : { onProgress: terminalProgress(ctx.out) }) })
-    .catch((error: unknown) => refusedReport(error, ref, name));
+    .catch((error: unknown) => {
+      log.error({ err: error }, 'deploy stopped unexpectedly');
+      return reportOfError(error, 'deploy', name, ref);
+    });
   if (opts.json) ctx.out(JSON.stringify(report));
   else for (const line of summarize(report)) ctx.out(line);
   ctx.exitCode = exitCodeOf(report.outcome);
@@ -117,13 +120,6 @@ async function dryRun(x: Awaited<ReturnType<typeof openExecutorEnv>>, ref: strin
 export async function recordAfter(config: Parameters<typeof syncRecords>[0], ctx: CliContext): Promise<void> {
   const outcome = await syncRecords(config);
   if (outcome?.error) ctx.err(`note: deployment records not written (${outcome.error}); the journal keeps them and the next run writes them`);
-}
-
-/** Refusals before anything ran (lock held, interrupted deployment, bad ref) still get a report and exit 2. */
-function refusedReport(error: unknown, ref: string, env: string): OperationReport {
-  if (!(error instanceof RipcordError) || error.exitCode !== 2) throw error;
-  const now = new Date().toISOString();
-  return { id: '-', kind: 'deploy', environment: env, ref, outcome: 'refused', reason: error.describe(), stages: [], startedAt: now, finishedAt: now };
 }
 
 /** The CLI's own output is on stdout; its JSON logs go to the log file only (or stderr at warn+). */
