@@ -1,6 +1,7 @@
 /** Runs every check for one environment; exit 0 only when nothing needed failed (warnings pass). */
 import { guarded, type Check, type CheckResult, type DoctorTarget } from './check.js';
 import { checkDatabase } from './database-checks.js';
+import { checkDatabaseService } from './database-service-check.js';
 import { checkBackupDir, checkCompose, checkDocker, checkGit, checkStateDir } from './host-checks.js';
 import { checkRedis, checkSlack } from './service-checks.js';
 
@@ -14,6 +15,7 @@ const checks: ReadonlyArray<[string, Check, string, boolean]> = [
   ['docker engine', checkDocker, 'start the Docker engine', false],
   ['compose', checkCompose, 'install Docker Compose', false],
   ['database', checkDatabase, 'check database.url / database.service', false],
+  ['database service', checkDatabaseService, 'set database.service to the compose service running PostgreSQL', false],
   ['state dir', checkStateDir, 'create stateDir', false],
   ['backup dir', checkBackupDir, 'create backups.dir with mode 0700', false],
   ['redis', checkRedis, 'start Redis or fix redis.url', true],

@@ -43,7 +43,7 @@ describe('ripcord doctor', () => {
     const { code, result } = await doctor();
     assert.deepEqual(failed(result), []);
     assert.equal(code, 0);
-    for (const name of ['git', 'docker engine', 'compose', 'database', 'pg_dump', 'pg_restore', 'state dir', 'backup dir', 'redis', 'slack bot token']) {
+    for (const name of ['git', 'docker engine', 'compose', 'database', 'database service', 'pg_dump', 'pg_restore', 'state dir', 'backup dir', 'redis', 'slack bot token']) {
       assert.ok(result.checks.some((c) => c.name === name && c.status === 'ok'), `${name} is checked and ok`);
     }
   });
@@ -76,6 +76,17 @@ describe('ripcord doctor', () => {
       assert.ok(line?.fix && line.fix.length > 10, 'the failure says how to fix it');
     });
   }
+
+  test('warns when database.url is set and the database runs in the compose project without database.service', async () => {
+    stack.writeConfig({ database: { url: stack.databaseUrl } });
+    const { code, result } = await doctor();
+    const line = result.checks.find((c) => c.name === 'database service');
+    assert.equal(line?.status, 'warn', JSON.stringify(result.checks));
+    assert.match(line?.detail ?? '', /compose service db \(local\/postgres:15\) looks like the database/);
+    assert.match(line?.fix ?? '', /set database\.service: db/);
+    assert.equal(code, 0, 'a warning does not fail the doctor');
+    stack.writeConfig();
+  });
 
   test('the plain output prints one line per check with the fix', async () => {
     stack.writeConfig();
