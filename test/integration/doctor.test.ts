@@ -3,7 +3,7 @@
  * and named, with its fix, and a non-zero exit.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -21,6 +21,16 @@ before(async () => {
   stack = await createReferenceStack();
   await stack.up();
 });
+
+/** Temp dirs the breakages make, removed after the suite. */
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+after(() => { for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true }); });
 
 after(async () => {
   const id = stack?.id;
@@ -49,12 +59,12 @@ describe('ripcord doctor', () => {
   });
 
   const breakages: Array<[string, string, () => Promise<Record<string, string | undefined>>]> = [
-    ['app dir is not a git checkout', 'app dir', async () => { stack.writeConfig({ appDir: mkdtempSync(join(tmpdir(), 'ripcord-notgit-')) }); return slack; }],
+    ['app dir is not a git checkout', 'app dir', async () => { stack.writeConfig({ appDir: tempDir('ripcord-notgit-') }); return slack; }],
     ['Docker engine unreachable', 'docker engine', async () => { stack.writeConfig(); return { ...slack, DOCKER_HOST: 'unix:///nonexistent/docker.sock' }; }],
     ['compose command missing', 'compose', async () => { stack.writeConfig({ composeCommand: 'docker compose' }); return slack; }],
     ['database unreachable', 'database', async () => { stack.writeConfig({ database: { url: `postgres://postgres@127.0.0.1:${await freePort()}/app` } }); return slack; }],
     ['pg_dump older than the server', 'pg_dump', async () => {
-      const bin = mkdtempSync(join(tmpdir(), 'ripcord-oldpg-'));
+      const bin = tempDir('ripcord-oldpg-');
       writeFileSync(join(bin, 'pg_dump'), '#!/bin/sh\necho "pg_dump (PostgreSQL) 13.9"\n', { mode: 0o755 });
       stack.writeConfig({ database: { url: stack.databaseUrl } });
       return { ...slack, PATH: `${bin}:${process.env.PATH}` };
