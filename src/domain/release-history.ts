@@ -74,7 +74,7 @@ function changeOf(f: JournalFacts): ReleaseChange | null {
 /** Builds the history from every journal of one environment, in any order. */
 export function releaseHistory(journals: readonly JournalFacts[]): ReleaseHistory {
   const ordered = [...journals].sort((a, b) => a.header.startedAt.localeCompare(b.header.startedAt));
-  const changes = ordered.map(changeOf).filter((c): c is ReleaseChange => c !== null);
+  const changes: ReleaseChange[] = [];
   const bySha = new Map<string, KnownRelease>();
   const note = (sha: string, patch: Partial<KnownRelease>) => {
     const known = bySha.get(sha) ?? { sha, ref: null, liveSince: null, liveUntil: null, images: {}, imageNames: {} };
@@ -88,6 +88,7 @@ export function releaseHistory(journals: readonly JournalFacts[]): ReleaseHistor
     // What ran before the operation ran successfully enough to be live: it is a known release.
     note(f.previousSha, { images: f.previousImages, imageNames: names, liveUntil: f.header.startedAt });
     const change = changeOf(f);
+    if (change) changes.push(change);
     if (change && !change.unhealthy && f.targetSha) {
       note(f.targetSha, { ref: f.header.ref, liveSince: change.at, liveUntil: null, images: record(f.facts[NEW_IMAGES_FACT]), imageNames: names });
     } else if (!change) {

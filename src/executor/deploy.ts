@@ -3,7 +3,6 @@
  * logs, under the environment lock, journaled before every action; on the first failure the
  * rollback plan derived from the journal puts the environment back.
  */
-import { join } from 'node:path';
 import { validateRef } from '../domain/ref.js';
 import { buildDeployPlan, type StageSpec } from '../domain/plan.js';
 import { RipcordError, ExitCode } from '../domain/errors.js';
@@ -15,7 +14,6 @@ import { OperationRecorder } from './operation-recorder.js';
 import type { OperationReport, ProgressListener } from './report.js';
 import { rollBackFromJournal } from './rollback.js';
 import { stageContextOf } from './rollback-steps.js';
-import { ScriptLog } from './script-log.js';
 import { buildStage, serviceCommandStage, upStage } from './stages/compose-commands.js';
 import { healthStage, integrityStage, logsStage } from './stages/checks.js';
 import { preflightStage } from './stages/preflight.js';
@@ -36,8 +34,7 @@ export async function runDeploy(x: ExecutorEnv, req: DeployRequest): Promise<Ope
   try {
     await refuseWhenUnfinished(x);
     const journal = await Journal.create(x.stateDir, { id, kind: 'deploy', env: x.name, ref: req.ref, targetSha: null, previousSha: null, previousImages: {}, requestedBy: req.requestedBy });
-    const logDir = x.env.logDir ?? join(x.env.appDir, 'logs');
-    const rec = new OperationRecorder(journal, x.log.child({ deployment: id }), new ScriptLog(logDir, 'update.log'), new ScriptLog(logDir, 'rollback.log'), req.onProgress);
+    const rec = OperationRecorder.forEnvironment(x, journal, { deployment: id }, req.onProgress);
     try {
       if (lock.tookOverFrom) await rec.fact('lockTakenOver', lock.tookOverFrom);
       return await runStages(x, rec, req, { id, startedAt });

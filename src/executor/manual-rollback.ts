@@ -4,7 +4,6 @@
  * the plan written before the first step, the same rollback steps and checks. An interrupted one
  * is resumed by `ripcord recover` from the journaled plan.
  */
-import { join } from 'node:path';
 import { verifyBackup } from '../backups/index.js';
 import { ExitCode, RipcordError } from '../domain/errors.js';
 import { buildManualRollbackPlan, MANUAL_PLAN_FACT, type ManualRollbackPlan, type ManualRollbackRequest } from '../domain/manual-rollback.js';
@@ -17,7 +16,6 @@ import { resolveManualRollback } from './manual-rollback-inputs.js';
 import { OperationRecorder } from './operation-recorder.js';
 import type { OperationReport, ProgressListener } from './report.js';
 import { rollBackFromJournal } from './rollback.js';
-import { ScriptLog } from './script-log.js';
 
 export interface ManualRollbackRun {
   request: ManualRollbackRequest;
@@ -71,8 +69,7 @@ export async function runManualRollback(x: ExecutorEnv, run: ManualRollbackRun):
       id, kind: 'rollback', env: x.name, ref: plan.toRef ?? plan.toSha, targetSha: plan.toSha, previousSha: plan.fromSha,
       previousImages: { ...inputs.currentImages }, requestedBy: run.requestedBy,
     });
-    const logDir = x.env.logDir ?? join(x.env.appDir, 'logs');
-    const rec = new OperationRecorder(journal, x.log.child({ deployment: id, manual: true }), new ScriptLog(logDir, 'update.log'), new ScriptLog(logDir, 'rollback.log'), run.onProgress);
+    const rec = OperationRecorder.forEnvironment(x, journal, { deployment: id, manual: true }, run.onProgress);
     try {
       if (lock.tookOverFrom) await rec.fact('lockTakenOver', lock.tookOverFrom);
       await rec.fact(IMAGE_NAMES_FACT, imageNames);

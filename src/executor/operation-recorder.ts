@@ -8,10 +8,18 @@ import type { DeployStageName } from '../domain/deployment-state.js';
 import type { RollbackStepKind } from '../domain/rollback-plan.js';
 import type { Journal } from './journal.js';
 import type { ProgressListener, StepReport } from './report.js';
-import type { ScriptLog } from './script-log.js';
+import { join } from 'node:path';
+import type { ExecutorEnv } from './executor-env.js';
+import { ScriptLog } from './script-log.js';
 import type { StageOutcome } from './stage-context.js';
 
 export class OperationRecorder {
+  /** The recorder of one operation of `x`: its journal, pino child logger and the old-format update/rollback logs. */
+  static forEnvironment(x: ExecutorEnv, journal: Journal, logFields: Record<string, unknown>, onProgress?: ProgressListener): OperationRecorder {
+    const logDir = x.env.logDir ?? join(x.env.appDir, 'logs');
+    return new OperationRecorder(journal, x.log.child(logFields), new ScriptLog(logDir, 'update.log'), new ScriptLog(logDir, 'rollback.log'), onProgress);
+  }
+
   readonly stages: StepReport[] = [];
   readonly steps: StepReport[] = [];
 

@@ -3,14 +3,12 @@
  * not reach a terminal state is finished: an interrupted deploy is rolled back, an interrupted
  * rollback is resumed (finished steps that must not repeat are skipped).
  */
-import { join } from 'node:path';
 import { Journal, listUnfinished, type UnfinishedJournal } from './journal.js';
 import type { ExecutorEnv } from './executor-env.js';
 import { OperationRecorder } from './operation-recorder.js';
 import type { OperationReport, ProgressListener } from './report.js';
 import { rollBackFromJournal } from './rollback.js';
 import { stopLeftovers } from './rollback-steps.js';
-import { ScriptLog } from './script-log.js';
 import { LockHeldError } from './environment-lock.js';
 
 export interface RecoveryResult {
@@ -42,8 +40,7 @@ async function recoverOne(x: ExecutorEnv, item: UnfinishedJournal, onProgress?: 
   const startedAt = new Date().toISOString();
   try {
     const { journal } = await Journal.resume(item.path);
-    const logDir = x.env.logDir ?? join(x.env.appDir, 'logs');
-    const rec = new OperationRecorder(journal, x.log.child({ deployment: header.id, recovery: true }), new ScriptLog(logDir, 'update.log'), new ScriptLog(logDir, 'rollback.log'), onProgress);
+    const rec = OperationRecorder.forEnvironment(x, journal, { deployment: header.id, recovery: true }, onProgress);
     try {
       const stopped = await stopLeftovers(x, item.facts);
       await rec.fact('recoveredBy', { pid: process.pid, at: startedAt, stoppedLeftovers: stopped });

@@ -26,8 +26,9 @@ export async function rollBackFromJournal(x: ExecutorEnv, rec: OperationRecorder
   for (const step of stepsToRun(plan.steps, facts.steps)) {
     const current = foldJournal((await readJournal(rec.journal.path)).entries);
     const outcome = await rec.step(step.kind, () => runRollbackStep(x, rec, current, step));
-    // What runs now is what a later rollback to this release starts again (the release history reads it).
-    if (outcome.ok && step.kind === 'start_previous_images') await rec.fact(NEW_IMAGES_FACT, await runningImages(x));
+    // A manual rollback changes the live release: what runs now is what a later rollback to it starts
+    // again (the release history reads it). A deploy's rollback changes nothing there, so it skips the query.
+    if (outcome.ok && step.kind === 'start_previous_images' && facts.header.kind === 'rollback') await rec.fact(NEW_IMAGES_FACT, await runningImages(x));
     if (!outcome.ok) {
       await rec.journal.append({ type: 'state', state: 'rollback_failed', reason: outcome.reason ?? step.kind });
       return { ok: false, reason: outcome.reason ?? `${step.kind} failed`, warnings: plan.warnings };

@@ -19,6 +19,8 @@ import { dbChecksum, freePort, headSha, run, runningImageIds, waitFor } from '..
 let stack: ReferenceStack;
 interface HostState { head: string; web: string; checksum: string }
 const states: Record<string, HostState> = {};
+/** The safety backup the Level 2 rollback took: the database as v1.1.0 left it. */
+let level2Safety = '';
 const NO_SLACK = { SLACK_BOT_TOKEN: undefined, SLACK_APP_TOKEN: undefined, SLACK_SIGNING_SECRET: undefined, SLACK_WEBHOOK_URL: undefined };
 /** Level 2's reversal of v1.1.0's migration 003: drop the column it added and forget it ran. */
 const REVERSAL = `psql -h 127.0.0.1 -p "$DB_PORT" -U postgres -d app -v ON_ERROR_STOP=1 -c "ALTER TABLE items DROP COLUMN price_cents" -c "DELETE FROM schema_migrations WHERE name = '003_price.sql'"`;
@@ -121,7 +123,7 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     assert.match(String(r.json?.safetyBackup), /^safety_backup_/);
     assert.deepEqual(await hostState(), states.v100);
     assert.equal(await version(), '1.0.0');
-    states.safety = { head: '', web: '', checksum: String(r.json?.safetyBackup) };
+    level2Safety = String(r.json?.safetyBackup);
   });
 
   test('commit (Level 1): code and images by ID back to v1.1.0, database untouched', async () => {
@@ -135,7 +137,7 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
   });
 
   test('backup NAME: only the database goes back (to the Level 2 safety backup); code and images stay', async () => {
-    const r = await rollback(['backup', states.safety!.checksum, '--yes']);
+    const r = await rollback(['backup', level2Safety, '--yes']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(await hostState(), states.v110);
   });
@@ -180,7 +182,7 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
   test('killed with SIGKILL mid-restore, `ripcord recover` resumes the journaled plan; the restore finishes once', async () => {
     const dir = join(stack.stateDir, 'journal', 'production');
     const known = new Set(readdirSync(dir));
-    const { child, done } = startCli(['--config', stack.configPath, 'rollback', 'backup', states.safety!.checksum, '--yes'], NO_SLACK);
+    const { child, done } = startCli(['--config', stack.configPath, 'rollback', 'backup', level2Safety, '--yes'], NO_SLACK);
     let path = '';
     await waitFor(async () => {
       const fresh = readdirSync(dir).find((f) => !known.has(f));
