@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { killGroup, runCommand, type CommandResult } from '../adapters/process-runner.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { BadInputError, RipcordError } from '../domain/errors.js';
-import { fsyncDir } from '../executor/durable-fs.js';
+import { fsyncDir } from '../state/durable-fs.js';
 import { accessOf } from './access.js';
 import { ensureBackupDir, reserveBackupName, type BackupKind } from './backup-files.js';
 import { toolVersion, unreachable } from './database-facts.js';

@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { decideRetention, type RetentionDecision } from '../domain/retention.js';
-import { listUnfinished } from '../executor/journal.js';
+import { listUnfinished } from '../state/journal.js';
 import { listBackups } from './list-backups.js';
 import { manifestPathOf } from './manifest.js';
 

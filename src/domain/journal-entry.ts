@@ -1,6 +1,6 @@
 /**
  * The journal's entries: one JSON object per line, appended and fsynced before the action it
- * announces (src/executor/journal.ts writes them). A discriminated union on `type`, so recovery
+ * announces (src/state/journal.ts writes them). A discriminated union on `type`, so recovery
  * and reports can switch over them; {@link parseJournalEntry} checks lines read back from disk.
  */
 import { DEPLOY_STAGES, type DeployStageName, type DeploymentState } from './deployment-state.js';

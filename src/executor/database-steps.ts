@@ -9,7 +9,7 @@ import type { DatabaseStrategyName, RollbackStep } from '../domain/rollback-plan
 import { cloneSwapStrategy } from './clone-swap-strategy.js';
 import { dumpRestoreStrategy, type DatabaseRollbackStrategy, type StrategyContext } from './database-rollback.js';
 import type { ExecutorEnv } from './executor-env.js';
-import { readJournal } from './journal.js';
+import { readJournal } from '../state/journal.js';
 import type { OperationRecorder } from './operation-recorder.js';
 import { compose } from './stages/compose-commands.js';
 import { failed, passed, tailLines, type StageContext, type StageOutcome } from './stage-context.js';

@@ -6,8 +6,8 @@
 import { validateRef } from '../domain/ref.js';
 import { buildDeployPlan, type StageSpec } from '../domain/plan.js';
 import { RipcordError, ExitCode } from '../domain/errors.js';
-import { Journal, listUnfinished, newOperationId } from './journal.js';
-import { LockHeldError } from './environment-lock.js';
+import { Journal, listUnfinished, newOperationId } from '../state/journal.js';
+import { LockHeldError } from '../state/environment-lock.js';
 import { prepareDatabase, settleAfterDeploy } from './database-steps.js';
 import type { ExecutorEnv } from './executor-env.js';
 import { OperationRecorder } from './operation-recorder.js';

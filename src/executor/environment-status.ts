@@ -6,7 +6,7 @@ import { listBackups } from '../backups/index.js';
 import { Outbox } from '../notify/outbox.js';
 import { foldJournal } from '../domain/journal-facts.js';
 import type { ExecutorEnv } from './executor-env.js';
-import { journalDir, readJournal } from './journal.js';
+import { journalDir, readJournal } from '../state/journal.js';
 
 export interface EnvironmentStatus {
   environment: string;

@@ -9,7 +9,7 @@ import { SimpleGitRepository } from '../adapters/simple-git-repository.js';
 import type { EnvironmentConfig, RipcordConfig } from '../config/schema.js';
 import { ExitCode, RipcordError } from '../domain/errors.js';
 import type { SourceRepository } from '../domain/ports-source.js';
-import { EnvironmentLocks } from './environment-lock.js';
+import { EnvironmentLocks } from '../state/environment-lock.js';
 import type { StageContext } from './stage-context.js';
 
 export interface ExecutorEnv {

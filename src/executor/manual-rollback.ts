@@ -10,7 +10,7 @@ import { buildManualRollbackPlan, MANUAL_PLAN_FACT, type ManualRollbackPlan, typ
 import { IMAGE_NAMES_FACT } from '../domain/release-history.js';
 import { refuseWhenUnfinished } from './deploy.js';
 import type { ExecutorEnv } from './executor-env.js';
-import { Journal, newOperationId, readJournal } from './journal.js';
+import { Journal, newOperationId, readJournal } from '../state/journal.js';
 import { foldJournal } from '../domain/journal-facts.js';
 import { resolveManualRollback } from './manual-rollback-inputs.js';
 import { OperationRecorder } from './operation-recorder.js';

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { DeployStageName } from '../domain/deployment-state.js';
 import type { RollbackStepKind } from '../domain/rollback-plan.js';
-import type { Journal } from './journal.js';
+import type { Journal } from '../state/journal.js';
 import type { ProgressListener, StepReport } from './report.js';
 import { join } from 'node:path';
 import type { ExecutorEnv } from './executor-env.js';

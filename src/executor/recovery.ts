@@ -3,13 +3,13 @@
  * not reach a terminal state is finished: an interrupted deploy is rolled back, an interrupted
  * rollback is resumed (finished steps that must not repeat are skipped).
  */
-import { Journal, listUnfinished, type UnfinishedJournal } from './journal.js';
+import { Journal, listUnfinished, type UnfinishedJournal } from '../state/journal.js';
 import type { ExecutorEnv } from './executor-env.js';
 import { OperationRecorder } from './operation-recorder.js';
 import type { OperationReport, ProgressListener } from './report.js';
 import { rollBackFromJournal } from './rollback.js';
 import { stopLeftovers } from './rollback-steps.js';
-import { LockHeldError } from './environment-lock.js';
+import { LockHeldError } from '../state/environment-lock.js';
 
 export interface RecoveryResult {
   reports: OperationReport[];

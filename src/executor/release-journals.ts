@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { foldJournal, type JournalFacts } from '../domain/journal-facts.js';
 import { releaseHistory, type ReleaseHistory } from '../domain/release-history.js';
-import { journalDir, readJournal } from './journal.js';
+import { journalDir, readJournal } from '../state/journal.js';
 
 /** Folded journals of `env`; damaged ones are skipped here (recovery and `ripcord status` report them). */
 export async function readEnvironmentJournals(stateDir: string, env: string): Promise<JournalFacts[]> {

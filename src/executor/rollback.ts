@@ -6,7 +6,7 @@ import { foldJournal } from '../domain/journal-facts.js';
 import { buildRollbackPlan, stepsToRun } from '../domain/rollback-plan.js';
 import { journaledRollbackPlan } from '../domain/manual-rollback.js';
 import { NEW_IMAGES_FACT } from '../domain/release-history.js';
-import { readJournal } from './journal.js';
+import { readJournal } from '../state/journal.js';
 import type { ExecutorEnv } from './executor-env.js';
 import type { OperationRecorder } from './operation-recorder.js';
 import { runRollbackStep } from './rollback-steps.js';

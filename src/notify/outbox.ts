@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { notificationFromJson, notificationJson, type NotificationJson } from '../domain/notification-format.js';
 import type { Notification } from '../domain/ports.js';
 import { redactString } from '../domain/redact.js';
-import { createExclusive, fsyncDir, removeIfExists, replaceAtomically } from '../executor/durable-fs.js';
-import { EnvironmentLocks, type LockHandle } from '../executor/environment-lock.js';
+import { createExclusive, fsyncDir, removeIfExists, replaceAtomically } from '../state/durable-fs.js';
+import { EnvironmentLocks, type LockHandle } from '../state/environment-lock.js';
 import { REMOTE_SINKS, type RemoteSinkName } from './sink.js';
 
 const FILE_MODE = 0o600;

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { foldJournal, type JournalFacts } from '../domain/journal-facts.js';
-import { readJournal } from '../executor/journal.js';
+import { readJournal } from '../state/journal.js';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 

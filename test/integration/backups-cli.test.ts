@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import type { BackupRecord } from '../../src/backups/index.js';
-import { EnvironmentLocks } from '../../src/executor/environment-lock.js';
+import { EnvironmentLocks } from '../../src/state/environment-lock.js';
 import { ripcord } from '../support/cli.js';
 import { requirePostgres } from '../support/require-services.js';
 import { dataDigest, psql, tempBackupDir, tempDatabase, type TempDatabase } from '../support/backup-fixtures.js';

@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { EnvironmentLocks, LockHeldError, type LockOwner } from '../../src/executor/environment-lock.js';
+import { EnvironmentLocks, LockHeldError, type LockOwner } from '../../src/state/environment-lock.js';
 import { ExitCode } from '../../src/domain/errors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ripcord-lock-'));

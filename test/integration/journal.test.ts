@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Journal, JournalCorruptError, journalPath, listUnfinished, newOperationId, readJournal, type HeaderInput } from '../../src/executor/journal.js';
+import { Journal, JournalCorruptError, journalPath, listUnfinished, newOperationId, readJournal, type HeaderInput } from '../../src/state/journal.js';
 import { foldJournal } from '../../src/domain/journal-facts.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ripcord-journal-'));

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { EnvironmentLocks } from '../../src/executor/environment-lock.js';
+import { EnvironmentLocks } from '../../src/state/environment-lock.js';
 import { ripcord, startCli } from '../support/cli.js';
 import { requireDocker } from '../support/require-services.js';
 import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import { Journal } from '../../src/executor/journal.js';
+import { Journal } from '../../src/state/journal.js';
 import { migrateStore, syncJournals, withStore } from '../../src/store/pg-store.js';
 import { syncRecords } from '../../src/store/sync-records.js';
 import type { RipcordConfig } from '../../src/config/schema.js';

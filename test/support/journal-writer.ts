@@ -3,7 +3,7 @@
  * until it is SIGKILLed, so the test can read what a crash leaves behind.
  * Usage: node --import tsx journal-writer.ts STATE_DIR ID
  */
-import { Journal } from '../../src/executor/journal.js';
+import { Journal } from '../../src/state/journal.js';
 
 const [stateDir, id] = process.argv.slice(2);
 if (!stateDir || !id) throw new Error('usage: journal-writer.ts STATE_DIR ID');

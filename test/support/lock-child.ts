@@ -4,7 +4,7 @@
  * result, then holds the lock until its stdin closes (HOLD=stdin) or forever, until killed (HOLD=forever).
  * Usage: node --import tsx lock-child.ts STATE_DIR ENV ID START_AT HOLD
  */
-import { EnvironmentLocks, LockHeldError } from '../../src/executor/environment-lock.js';
+import { EnvironmentLocks, LockHeldError } from '../../src/state/environment-lock.js';
 
 const [stateDir = '', env = '', id = '', startAt = '0', hold = 'stdin'] = process.argv.slice(2);
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));

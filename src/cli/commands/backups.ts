@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import { formatDistanceToNow } from 'date-fns';
 import { createBackup, listBackups, pruneBackups, restoreBackup, verifyBackup, BACKUP_KINDS, type BackupKind } from '../../backups/index.js';
 import { BadInputError } from '../../domain/errors.js';
-import { EnvironmentLocks } from '../../executor/environment-lock.js';
-import { newOperationId } from '../../executor/journal.js';
+import { EnvironmentLocks } from '../../state/environment-lock.js';
+import { newOperationId } from '../../state/journal.js';
 import { confirm } from '../confirm.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
 

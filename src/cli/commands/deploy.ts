@@ -10,7 +10,7 @@ import { validateRef } from '../../domain/ref.js';
 import { buildDeployPlan, withPreview } from '../../domain/plan.js';
 import { runDeploy } from '../../executor/deploy.js';
 import { openExecutorEnv } from '../../executor/executor-env.js';
-import { EnvironmentLocks } from '../../executor/environment-lock.js';
+import { EnvironmentLocks } from '../../state/environment-lock.js';
 import { recoverEnvironment } from '../../executor/recovery.js';
 import { exitCodeOf } from '../../executor/report.js';
 import { createLogger } from '../../log/logger.js';
