@@ -7,9 +7,19 @@
 import { runCommand } from '../adapters/process-runner.js';
 import { BadInputError } from '../domain/errors.js';
 import { sql, sqlSteps, unreachable } from './database-facts.js';
-import { pgCommand, quoteIdent, quoteLiteral, type DatabaseAccess } from './pg-commands.js';
+import { connectionOf, pgCommand, quoteIdent, quoteLiteral, type DatabaseAccess } from './pg-commands.js';
 
-export const MAINTENANCE_DB = 'postgres';
+/**
+ * The database Ripcord connects to when it creates, drops or renames the app's database: never the
+ * app's own (PostgreSQL refuses `ALLOW_CONNECTIONS false` and renames on the database a session is
+ * in). `database.maintenanceDatabase` when set; otherwise `postgres`, or `template1` when the app's
+ * database is itself `postgres` — what the official image gives when POSTGRES_DB is not set.
+ */
+export function maintenanceDatabase(access: DatabaseAccess): string {
+  const configured = access.database.maintenanceDatabase;
+  if (configured) return configured;
+  return connectionOf(access).dbname === 'postgres' ? 'template1' : 'postgres';
+}
 
 /** PostgreSQL truncates longer identifiers silently; a truncated name would not be found again. */
 const MAX_IDENTIFIER_BYTES = 63;
@@ -25,7 +35,7 @@ export interface Survey {
 /** Owner, encoding and collation of `db`, and which of `db` and `others` exist: one query. */
 export async function survey(access: DatabaseAccess, db: string, others: readonly string[]): Promise<Survey> {
   const names = [db, ...others].map(quoteLiteral).join(', ');
-  const out = await sql(access, MAINTENANCE_DB, `select coalesce((select pg_get_userbyid(datdba) || '|' || pg_encoding_to_char(encoding) || '|' || datcollate || '|' || datctype from pg_database where datname in (${names}) order by datname = ${quoteLiteral(db)} desc limit 1), '') || '#' || coalesce((select string_agg(datname, '/') from pg_database where datname in (${names})), '')`);
+  const out = await sql(access, maintenanceDatabase(access), `select coalesce((select pg_get_userbyid(datdba) || '|' || pg_encoding_to_char(encoding) || '|' || datcollate || '|' || datctype from pg_database where datname in (${names}) order by datname = ${quoteLiteral(db)} desc limit 1), '') || '#' || coalesce((select string_agg(datname, '/') from pg_database where datname in (${names})), '')`);
   const [props = '', found = ''] = out.split('#');
   const present = new Set(found.split('/').filter(Boolean));
   return { props: props ? props.split('|') : [], live: present.has(db), exists: new Set(others.filter((o) => present.has(o))) };
@@ -99,7 +109,7 @@ export async function swapIntoPlace(access: DatabaseAccess, db: string, incoming
 
 /** Statements in one quiet psql run from the maintenance database; each -c is its own transaction. */
 async function psql(access: DatabaseAccess, statements: readonly string[], stopOnError: boolean, timeoutMs = 120_000): Promise<{ out: string; err: string }> {
-  const cmd = pgCommand(access, 'psql', ['-X', '-q', '-At', '-v', `ON_ERROR_STOP=${stopOnError ? 1 : 0}`, '-d', MAINTENANCE_DB, ...statements.flatMap((st) => ['-c', st])]);
+  const cmd = pgCommand(access, 'psql', ['-X', '-q', '-At', '-v', `ON_ERROR_STOP=${stopOnError ? 1 : 0}`, '-d', maintenanceDatabase(access), ...statements.flatMap((st) => ['-c', st])]);
   const r = await runCommand({ ...cmd, timeoutMs });
   if (r.exitCode !== 0) throw unreachable(access, r.stderr || r.stdout);
   return { out: r.stdout.trim(), err: r.stderr };
@@ -122,7 +132,7 @@ export async function cloneDatabase(access: DatabaseAccess, db: string, clone: s
     const r = await psql(access, statements, false, 3600_000);
     if (r.out.split('\n').at(-1) !== 't') throw unreachable(access, r.err || `CREATE DATABASE ${clone} TEMPLATE ${db} did not create it`);
   } finally {
-    await sql(access, MAINTENANCE_DB, allowStatement(db, true));
+    await sql(access, maintenanceDatabase(access), allowStatement(db, true));
   }
 }
 
@@ -133,21 +143,21 @@ export async function cloneDatabase(access: DatabaseAccess, db: string, clone: s
 export async function waitWhileCreating(access: DatabaseAccess, name: string, timeoutMs = 3600_000): Promise<void> {
   const creating = `select count(*) from pg_stat_activity where starts_with(query, ${quoteLiteral(`CREATE DATABASE ${quoteIdent(name)}`)}) and pid <> pg_backend_pid()`;
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
-    if ((await sql(access, MAINTENANCE_DB, creating)) === '0') return;
+    if ((await sql(access, maintenanceDatabase(access), creating)) === '0') return;
   }
 }
 
 export async function allowConnections(access: DatabaseAccess, name: string): Promise<void> {
-  await sql(access, MAINTENANCE_DB, allowStatement(name, true));
+  await sql(access, maintenanceDatabase(access), allowStatement(name, true));
 }
 
 export async function dropDatabases(access: DatabaseAccess, names: readonly string[]): Promise<void> {
-  if (names.length > 0) await sqlSteps(access, MAINTENANCE_DB, names.map(dropStatement));
+  if (names.length > 0) await sqlSteps(access, maintenanceDatabase(access), names.map(dropStatement));
 }
 
 /** Names of existing databases that start with `prefix` (e.g. clones left by a crash). */
 export async function databasesStartingWith(access: DatabaseAccess, prefix: string): Promise<string[]> {
-  const out = await sql(access, MAINTENANCE_DB, `select datname from pg_database where starts_with(datname, ${quoteLiteral(prefix)}) order by 1`);
+  const out = await sql(access, maintenanceDatabase(access), `select datname from pg_database where starts_with(datname, ${quoteLiteral(prefix)}) order by 1`);
   return out.split('\n').filter(Boolean);
 }
 

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { killGroup, runCommand, type Command, type CommandResult } from '../adapters/process-runner.js';
 import { RipcordError } from '../domain/errors.js';
 import { sql, sqlSteps } from './database-facts.js';
-import { createStatement, dropStatement, MAINTENANCE_DB, repairStatements, survey, swapStatements } from './database-swap.js';
+import { createStatement, dropStatement, maintenanceDatabase, repairStatements, survey, swapStatements } from './database-swap.js';
 import type { BackupRecord } from './manifest.js';
 import { pgCommand, restoreArgs, RESTORE_SESSION_ENV, sqlLoadArgs, type DatabaseAccess } from './pg-commands.js';
 
@@ -59,11 +59,11 @@ export async function runFed(cmd: Command, source: Readable | undefined, timeout
 
 export async function withThrowawayDatabase<T>(access: DatabaseAccess, like: string, body: (name: string) => Promise<T>): Promise<T> {
   const name = `ripcord_verify_${randomBytes(4).toString('hex')}`;
-  await sql(access, MAINTENANCE_DB, createStatement(name, (await survey(access, like, [])).props));
+  await sql(access, maintenanceDatabase(access), createStatement(name, (await survey(access, like, [])).props));
   try {
     return await body(name);
   } finally {
-    await sql(access, MAINTENANCE_DB, dropStatement(name));
+    await sql(access, maintenanceDatabase(access), dropStatement(name));
   }
 }
 
@@ -75,12 +75,12 @@ export async function replaceDatabase(access: DatabaseAccess, record: BackupReco
   const staging = stagingName(db);
   const retired = retiredName(db);
   const found = await survey(access, db, [retired]);
-  await sqlSteps(access, MAINTENANCE_DB, [...repairStatements(db, retired, found), dropStatement(staging), createStatement(staging, found.props)]);
+  await sqlSteps(access, maintenanceDatabase(access), [...repairStatements(db, retired, found), dropStatement(staging), createStatement(staging, found.props)]);
   try {
     await restoreIntoDatabase(access, record, staging, jobs);
   } catch (error) {
-    await sql(access, MAINTENANCE_DB, dropStatement(staging));
+    await sql(access, maintenanceDatabase(access), dropStatement(staging));
     throw error;
   }
-  await sqlSteps(access, MAINTENANCE_DB, [dropStatement(retired), ...swapStatements(db, staging, retired), dropStatement(retired)]);
+  await sqlSteps(access, maintenanceDatabase(access), [dropStatement(retired), ...swapStatements(db, staging, retired), dropStatement(retired)]);
 }

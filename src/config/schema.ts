@@ -54,13 +54,25 @@ const databaseSchema = z.strictObject({
   name: nonEmpty('the application database name', 'app').default('app'),
   user: nonEmpty('the database user', 'postgres').default('postgres'),
   /**
+   * Where Ripcord connects to create, drop and rename the app's database: never the app's own.
+   * Default `postgres`, or `template1` when the app's database is `postgres`.
+   */
+  maintenanceDatabase: nonEmpty('a database Ripcord may connect to that is not the app\'s', 'template1').optional(),
+  /**
    * How a rollback puts the database back: restore the pre-deploy dump, or swap back a clone taken
    * before the migrations (faster rollbacks, a brief pause of new connections at every deploy).
    */
   rollbackStrategy: z.enum(['dump_restore', 'clone_swap'], { error: 'expected "dump_restore" (restore the pre-deploy dump) or "clone_swap" (swap back a clone taken before migrations)' }).default('dump_restore'),
 }).refine((d) => d.url !== undefined || d.service !== undefined, {
   error: 'set database.url (postgres://user@host:port/db) or database.service (the compose service running PostgreSQL)',
+}).refine((d) => d.maintenanceDatabase === undefined || d.maintenanceDatabase !== (d.url ? appDatabaseOfUrl(d.url) : d.name), {
+  error: 'database.maintenanceDatabase must not be the app\'s own database (PostgreSQL cannot rename or restore the database a session is in): use template1 or postgres',
+  path: ['maintenanceDatabase'],
 });
+
+function appDatabaseOfUrl(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';
+}
 
 const backupsSchema = z.strictObject({
   enabled: z.boolean({ error: 'expected true or false' }).default(true),

@@ -69,6 +69,19 @@ describe('backups in compose-service mode', () => {
     assert.equal(await dataDigest('app', stack.port), before);
   });
 
+  test('an app database named postgres (the official image without POSTGRES_DB): restore and verify --deep work', async () => {
+    await psql('postgres', SEED_SQL, stack.port);
+    const named = environmentFor({ service: 'db', name: 'postgres', user: 'postgres' }, files.dir,
+      { appDir: stack.appDir, composeProject: stack.id, composeCommand: 'docker-compose' });
+    const original = await dataDigest('postgres', stack.port);
+    const record = await createBackup(named, { kind: 'manual' });
+    assert.deepEqual((await verifyBackup(named, record.name, { deep: true })).reasons, []);
+    await psql('postgres', 'truncate orders cascade', stack.port);
+    const result = await restoreBackup(named, record.name);
+    assert.equal(await dataDigest('postgres', stack.port), original);
+    assert.ok(result.safetyBackup);
+  });
+
   test('the db service stopped: a clear error naming the service; nothing is written', async () => {
     await runCommand({ argv: stack.compose(['stop', '-t', '1', 'db']), cwd: stack.appDir, timeoutMs: 60_000 });
     try {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { backupName, backupPath, isBackupFileName } from '../../src/backups/backup-files.js';
+import { maintenanceDatabase } from '../../src/backups/database-swap.js';
 import {
   connectionOf, dumpArgs, parseRowCounts, pgCommand, restoreArgs, RESTORE_SESSION_ENV, sqlLoadArgs, versionCommand, type DatabaseAccess,
 } from '../../src/backups/pg-commands.js';
@@ -93,5 +94,18 @@ describe('backup names', () => {
     for (const name of ['../backup_20261122_101500.dump', '/etc/backup_20261122_101500.dump', 'sub/backup_20261122_101500.dump', 'backup_20261122_101500.dump\0', 'ripcord.yml']) {
       assert.throws(() => backupPath('/nonexistent/backups', name), (e: RipcordError) => e.code === 'bad_input' && /ripcord backups list/.test(e.fix), name);
     }
+  });
+});
+
+describe('the maintenance database (never the app database a restore renames)', () => {
+  const access = (d: Partial<DatabaseConfig>) => ({ database: db({ service: 'db', ...d }) });
+  test('postgres for an app database of another name; template1 when the app database is postgres', () => {
+    assert.equal(maintenanceDatabase(access({ name: 'app' })), 'postgres');
+    assert.equal(maintenanceDatabase(access({ name: 'postgres' })), 'template1');
+    assert.equal(maintenanceDatabase({ database: db({ url: 'postgres://u:p@127.0.0.1:5432/' }) }), 'template1');
+    assert.equal(maintenanceDatabase({ database: db({ url: 'postgres://u@127.0.0.1:5432/shop' }) }), 'postgres');
+  });
+  test('database.maintenanceDatabase when set', () => {
+    assert.equal(maintenanceDatabase(access({ name: 'postgres', maintenanceDatabase: 'admin' })), 'admin');
   });
 });

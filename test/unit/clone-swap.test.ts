@@ -93,6 +93,17 @@ describe('database.rollbackStrategy in ripcord.yml', () => {
     assert.equal(load('clone_swap'), 'clone_swap');
   });
 
+  test('database.maintenanceDatabase may not be the app database itself', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ripcord-maint-'));
+    try {
+      const path = join(dir, 'ripcord.yml');
+      writeFileSync(path, 'environments:\n  production:\n    appDir: /srv/app\n    database: { service: db, name: shop, maintenanceDatabase: shop }\n    backups: { dir: /srv/backups }\n    health: { url: "http://127.0.0.1:8000/health/" }\n');
+      assert.throws(() => loadConfig({ configPath: path, env: {} }), (e: unknown) => e instanceof ConfigError && /maintenanceDatabase.*template1/s.test(e.describe()));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('anything else is refused with both names', () => {
     assert.throws(() => load('snapshot'), (e: unknown) => e instanceof ConfigError && /database.rollbackStrategy.*dump_restore.*clone_swap/s.test(e.describe()));
   });
