@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Runs node's test runner over the given tiers (unit, integration, e2e) through tsx.
-# Node 20 has no glob support in --test, so the file list is built here.
+# Node 20 has no glob support in --test, so the file list is built here. A tier that is named but
+# missing or empty fails the run: a test command that skips silently says more than it tested.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "$#" = 0 ]; then echo "name the tiers to run, e.g. scripts/run-tests.sh unit integration" >&2; exit 1; fi
 files=()
 for tier in "$@"; do
-  [ -d "test/$tier" ] || continue
-  while IFS= read -r f; do files+=("$f"); done < <(find "test/$tier" -name '*.test.ts' | sort)
+  if [ ! -d "test/$tier" ]; then echo "test tier '$tier' does not exist: test/$tier is missing (remove it from the command, or add its tests)" >&2; exit 1; fi
+  count=0
+  while IFS= read -r f; do files+=("$f"); count=$((count + 1)); done < <(find "test/$tier" -name '*.test.ts' | sort)
+  if [ "$count" = 0 ]; then echo "test tier '$tier' has no *.test.ts files under test/$tier" >&2; exit 1; fi
 done
-if [ "${#files[@]}" = 0 ]; then echo "no test files under: $*" >&2; exit 1; fi
 echo "== tests: $* (${#files[@]} files)"
 # Integration tests share one Docker engine on a 2-core machine: one file at a time keeps them honest.
 exec node --import tsx --test --test-concurrency=1 --test-timeout=600000 \

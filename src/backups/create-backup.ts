@@ -3,8 +3,7 @@
  * 0700 dir), hashed as it is written, and renamed into place only when complete. A failed dump —
  * disk full, database gone, cancelled — leaves no file behind and says why.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { killGroup, runCommand, type CommandResult } from '../adapters/process-runner.js';
 import type { EnvironmentConfig } from '../config/schema.js';
@@ -122,14 +121,4 @@ async function verifyNew(access: DatabaseAccess, record: BackupRecord): Promise<
   }
   record.verifiedAt = new Date().toISOString();
   writeManifest(record);
-}
-
-export async function checksum(path: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), size };
 }

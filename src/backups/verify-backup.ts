@@ -9,7 +9,7 @@ import { runCommand } from '../adapters/process-runner.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { accessOf } from './access.js';
 import { backupPath } from './backup-files.js';
-import { checksum } from './create-backup.js';
+import { checksum } from './file-checksum.js';
 import { readRecord, writeManifest, type BackupRecord } from './manifest.js';
 import { pgCommand, type DatabaseAccess } from './pg-commands.js';
 import { restoreIntoDatabase, runFed, withThrowawayDatabase } from './restore-into.js';

@@ -1,5 +1,6 @@
 /** Terminal rendering of progress events and reports: one line per stage, with its duration. */
 import type { OperationReport, ProgressEvent, ProgressListener, StepReport } from '../executor/report.js';
+import { shortSha } from '../domain/ref.js';
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
@@ -18,7 +19,7 @@ function formatStep(step: StepReport, phase: 'deploy' | 'rollback'): string {
 }
 
 export function summarize(report: OperationReport): string[] {
-  const short = (s?: string) => (s ? s.slice(0, 12) : '?');
+  const short = (s?: string) => (s ? shortSha(s, 12) : '?');
   const total = secs(Date.parse(report.finishedAt) - Date.parse(report.startedAt));
   const manual = report.kind === 'rollback' && report.outcome === 'succeeded';
   const head = manual ? `rolled back ${report.environment} to ${report.ref ?? ''} (${short(report.targetSha)}) in ${total}` : {

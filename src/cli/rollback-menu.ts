@@ -15,6 +15,7 @@ import { rollbackTargets, type RollbackTarget } from '../executor/manual-rollbac
 import { statusLines } from './commands/status.js';
 import type { CliContext } from './context.js';
 import { confirmAndRollBack, type RollbackCliOptions } from './rollback-run.js';
+import { shortSha } from '../domain/ref.js';
 
 type Choice = 'commits' | 'backups' | 'commit' | 'backup' | 'full' | 'status' | 'quick' | 'quit';
 
@@ -32,7 +33,7 @@ const MENU: ReadonlyArray<{ name: string; value: Choice }> = [
 const ago = (iso: string | null) => (iso ? formatDistanceToNow(new Date(iso), { addSuffix: true }) : 'before Ripcord');
 
 function releaseLine(r: RollbackTarget): string {
-  return `${(r.tags.join(', ') || '(untagged)').padEnd(14)} ${r.sha.slice(0, 7)}  live until ${ago(r.liveUntil)}${r.liveSince ? `, deployed ${ago(r.liveSince)}` : ''}`;
+  return `${(r.tags.join(', ') || '(untagged)').padEnd(14)} ${shortSha(r.sha)}  live until ${ago(r.liveUntil)}${r.liveSince ? `, deployed ${ago(r.liveSince)}` : ''}`;
 }
 
 async function backupChoices(x: ExecutorEnv): Promise<Array<{ name: string; value: string }>> {

@@ -7,12 +7,6 @@ import type { ConfigIssue } from '../domain/errors.js';
 type Vars = Readonly<Record<string, string | undefined>>;
 type Patch = Record<string, unknown>;
 
-/** Names the old scripts read, and where each lands in an environment. */
-export const seedVariables = [
-  'ROLLBACK_ENABLED', 'AUTO_ROLLBACK', 'HEALTH_CHECK_RETRIES', 'HEALTH_CHECK_DELAY', 'SLACK_WEBHOOK_URL',
-  'NOTIFICATION_EMAIL', 'WEBHOOK_URL', 'MAX_BACKUPS', 'APP_DIR', 'BACKUP_DIR', 'COMPOSE_FILE',
-] as const;
-
 /** Variables that name one host's paths: ambiguous when ripcord.yml has several environments. */
 const hostSpecific = new Set(['APP_DIR', 'BACKUP_DIR', 'COMPOSE_FILE']);
 

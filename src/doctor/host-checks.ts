@@ -7,6 +7,7 @@ import { resolveComposeProgram } from '../adapters/compose-cli.js';
 import { dockerFromEnvironment } from '../adapters/dockerode-runtime.js';
 import { runCommand } from '../adapters/process-runner.js';
 import { fail, ok, warn, type Check, type CheckResult } from './check.js';
+import { shortSha } from '../domain/ref.js';
 
 export const checkGit: Check = async ({ env }) => {
   const version = await runCommand({ argv: ['git', '--version'], timeoutMs: 10000 }).catch(() => null);
@@ -17,7 +18,7 @@ export const checkGit: Check = async ({ env }) => {
   const remotes = await git.getRemotes();
   if (!remotes.some((r) => r.name === env.remote)) return fail('app dir', `git remote "${env.remote}" is missing in ${env.appDir}`, `git -C ${env.appDir} remote add ${env.remote} URL, or set remote in ripcord.yml`);
   const head = (await git.revparse(['HEAD'])).trim();
-  return ok('git', `${version.stdout.trim()}; ${env.appDir} at ${head.slice(0, 12)}, remote ${env.remote}`);
+  return ok('git', `${version.stdout.trim()}; ${env.appDir} at ${shortSha(head, 12)}, remote ${env.remote}`);
 };
 
 export const checkDocker: Check = async ({ processEnv }) => {

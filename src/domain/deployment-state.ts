@@ -116,15 +116,6 @@ export function isTerminal(state: DeploymentState): state is TerminalState {
   return (TERMINAL_STATES as readonly string[]).includes(state);
 }
 
-export function isDeployStage(state: string): state is DeployStageName {
-  return (DEPLOY_STAGES as readonly string[]).includes(state);
-}
-
-/** Position of a stage in {@link DEPLOY_STAGES}, for "this stage or later" questions. */
-export function stageIndex(stage: DeployStageName): number {
-  return DEPLOY_STAGES.indexOf(stage);
-}
-
 /**
  * True when a deployment that ended here left changes a person may want to undo by hand.
  * `refused` changed nothing; `rolled_back` already undid itself; unfinished ones belong to recovery.

@@ -6,6 +6,7 @@
 import { formatDistance } from 'date-fns';
 import type { ManualRollbackPlan } from './manual-rollback.js';
 import { stepLine } from './plan-format.js';
+import { shortSha } from './ref.js';
 
 /** sha → "v1.0.0 9e8d7c6" style labels, resolved by the caller from git. */
 export type ReleaseLabels = Readonly<Record<string, string>>;
@@ -20,7 +21,7 @@ const KIND_WORDS: Readonly<Record<ManualRollbackPlan['request']['kind'], string>
 const LEVEL_WORDS = { 1: 'Level 1: code and images', 2: 'Level 2: code and schema', 3: 'Level 3: code and database' } as const;
 
 export function labelOf(labels: ReleaseLabels, sha: string): string {
-  return labels[sha] ?? sha.slice(0, 7);
+  return labels[sha] ?? shortSha(sha);
 }
 
 export function formatManualPlan(plan: ManualRollbackPlan, labels: ReleaseLabels, now: Date): string[] {

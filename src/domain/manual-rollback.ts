@@ -8,6 +8,7 @@ import { BadInputError } from './errors.js';
 import type { PlanServiceCommand } from './plan.js';
 import type { RollbackPlan, RollbackStep } from './rollback-plan.js';
 import { deniedSchemaCommand } from './schema-command-policy.js';
+import { shortSha } from './ref.js';
 
 export type ManualRollbackKind = 'quick' | 'commit' | 'backup' | 'full';
 /** Runbook levels: 1 code and images only; 2 code plus a reversal migration; 3 code plus a database restore. */
@@ -87,10 +88,10 @@ function checkInputs(i: ManualPlanInputs): void {
   const { kind, level } = i.request;
   if ((kind === 'backup' || kind === 'full') && !i.backup) refuse(`a ${kind} rollback needs a backup, and no verified one was taken while that release was live`, 'name one from `ripcord backups list`');
   if (kind !== 'backup' && !i.target) {
-    refuse(`no release to roll ${i.environment} back to: no finished deploy made ${i.currentSha.slice(0, 7)} live`, 'name a release with `ripcord rollback commit REF`, or see `ripcord rollback` (menu) for the releases that ran');
+    refuse(`no release to roll ${i.environment} back to: no finished deploy made ${shortSha(i.currentSha)} live`, 'name a release with `ripcord rollback commit REF`, or see `ripcord rollback` (menu) for the releases that ran');
   }
   if (kind !== 'backup' && kind !== 'full' && i.target?.sha === i.currentSha) {
-    refuse(`${i.environment} already runs ${i.currentSha.slice(0, 7)}`, 'choose another release, or restore only the database with `ripcord rollback backup NAME`');
+    refuse(`${i.environment} already runs ${shortSha(i.currentSha)}`, 'choose another release, or restore only the database with `ripcord rollback backup NAME`');
   }
   if (level === 2) {
     if (kind === 'backup' || kind === 'full') refuse('level 2 (code + schema) does not restore a backup', 'use level 3 (`ripcord rollback full REF BACKUP`) to restore a backup');
@@ -102,12 +103,12 @@ function checkInputs(i: ManualPlanInputs): void {
 
 function warningsOf(i: ManualPlanInputs, codeMoves: boolean): string[] {
   const w: string[] = [];
-  if (codeMoves && i.target && !i.target.ran) w.push(`${i.target.ref ?? i.target.sha.slice(0, 7)} never ran on ${i.environment}: its images are built from its code and nothing is known about its health`);
+  if (codeMoves && i.target && !i.target.ran) w.push(`${i.target.ref ?? shortSha(i.target.sha)} never ran on ${i.environment}: its images are built from its code and nothing is known about its health`);
   if (codeMoves && i.target && Object.keys(i.target.images).length === 0 && i.target.ran) w.push('no image IDs of that release are kept: its images are built from its code');
   if (i.backup && !i.backup.verified) w.push(`backup ${i.backup.name} is not verified yet: it is verified before anything changes, and the rollback stops if that fails`);
   if (i.backup) w.push(`the database goes back to ${i.backup.createdAt}: writes since then are replaced (a safety backup keeps them)`);
   const toSha = i.target?.sha ?? i.currentSha;
-  if (i.backup?.releaseSha && i.backup.releaseSha !== toSha) w.push(`backup ${i.backup.name} was taken while ${i.backup.releaseSha.slice(0, 7)} was live, not ${toSha.slice(0, 7)}`);
+  if (i.backup?.releaseSha && i.backup.releaseSha !== toSha) w.push(`backup ${i.backup.name} was taken while ${shortSha(i.backup.releaseSha)} was live, not ${shortSha(toSha)}`);
   return w;
 }
 

@@ -4,8 +4,9 @@
  */
 import type { DeployPlan, StageSpec, UndoKind } from './plan.js';
 import type { RollbackPlan, RollbackStep } from './rollback-plan.js';
+import { shortSha } from './ref.js';
 
-const short = (sha: string | null) => (sha ? sha.slice(0, 7) : '(none)');
+const short = (sha: string | null) => (sha ? shortSha(sha) : '(none)');
 
 const UNDO_WORDS: Readonly<Record<UndoKind, string>> = {
   git_reset: 'code back',

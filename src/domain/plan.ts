@@ -5,6 +5,7 @@
  */
 import { DEPLOY_STAGES, type DeployStageName } from './deployment-state.js';
 import type { Commit, FileChange } from './ports-source.js';
+import { shortSha } from './ref.js';
 
 export type { DeployStageName } from './deployment-state.js';
 
@@ -94,14 +95,13 @@ export interface DeployPlan {
 
 type StageBuilder = (env: PlanEnvironment, target: { ref: string; sha: string }) => Omit<StageSpec, 'name' | 'undo' | 'mayChangeDatabase'> | string;
 
-const short = (sha: string) => sha.slice(0, 7);
 const inService = (c: PlanServiceCommand) => ({ description: `\`${c.command}\` in ${c.service}`, command: c });
 
 /** Per stage: its description, or the reason it is skipped (a string). */
 const STAGE_BUILDERS: Readonly<Record<DeployStageName, StageBuilder>> = {
   preflight: () => ({ description: 'take the environment lock; record the current SHA, the image ID of every service and compose state' }),
   backup: (env) => env.backups.enabled ? { description: 'pre-deploy dump of the app database, verified before going on' } : 'backups.enabled is false',
-  fetch: (env, t) => ({ description: `fetch ${env.remote} (tags too) and check out ${short(t.sha)} (${t.ref})` }),
+  fetch: (env, t) => ({ description: `fetch ${env.remote} (tags too) and check out ${shortSha(t.sha)} (${t.ref})` }),
   build: (env) => env.stages.build ? { description: 'compose build' } : 'stages.build is false',
   migrate: (env) => env.stages.migrate ? inService(env.stages.migrate) : 'stages.migrate is not set',
   static: (env) => env.stages.static ? inService(env.stages.static) : 'stages.static is not set',

@@ -74,7 +74,10 @@ export function assertFullSha(value: string, what = 'commit'): string {
   return value;
 }
 
-/** The 7-character form people recognise from `git log --oneline`. */
-export function shortSha(sha: string): string {
-  return sha.slice(0, 7);
+/**
+ * The 7-character form people recognise from `git log --oneline`; 12 where a SHA is kept as a
+ * ref (reports, status) and must stay unambiguous as the repository grows.
+ */
+export function shortSha(sha: string, length: 7 | 12 = 7): string {
+  return sha.slice(0, length);
 }

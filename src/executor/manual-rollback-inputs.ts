@@ -8,7 +8,7 @@ import { backupPath } from '../backups/backup-files.js';
 import { readRecord } from '../backups/manifest.js';
 import { backupForRelease, type ManualPlanInputs, type ManualRollbackRequest, type TargetBackup, type TargetRelease } from '../domain/manual-rollback.js';
 import { knownRelease, previousRelease, type ReleaseChange, type ReleaseHistory } from '../domain/release-history.js';
-import { validateRef } from '../domain/ref.js';
+import { validateRef, shortSha } from '../domain/ref.js';
 import type { ExecutorEnv } from './executor-env.js';
 import { loadReleaseHistory } from './release-journals.js';
 
@@ -109,7 +109,7 @@ export async function releaseLabels(x: ExecutorEnv, shas: readonly string[]): Pr
   const labels: Record<string, string> = {};
   for (const sha of new Set(shas)) {
     const tags = await x.repo.tagsPointingAt(sha);
-    labels[sha] = `${tags.length ? `${tags.join(', ')} ` : ''}${sha.slice(0, 7)}`;
+    labels[sha] = `${tags.length ? `${tags.join(', ')} ` : ''}${shortSha(sha)}`;
   }
   return labels;
 }

@@ -16,6 +16,7 @@ import { resolveManualRollback } from './manual-rollback-inputs.js';
 import { OperationRecorder } from './operation-recorder.js';
 import type { OperationReport, ProgressListener } from './report.js';
 import { rollBackFromJournal } from './rollback.js';
+import { shortSha } from '../domain/ref.js';
 
 export interface ManualRollbackRun {
   request: ManualRollbackRequest;
@@ -40,7 +41,7 @@ function refuseIfChanged(plan: ManualRollbackPlan, confirmed: ManualRollbackRun[
   if (!confirmed) return;
   const now = { fromSha: plan.fromSha, toSha: plan.toSha, backup: plan.backup?.name ?? null };
   if (now.fromSha !== confirmed.fromSha || now.toSha !== confirmed.toSha || now.backup !== confirmed.backup) {
-    throw new RipcordError('precondition_failed', `the environment changed while the rollback waited for confirmation (now ${now.fromSha.slice(0, 7)} → ${now.toSha.slice(0, 7)}${now.backup ? ` with ${now.backup}` : ''})`,
+    throw new RipcordError('precondition_failed', `the environment changed while the rollback waited for confirmation (now ${shortSha(now.fromSha)} → ${shortSha(now.toSha)}${now.backup ? ` with ${now.backup}` : ''})`,
       'look at `ripcord rollback status` and start the rollback again', ExitCode.refused);
   }
 }
@@ -78,7 +79,7 @@ export async function runManualRollback(x: ExecutorEnv, run: ManualRollbackRun):
       const result = await rollBackFromJournal(x, rec);
       const safety = foldJournal((await readJournal(journal.path)).entries).safetyBackup;
       return {
-        id, kind: 'rollback', environment: x.name, ref: plan.toRef ?? plan.toSha.slice(0, 12), previousSha: plan.fromSha, targetSha: plan.toSha,
+        id, kind: 'rollback', environment: x.name, ref: plan.toRef ?? shortSha(plan.toSha, 12), previousSha: plan.fromSha, targetSha: plan.toSha,
         outcome: result.ok ? 'succeeded' : 'rollback_failed',
         ...(result.ok ? {} : { reason: result.reason ?? 'a rollback step failed' }),
         ...(plan.backup ? { restoredBackup: plan.backup.name } : {}), ...(safety ? { safetyBackup: safety } : {}),

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { RipcordConfig } from '../config/schema.js';
 import { ExitCode, RipcordError } from '../domain/errors.js';
 import type { Clock } from '../domain/ports.js';
-import type { OperationReport } from '../executor/report.js';
+import type { OperationReport } from '../domain/operation-report.js';
 import { EmailSink } from './email-sink.js';
 import { FanOutNotifier, type SinkOutcome } from './fan-out-notifier.js';
 import type { FlushResult } from './flush-outbox.js';

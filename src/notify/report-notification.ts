@@ -4,7 +4,8 @@
  * the step that failed). Pure: the report is plain data.
  */
 import type { Notification, NotificationLevel } from '../domain/ports.js';
-import type { OperationReport, Outcome, StepReport } from '../executor/report.js';
+import type { OperationReport, Outcome, StepReport } from '../domain/operation-report.js';
+import { shortSha } from '../domain/ref.js';
 
 type Kind = OperationReport['kind'];
 /** Manual rollbacks also say which backup they restored and the safety dump they took first. */
@@ -20,7 +21,7 @@ export function levelOfReport(report: Pick<OperationReport, 'kind' | 'outcome'>)
   return LEVELS[report.kind][report.outcome];
 }
 
-const short = (sha?: string) => (sha ? sha.slice(0, 12) : undefined);
+const short = (sha?: string) => (sha ? shortSha(sha, 12) : undefined);
 
 /** "v1.0.3 (abc123def456)", or whichever of the two is known. */
 function releaseOf(r: OperationReport): string | undefined {

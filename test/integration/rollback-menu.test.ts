@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { RIPCORD_BIN, ripcord } from '../support/cli.js';
+import { ripcord, ripcordArgv } from '../support/cli.js';
 import { KEY, startPty } from '../support/pty.js';
 import { requireDocker } from '../support/require-services.js';
 import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
@@ -23,7 +23,7 @@ async function hostState(): Promise<HostState> {
 
 /** Opens the menu and picks entry `n` (1-based) with the arrow keys. */
 async function openMenuAt(n: number) {
-  const pty = startPty([process.execPath, RIPCORD_BIN, '--config', stack.configPath, 'rollback']);
+  const pty = startPty(ripcordArgv(['--config', stack.configPath, 'rollback']));
   await pty.waitFor(/Ripcord rollback — production/);
   await pty.waitFor(/7\) Quick rollback to the previous release/);
   pty.send(KEY.down.repeat(n - 1));

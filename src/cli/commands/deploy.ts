@@ -13,7 +13,7 @@ import { openExecutorEnv } from '../../executor/executor-env.js';
 import { EnvironmentLocks } from '../../state/environment-lock.js';
 import { recoverEnvironment } from '../../executor/recovery.js';
 import { exitCodeOf } from '../../executor/report.js';
-import { createLogger } from '../../log/logger.js';
+import { cliLogger } from '../cli-logger.js';
 import { syncRecords } from '../../store/sync-records.js';
 import { confirm } from '../confirm.js';
 import { reportOfError } from '../error-report.js';
@@ -120,9 +120,4 @@ async function dryRun(x: Awaited<ReturnType<typeof openExecutorEnv>>, ref: strin
 export async function recordAfter(config: Parameters<typeof syncRecords>[0], ctx: CliContext): Promise<void> {
   const outcome = await syncRecords(config);
   if (outcome?.error) ctx.err(`note: deployment records not written (${outcome.error}); the journal keeps them and the next run writes them`);
-}
-
-/** The CLI's own output is on stdout; its JSON logs go to the log file only (or stderr at warn+). */
-export function cliLogger(level: string, file: string | null) {
-  return createLogger({ name: 'ripcord-cli', level: file ? (level as 'info') : 'silent', file, stdout: false });
 }

@@ -13,7 +13,7 @@ import type { Notification } from '../../domain/ports.js';
 import { flushOutboxFor, keptAfter, notifierFor, notifyReport, type FanOutNotifier, type FlushResult, type SinkOutcome } from '../../notify/index.js';
 import { REMOTE_SINKS, SINK_SETTING } from '../../notify/sink.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
-import { cliLogger } from './deploy.js';
+import { cliLogger } from '../cli-logger.js';
 
 export function registerNotifyCommands(program: Command, ctx: CliContext): void {
   const notify = program.command('notify').description('notifications: send a test through every sink, re-send what the outbox kept');

@@ -4,12 +4,13 @@ import { formatDistanceToNow } from 'date-fns';
 import { environmentStatus, type EnvironmentStatus } from '../../executor/environment-status.js';
 import { openExecutorEnv } from '../../executor/executor-env.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
-import { cliLogger } from './deploy.js';
+import { cliLogger } from '../cli-logger.js';
+import { shortSha } from '../../domain/ref.js';
 
 /** The lines `ripcord status` and `ripcord rollback status` print. */
 export function statusLines(s: EnvironmentStatus): string[] {
   const ago = (iso: string) => formatDistanceToNow(new Date(iso), { addSuffix: true });
-  const lines = [`${s.environment}: ${s.release.tags.join(', ') || '(untagged)'} ${s.release.sha.slice(0, 12)}`];
+  const lines = [`${s.environment}: ${s.release.tags.join(', ') || '(untagged)'} ${shortSha(s.release.sha, 12)}`];
   for (const svc of s.services) lines.push(`  ${svc.service.padEnd(12)} ${svc.state}${svc.health ? ` (${svc.health})` : ''}  ${svc.imageId.slice(7, 19)}`);
   lines.push(`health: ${s.health.healthy ? 'ok' : 'FAILING'} — ${s.health.summary}`);
   lines.push(`lock: ${s.lock ?? 'free'}`);

@@ -1,0 +1,52 @@
+/**
+ * What a deploy or rollback tells the outside while it runs (progress events) and when it ends
+ * (the report). The CLI renders both to a terminal or JSON; Slack renders the same data.
+ */
+
+export type Outcome = 'succeeded' | 'rolled_back' | 'rollback_failed' | 'failed' | 'refused';
+
+export interface StepReport {
+  name: string;
+  outcome: 'ok' | 'failed' | 'skipped';
+  startedAt: string;
+  durationMs: number;
+  reason?: string;
+}
+
+export interface OperationReport {
+  id: string;
+  kind: 'deploy' | 'rollback';
+  environment: string;
+  ref?: string;
+  previousSha?: string;
+  targetSha?: string;
+  outcome: Outcome;
+  /** In words, e.g. "health check: GET /health/ returned 503 5 times (expected 200)". */
+  reason?: string;
+  stages: StepReport[];
+  rollback?: StepReport[];
+  preDeployBackup?: string;
+  /** Manual rollbacks: the backup the database was restored from, and the safety dump taken before. */
+  restoredBackup?: string;
+  safetyBackup?: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export type ProgressEvent =
+  | { type: 'step_started'; phase: 'deploy' | 'rollback'; name: string; at: Date }
+  | { type: 'step_finished'; phase: 'deploy' | 'rollback'; step: StepReport }
+  | { type: 'note'; text: string };
+
+export type ProgressListener = (event: ProgressEvent) => void;
+
+/** Exit codes of `ripcord deploy` / `ripcord rollback`, from the outcome. */
+export function exitCodeOf(outcome: Outcome): number {
+  switch (outcome) {
+    case 'succeeded': return 0;
+    case 'refused': return 2;
+    case 'rolled_back': return 3;
+    case 'rollback_failed': return 4;
+    case 'failed': return 1;
+  }
+}
