@@ -12,6 +12,8 @@ import { registerStatusCommand } from './commands/status.js';
 import { registerBackupsCommands } from './commands/backups.js';
 import { registerRollbackCommand } from './commands/rollback.js';
 import { registerNotifyCommands } from './commands/notify.js';
+import { registerServiceCommands } from './commands/start.js';
+import { registerWatchCommand } from './commands/watch.js';
 import type { CliContext } from './context.js';
 
 function version(): string {
@@ -34,6 +36,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerBackupsCommands(program, ctx);
   registerRollbackCommand(program, ctx);
   registerNotifyCommands(program, ctx);
+  registerServiceCommands(program, ctx);
+  registerWatchCommand(program, ctx);
   return program;
 }
 

@@ -175,6 +175,19 @@ export const ripcordConfigSchema = z.strictObject({
     url: nonEmpty('a Redis URL', 'redis://127.0.0.1:6379').refine((u) => /^rediss?:\/\//.test(u), { error: 'must start with redis://, e.g. redis://127.0.0.1:6379' }).default('redis://127.0.0.1:6379'),
     prefix: nonEmpty('the BullMQ key prefix', 'ripcord').default('ripcord'),
   }).prefault({}),
+  /** `ripcord start` / `ripcord executor`: live progress retention, outbox flushing, /healthz and /metrics. */
+  service: z.strictObject({
+    /** host:port for /healthz and /metrics; loopback by default (Prometheus scrapes it locally or through a proxy). */
+    listen: nonEmpty('host:port for /healthz and /metrics', '127.0.0.1:9464')
+      .refine((l) => /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(l), { error: 'must be host:port, e.g. 127.0.0.1:9464' }).default('127.0.0.1:9464'),
+    /** How long the progress events of an operation stay readable in Redis (`ripcord watch`, a restarted bot). */
+    eventRetentionHours: z.number({ error: 'expected hours, e.g. 168' }).positive({ error: 'must be > 0 hours, e.g. 168' }).default(168),
+    outboxFlushSeconds: intAtLeast(1, 'seconds between outbox flushes', 60).default(60),
+    /** A job whose executor stops renewing its lock this long is handed to the next executor (after recovery). */
+    jobLockSeconds: intAtLeast(1, 'seconds before a dead executor\'s job is redelivered', 30).default(30),
+    /** How long a queued operation waits for an environment lock held by someone else (a CLI rollback). */
+    lockWaitMinutes: z.number({ error: 'expected minutes, e.g. 60' }).min(0, { error: 'must be ≥ 0 minutes' }).default(60),
+  }).prefault({}),
   store: z.strictObject({
     databaseUrl: postgresUrl.nullable().default(null),
   }).prefault({}),
@@ -202,3 +215,4 @@ export type HealthConfig = EnvironmentConfig['health'];
 export type BackupsConfig = EnvironmentConfig['backups'];
 export type DatabaseConfig = EnvironmentConfig['database'];
 export type NotificationsConfig = EnvironmentConfig['notifications'];
+export type ServiceConfig = RipcordConfig['service'];

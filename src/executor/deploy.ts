@@ -24,11 +24,13 @@ export interface DeployRequest {
   /** "@alice via slack", "root via cli": shown to whoever finds the lock held. */
   requestedBy: string;
   onProgress?: ProgressListener;
+  /** The operation ID chosen when the request was queued (its journal's name); a new one otherwise. */
+  id?: string;
 }
 
 export async function runDeploy(x: ExecutorEnv, req: DeployRequest): Promise<OperationReport> {
   validateRef(req.ref); // before the lock, before any git command
-  const id = newOperationId();
+  const id = req.id ?? newOperationId();
   const startedAt = new Date().toISOString();
   const lock = await x.locks.acquire(x.name, { operation: `deploy ${req.ref} by ${req.requestedBy}`, deploymentId: id });
   try {

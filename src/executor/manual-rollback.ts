@@ -25,6 +25,8 @@ export interface ManualRollbackRun {
   /** The plan the person confirmed: refused when the environment changed since it was shown. */
   confirmed?: Pick<ManualRollbackPlan, 'fromSha' | 'toSha'> & { backup: string | null };
   onProgress?: ProgressListener;
+  /** The operation ID chosen when the request was queued (its journal's name); a new one otherwise. */
+  id?: string;
 }
 
 /** What would run, without the lock and without changing anything: the preview a person confirms. */
@@ -57,7 +59,7 @@ async function refuseUnverifiable(x: ExecutorEnv, plan: ManualRollbackPlan): Pro
 }
 
 export async function runManualRollback(x: ExecutorEnv, run: ManualRollbackRun): Promise<OperationReport> {
-  const id = newOperationId();
+  const id = run.id ?? newOperationId();
   const startedAt = new Date().toISOString();
   const lock = await x.locks.acquire(x.name, { operation: `${describeRequest(run.request)} by ${run.requestedBy}`, deploymentId: id });
   try {

@@ -1,0 +1,114 @@
+/**
+ * Live progress over Redis: one Stream per operation, every event in order, the report last.
+ *
+ * Publishing never loses an event, even across a Redis restart that lost the stream: each event
+ * gets an explicit ID (`0-<n>`), one XADD is in flight at a time, and after every reconnect the
+ * publisher re-adds everything from the first event — IDs already present are refused by Redis
+ * and skipped, missing ones are written again, in order. The stream expires after the configured
+ * retention. Following reads the whole story with XRANGE, then waits with XREAD BLOCK, so a
+ * subscriber that joins late (a restarted bot, `ripcord watch`) sees everything from the start.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { OperationEvent } from '../operations/service-report.js';
+import { eventStreamKey } from './operation-jobs.js';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const isDuplicateId = (e: unknown) => e instanceof Error && /equal or smaller than the target stream top item/.test(e.message);
+
+export class EventPublisher {
+  private readonly events: string[] = [];
+  private confirmed = 0;
+  private pumping: Promise<void> | null = null;
+  private resync = false;
+  private closing = false;
+  private readonly onReady = () => { this.resync = true; };
+
+  /** `after`: the stream's last entry number when this publisher opened (a redelivered or recovered operation continues its story). */
+  constructor(private readonly redis: Redis, private readonly key: string, private readonly retentionMs: number, private readonly log: Logger, private readonly after = 0) {
+    redis.on('ready', this.onReady);
+  }
+
+  /** Queues the event; it reaches Redis in order, whatever happens to the connection meanwhile. */
+  publish(event: OperationEvent): void {
+    this.events.push(JSON.stringify(event));
+    this.pumping ??= this.pump().finally(() => { this.pumping = null; });
+  }
+
+  /** Resolves once every event published so far is in Redis (or `timeoutMs` passed: false). */
+  async drained(timeoutMs = 60_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.confirmed < this.events.length && Date.now() < deadline) await (this.pumping ?? pause(20));
+    return this.confirmed >= this.events.length;
+  }
+
+  /** Stops listening for reconnects once every event is in Redis (at once when they already are). */
+  close(): void {
+    this.closing = true;
+    if (this.confirmed >= this.events.length) this.redis.off('ready', this.onReady);
+  }
+
+  private async pump(): Promise<void> {
+    let warned = false;
+    while (this.confirmed < this.events.length) {
+      if (this.resync) {
+        this.resync = false;
+        this.confirmed = 0;
+      }
+      const n = this.confirmed;
+      try {
+        await this.redis.multi().xadd(this.key, `0-${this.after + n + 1}`, 'e', this.events[n] as string).pexpire(this.key, this.retentionMs).exec()
+          .then((replies) => { const err = replies?.[0]?.[0]; if (err && !isDuplicateId(err)) throw err; });
+        this.confirmed = Math.max(this.confirmed, n + 1);
+      } catch (error) {
+        if (isDuplicateId(error)) { this.confirmed = Math.max(this.confirmed, n + 1); continue; }
+        if (!warned) this.log.warn({ err: error, stream: this.key }, 'progress event not yet in Redis; retrying');
+        warned = true;
+        await pause(200);
+      }
+    }
+    if (this.closing) this.redis.off('ready', this.onReady);
+  }
+}
+
+/** A publisher that continues the operation's stream after whatever it already holds. */
+export async function openPublisher(redis: Redis, prefix: string, operationId: string, retentionMs: number, log: Logger): Promise<EventPublisher> {
+  const key = eventStreamKey(prefix, operationId);
+  const top = (await redis.xrevrange(key, '+', '-', 'COUNT', 1))[0]?.[0];
+  return new EventPublisher(redis, key, retentionMs, log, top ? Number(top.split('-')[1]) : 0);
+}
+
+type Entries = Array<[id: string, fields: string[]]>;
+
+function decode(entries: Entries): Array<{ id: string; event: OperationEvent }> {
+  return entries.map(([id, fields]) => ({ id, event: JSON.parse(fields[1] ?? 'null') as OperationEvent }));
+}
+
+/** Every event stored so far, in order (empty when the operation has not started or expired). */
+export async function readEvents(redis: Redis, prefix: string, operationId: string): Promise<OperationEvent[]> {
+  return decode(await redis.xrange(eventStreamKey(prefix, operationId), '-', '+') as Entries).map((e) => e.event);
+}
+
+/**
+ * The whole story of an operation, from its first event, then live until its report. `redis` must
+ * be a connection of its own (XREAD BLOCK holds it). Ends early when `signal` aborts.
+ */
+export async function* followEvents(redis: Redis, prefix: string, operationId: string, signal?: AbortSignal): AsyncGenerator<OperationEvent> {
+  const key = eventStreamKey(prefix, operationId);
+  let last = '0-0';
+  while (!signal?.aborted) {
+    const batch = last === '0-0'
+      ? decode(await redis.xrange(key, '-', '+') as Entries)
+      : decode(((await redis.xread('BLOCK', 1000, 'STREAMS', key, last)) as Array<[string, Entries]> | null)?.[0]?.[1] ?? []);
+    if (last === '0-0' && batch.length === 0) {
+      // Not started yet: wait for its first event.
+      const first = (await redis.xread('BLOCK', 1000, 'STREAMS', key, '0-0')) as Array<[string, Entries]> | null;
+      batch.push(...decode(first?.[0]?.[1] ?? []));
+    }
+    for (const { id, event } of batch) {
+      last = id;
+      yield event;
+      if (event.type === 'report') return;
+    }
+  }
+}

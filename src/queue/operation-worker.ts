@@ -1,0 +1,123 @@
+/**
+ * The executor of one environment as a BullMQ worker: concurrency 1, one job at a time in submit
+ * order. Each job is validated again (anyone with Redis access can add one), then the journal
+ * decides what a delivery does (src/operations/journal-decision.ts), then the operation runs with
+ * every progress event published to its stream, the report last. Notifications and records
+ * follow, exactly as after a CLI deploy.
+ */
+import { hostname } from 'node:os';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { RipcordConfig } from '../config/schema.js';
+import { openExecutorEnv, type ExecutorEnv } from '../executor/executor-env.js';
+import type { ProgressEvent } from '../executor/report.js';
+import { flushOutboxFor, notifyReport } from '../notify/notifier-for.js';
+import { priorRun, recoverInterrupted } from '../operations/journal-decision.js';
+import { describeOperation, parseRequest, REQUEST_ID, type OperationJobData } from '../operations/request.js';
+import { reportOfFailure, runOperation } from '../operations/run-operation.js';
+import { eventOfProgress, isTaskReport, refusedReport, type ServiceReport } from '../operations/service-report.js';
+import { syncRecords } from '../store/sync-records.js';
+import { openPublisher, readEvents, type EventPublisher } from './operation-events.js';
+import { operationQueueName } from './operation-jobs.js';
+
+/** What the service watches: metrics count these. */
+export interface OperationObserver {
+  progress(environment: string, event: ProgressEvent): void;
+  finished(report: ServiceReport): void;
+}
+
+export interface OperationWorkerOptions {
+  config: RipcordConfig;
+  environment: string;
+  /** For BullMQ (maxRetriesPerRequest: null). */
+  connection: Redis;
+  /** For event streams; a connection that retries forever. */
+  events: Redis;
+  log: Logger;
+  observer?: OperationObserver;
+}
+
+export function createOperationWorker(opts: OperationWorkerOptions): Worker<OperationJobData, ServiceReport> {
+  const { config } = opts;
+  // Opened once: finding the compose program runs `compose version`, too slow to repeat per job.
+  let opened: Promise<ExecutorEnv> | null = null;
+  const executorEnv = async (log: Logger) => {
+    opened ??= openExecutorEnv(config, opts.environment, opts.log).catch((error: unknown) => { opened = null; throw error; });
+    return { ...(await opened), log: log.child({ env: opts.environment }) };
+  };
+  const lockDuration = config.service.jobLockSeconds * 1000;
+  return new Worker<OperationJobData, ServiceReport>(operationQueueName(opts.environment), (job) => processJob(job, opts, executorEnv), {
+    connection: opts.connection, prefix: config.redis.prefix, concurrency: 1, autorun: false,
+    // A job of a dead executor is redelivered (after recovery ran); the journal keeps it from running twice.
+    lockDuration, stalledInterval: lockDuration, maxStalledCount: 100,
+  });
+}
+
+export const retentionMs = (config: RipcordConfig) => Math.round(config.service.eventRetentionHours * 3_600_000);
+
+async function processJob(job: Job<OperationJobData>, opts: OperationWorkerOptions, executorEnv: (log: Logger) => Promise<ExecutorEnv>): Promise<ServiceReport> {
+  const { config, environment } = opts;
+  const operationId = typeof job.data?.operationId === 'string' && REQUEST_ID.test(job.data.operationId) ? job.data.operationId : String(job.id);
+  const log = opts.log.child({ env: environment, operation: operationId, job: job.id });
+  const previous = (await readEvents(opts.events, config.redis.prefix, operationId)).find((e) => e.type === 'report');
+  if (previous?.type === 'report') return previous.report; // delivered again after it finished: report it, run nothing
+  const publisher = await openPublisher(opts.events, config.redis.prefix, operationId, retentionMs(config), log);
+  try {
+    const data = validJob(job, opts, operationId);
+    if (typeof data === 'string') {
+      await finish(publisher, refusedReport(job.data ?? {}, operationId, data), opts, log);
+      throw new UnrecoverableError(data);
+    }
+    publisher.publish({ type: 'started', operationId, environment, operation: describeOperation(data.operation), requestedBy: data.requestedBy, source: data.source, executor: `pid ${process.pid} on ${hostname()}`, at: new Date().toISOString() });
+    // Whatever goes wrong still ends in a report: subscribers never wait for one that never comes.
+    const report = await executorEnv(log).then((x) => execute(x, data, opts, publisher, log)).catch((error: unknown) => {
+      log.error({ err: error }, 'operation stopped unexpectedly');
+      return reportOfFailure(data, error);
+    });
+    await finish(publisher, report, opts, log);
+    return report;
+  } finally {
+    publisher.close();
+  }
+}
+
+/** The job as a request, or the reason it is refused. */
+function validJob(job: Job<OperationJobData>, opts: OperationWorkerOptions, operationId: string): OperationJobData | string {
+  try {
+    const { operationId: _id, submittedAt, ...rest } = job.data ?? {} as OperationJobData;
+    const request = parseRequest(rest);
+    if (request.environment !== opts.environment) return `the job names environment "${request.environment}" but sits in the queue of ${opts.environment} — submit it again through \`submit\``;
+    if (!opts.config.environments[request.environment]) return `environment "${request.environment}" is not in this executor's ripcord.yml — use one of: ${Object.keys(opts.config.environments).join(', ')}`;
+    return { ...request, operationId, submittedAt: typeof submittedAt === 'string' ? submittedAt : new Date(job.timestamp).toISOString() };
+  } catch (error) {
+    return error instanceof Error && 'describe' in error ? (error as { describe(): string }).describe() : String(error);
+  }
+}
+
+async function execute(x: ExecutorEnv, data: OperationJobData, opts: OperationWorkerOptions, publisher: EventPublisher, log: Logger): Promise<ServiceReport> {
+  const onProgress = (event: ProgressEvent) => {
+    publisher.publish(eventOfProgress(event));
+    opts.observer?.progress(data.environment, event);
+  };
+  const flushing = flushOutboxFor(opts.config, data.environment, log);
+  let report: ServiceReport;
+  const journaled = data.operation.kind === 'deploy' || data.operation.kind === 'rollback';
+  const prior = journaled ? await priorRun(x, data.operationId) : { state: 'never_started' as const };
+  if (prior.state === 'finished') report = prior.report;
+  else if (prior.state === 'interrupted') report = await recoverInterrupted(x, data.operationId, onProgress);
+  else report = await runOperation(x, data, { onProgress, lockWaitMs: opts.config.service.lockWaitMinutes * 60_000 });
+  await flushing;
+  if (!isTaskReport(report)) {
+    await notifyReport(opts.config, data.environment, report, log);
+    const synced = await syncRecords(opts.config).catch((e: unknown) => ({ error: String(e) }));
+    if (synced?.error) log.warn({ error: synced.error }, 'deployment records not written; the journal keeps them');
+  }
+  return report;
+}
+
+async function finish(publisher: EventPublisher, report: ServiceReport, opts: OperationWorkerOptions, log: Logger): Promise<void> {
+  publisher.publish({ type: 'report', report });
+  opts.observer?.finished(report);
+  if (!(await publisher.drained())) log.error('progress events not all in Redis after 60 s; still retrying in the background');
+}
