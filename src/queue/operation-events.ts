@@ -25,7 +25,12 @@ export class EventPublisher {
   private readonly onReady = () => { this.resync = true; };
 
   /** `after`: the stream's last entry number when this publisher opened (a redelivered or recovered operation continues its story). */
-  constructor(private readonly redis: Redis, private readonly key: string, private readonly retentionMs: number, private readonly log: Logger, private readonly after = 0) {
+  constructor(
+    private readonly redis: Redis, private readonly key: string, private readonly retentionMs: number, private readonly log: Logger,
+    private readonly after = 0,
+    /** The stream's last event when this publisher opened, if any. */
+    readonly last: OperationEvent | null = null,
+  ) {
     redis.on('ready', this.onReady);
   }
 
@@ -74,8 +79,8 @@ export class EventPublisher {
 /** A publisher that continues the operation's stream after whatever it already holds. */
 export async function openPublisher(redis: Redis, prefix: string, operationId: string, retentionMs: number, log: Logger): Promise<EventPublisher> {
   const key = eventStreamKey(prefix, operationId);
-  const top = (await redis.xrevrange(key, '+', '-', 'COUNT', 1))[0]?.[0];
-  return new EventPublisher(redis, key, retentionMs, log, top ? Number(top.split('-')[1]) : 0);
+  const top = decode(await redis.xrevrange(key, '+', '-', 'COUNT', 1) as Entries)[0];
+  return new EventPublisher(redis, key, retentionMs, log, top ? Number(top.id.split('-')[1]) : 0, top?.event ?? null);
 }
 
 type Entries = Array<[id: string, fields: string[]]>;

@@ -18,7 +18,7 @@ import { describeOperation, parseRequest, REQUEST_ID, type OperationJobData } fr
 import { reportOfFailure, runOperation } from '../operations/run-operation.js';
 import { eventOfProgress, isTaskReport, refusedReport, type ServiceReport } from '../operations/service-report.js';
 import { syncRecords } from '../store/sync-records.js';
-import { openPublisher, readEvents, type EventPublisher } from './operation-events.js';
+import { openPublisher, type EventPublisher } from './operation-events.js';
 import { operationQueueName } from './operation-jobs.js';
 
 /** What the service watches: metrics count these. */
@@ -60,9 +60,9 @@ async function processJob(job: Job<OperationJobData>, opts: OperationWorkerOptio
   const { config, environment } = opts;
   const operationId = typeof job.data?.operationId === 'string' && REQUEST_ID.test(job.data.operationId) ? job.data.operationId : String(job.id);
   const log = opts.log.child({ env: environment, operation: operationId, job: job.id });
-  const previous = (await readEvents(opts.events, config.redis.prefix, operationId)).find((e) => e.type === 'report');
-  if (previous?.type === 'report') return previous.report; // delivered again after it finished: report it, run nothing
   const publisher = await openPublisher(opts.events, config.redis.prefix, operationId, retentionMs(config), log);
+  // Delivered again after it finished (the report is always last): report it, run nothing.
+  if (publisher.last?.type === 'report') return publisher.last.report;
   try {
     const data = validJob(job, opts, operationId);
     if (typeof data === 'string') {
@@ -71,11 +71,16 @@ async function processJob(job: Job<OperationJobData>, opts: OperationWorkerOptio
     }
     publisher.publish({ type: 'started', operationId, environment, operation: describeOperation(data.operation), requestedBy: data.requestedBy, source: data.source, executor: `pid ${process.pid} on ${hostname()}`, at: new Date().toISOString() });
     // Whatever goes wrong still ends in a report: subscribers never wait for one that never comes.
-    const report = await executorEnv(log).then((x) => execute(x, data, opts, publisher, log)).catch((error: unknown) => {
+    const running = executorEnv(log).then((x) => execute(x, data, opts, publisher));
+    const flushing = flushOutboxFor(config, environment, log); // kept notifications go out first, beside the run
+    const report = await running.catch((error: unknown) => {
       log.error({ err: error }, 'operation stopped unexpectedly');
       return reportOfFailure(data, error);
     });
+    // Subscribers get the report first; notifications follow once the outbox flush is done.
     await finish(publisher, report, opts, log);
+    await flushing;
+    await notifyAndRecord(report, opts, log);
     return report;
   } finally {
     publisher.close();
@@ -95,25 +100,24 @@ function validJob(job: Job<OperationJobData>, opts: OperationWorkerOptions, oper
   }
 }
 
-async function execute(x: ExecutorEnv, data: OperationJobData, opts: OperationWorkerOptions, publisher: EventPublisher, log: Logger): Promise<ServiceReport> {
+async function execute(x: ExecutorEnv, data: OperationJobData, opts: OperationWorkerOptions, publisher: EventPublisher): Promise<ServiceReport> {
   const onProgress = (event: ProgressEvent) => {
     publisher.publish(eventOfProgress(event));
     opts.observer?.progress(data.environment, event);
   };
-  const flushing = flushOutboxFor(opts.config, data.environment, log);
-  let report: ServiceReport;
   const journaled = data.operation.kind === 'deploy' || data.operation.kind === 'rollback';
   const prior = journaled ? await priorRun(x, data.operationId) : { state: 'never_started' as const };
-  if (prior.state === 'finished') report = prior.report;
-  else if (prior.state === 'interrupted') report = await recoverInterrupted(x, data.operationId, onProgress);
-  else report = await runOperation(x, data, { onProgress, lockWaitMs: opts.config.service.lockWaitMinutes * 60_000 });
-  await flushing;
-  if (!isTaskReport(report)) {
-    await notifyReport(opts.config, data.environment, report, log);
-    const synced = await syncRecords(opts.config).catch((e: unknown) => ({ error: String(e) }));
-    if (synced?.error) log.warn({ error: synced.error }, 'deployment records not written; the journal keeps them');
-  }
-  return report;
+  if (prior.state === 'finished') return prior.report;
+  if (prior.state === 'interrupted') return recoverInterrupted(x, data.operationId, onProgress);
+  return runOperation(x, data, { onProgress, lockWaitMs: opts.config.service.lockWaitMinutes * 60_000 });
+}
+
+/** As after a CLI deploy or rollback: the report notified, the records written (best effort, never throws). */
+async function notifyAndRecord(report: ServiceReport, opts: OperationWorkerOptions, log: Logger): Promise<void> {
+  if (isTaskReport(report)) return;
+  await notifyReport(opts.config, report.environment, report, log);
+  const synced = await syncRecords(opts.config).catch((e: unknown) => ({ error: String(e) }));
+  if (synced?.error) log.warn({ error: synced.error }, 'deployment records not written; the journal keeps them');
 }
 
 async function finish(publisher: EventPublisher, report: ServiceReport, opts: OperationWorkerOptions, log: Logger): Promise<void> {

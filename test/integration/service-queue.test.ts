@@ -107,7 +107,10 @@ describe('the executor service on real Redis', () => {
   test('/metrics shows the operation that just ran; /healthz is ok', async () => {
     const { operationId } = await submitter.submit(noop('req-metrics'));
     await story(operationId);
-    const metrics = await (await fetch(`http://${service.listening}/metrics`)).text();
+    const scrape = async () => (await fetch(`http://${service.listening}/metrics`)).text();
+    // The report reaches subscribers before the job completes (notifications follow it): wait for the queue to drain.
+    await waitFor(async () => /ripcord_queue_depth\{environment="alpha"\} 0/.test(await scrape()), 10_000, 'the queue to drain');
+    const metrics = await scrape();
     assert.match(metrics, /ripcord_operations_total\{environment="alpha",kind="noop",outcome="succeeded"\} [1-9]/);
     assert.match(metrics, /ripcord_stage_duration_seconds_count\{environment="alpha",phase="deploy",stage="noop",outcome="ok"\} [1-9]/);
     assert.match(metrics, /ripcord_queue_depth\{environment="alpha"\} 0/);
