@@ -14,6 +14,8 @@ import { registerRollbackCommand } from './commands/rollback.js';
 import { registerNotifyCommands } from './commands/notify.js';
 import { registerServiceCommands } from './commands/start.js';
 import { registerWatchCommand } from './commands/watch.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerInitCommand } from './commands/init.js';
 import type { CliContext } from './context.js';
 
 function version(): string {
@@ -38,6 +40,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerNotifyCommands(program, ctx);
   registerServiceCommands(program, ctx);
   registerWatchCommand(program, ctx);
+  registerDemoCommand(program, ctx, runCli);
+  registerInitCommand(program, ctx);
   return program;
 }
 

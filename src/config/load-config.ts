@@ -79,7 +79,7 @@ function readYaml(path: string, issues: ConfigIssue[]): unknown {
 function configFromSeedVariables(vars: Readonly<Record<string, string | undefined>>): unknown {
   if (!vars.APP_DIR) {
     throw new RipcordError('config_missing', 'no ripcord.yml found (looked in ./ripcord.yml and /etc/ripcord/ripcord.yml) and APP_DIR is not set',
-      'pass --config PATH or set RIPCORD_CONFIG; examples are in deploy/', ExitCode.refused);
+      'write one for your app with `ripcord init /path/to/app`, or pass --config PATH (set RIPCORD_CONFIG); to see Ripcord work first, run `ripcord demo`', ExitCode.refused);
   }
   return { environments: { production: { preset: vars.RIPCORD_PRESET ?? 'django' } } };
 }

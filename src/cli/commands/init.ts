@@ -1,0 +1,87 @@
+/**
+ * `ripcord init [APP_DIR]`: writes a commented ripcord.yml from what the app dir shows, asks (on a
+ * terminal) only what it cannot find, never overwrites, and finishes with `ripcord doctor`.
+ * Exit 0 when the file was written (doctor's verdict is printed, not the exit code); 2 refused.
+ */
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { input } from '@inquirer/prompts';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load-config.js';
+import { BadInputError, ExitCode } from '../../domain/errors.js';
+import { doctorPassed, runDoctor } from '../../doctor/run-doctor.js';
+import { configText } from '../../init/config-writer.js';
+import { detectApp } from '../../init/detect-app.js';
+import { resolveAnswers, type Ask, type InitFlags } from '../../init/init-answers.js';
+import type { CliContext } from '../context.js';
+
+interface InitOptions extends InitFlags { output?: string; yes?: boolean; doctor?: boolean }
+
+export function registerInitCommand(program: Command, ctx: CliContext): void {
+  program.command('init [appDir]')
+    .description('write a commented ripcord.yml for an app (compose file, database, health, preset, the old scripts\' settings), then run doctor')
+    .option('-o, --output <path>', 'where to write it (default: ./ripcord.yml, where Ripcord looks first); never overwritten')
+    .option('--env-name <name>', 'the environment name', 'production')
+    .option('--compose-file <file>', 'compose file, relative to the app dir')
+    .option('--preset <name>', 'django, nextjs-prisma or none (default: detected)')
+    .option('--db-service <name>', 'compose service running PostgreSQL')
+    .option('--db-name <name>', 'application database name')
+    .option('--db-user <name>', 'database user')
+    .option('--database-url <url>', 'connect directly instead of through a compose service')
+    .option('--web-service <name>', 'compose service that runs the app (migrations run in it)')
+    .option('--health-url <url>', 'health check URL, as reached from this host')
+    .option('--backups-dir <path>', 'where backups are kept (default: the app\'s backups/)')
+    .option('--state-dir <path>', 'journal and lock directory', '/var/lib/ripcord')
+    .option('-y, --yes', 'ask nothing: take what was found and the flags (scripts)')
+    .option('--no-doctor', 'do not run doctor afterwards')
+    .action(async (appDir: string | undefined, opts: InitOptions) => init(appDir, opts, ctx));
+}
+
+async function init(appDirArg: string | undefined, opts: InitOptions, ctx: CliContext): Promise<void> {
+  const appDir = resolve(ctx.cwd, appDirArg ?? '.');
+  const output = resolve(ctx.cwd, opts.output ?? 'ripcord.yml');
+  if (!existsSync(appDir)) throw new BadInputError(`app dir ${appDir} does not exist`, 'pass the directory of the app checkout, e.g. `ripcord init /srv/app`');
+  if (existsSync(output)) throw new BadInputError(`${output} already exists; ripcord init never overwrites`, 'edit it, or pass --output NEW_PATH, or move it away first');
+  const facts = detectApp(appDir);
+  for (const line of foundLines(facts)) ctx.out(line);
+  const answers = await resolveAnswers(facts, opts, opts.yes || !process.stdin.isTTY ? null : prompt);
+  // Written only if it loads: init never leaves a file that `config check` rejects.
+  const text = configText(answers, facts);
+  writeFileSync(`${output}.tmp`, text, { mode: 0o600, flag: 'wx' });
+  try {
+    loadConfig({ configPath: `${output}.tmp`, env: {}, cwd: ctx.cwd });
+    writeFileSync(output, text, { mode: 0o600, flag: 'wx' });
+  } finally {
+    rmSync(`${output}.tmp`, { force: true });
+  }
+  ctx.out(`wrote ${output}`);
+  if (opts.doctor !== false) await doctor(output, answers.envName, ctx);
+  ctx.exitCode = ExitCode.ok;
+}
+
+const prompt: Ask = (question, suggestion) => input({ message: question, ...(suggestion ? { default: suggestion } : {}) });
+
+function foundLines(f: ReturnType<typeof detectApp>): string[] {
+  const c = f.compose;
+  return [
+    `found in ${f.appDir}:`,
+    `  compose file: ${f.composeFile ?? 'none'}${c ? ` (services: ${c.services.join(', ')})` : ''}`,
+    `  PostgreSQL: ${c?.db ? `service ${c.db.service}, database ${c.db.name ?? '?'}, user ${c.db.user}` : 'not found'}`,
+    `  web: ${c?.web ? `service ${c.web.service}${c.web.port ? `, port ${c.web.port}` : ''}${c.web.healthPath ? `, health ${c.web.healthPath}` : ''}` : 'not found'}`,
+    `  preset: ${f.preset ? `${f.preset} (${f.presetReason ?? ''})` : 'none'}`,
+    ...(f.envFile ? [`  old scripts' settings: ${f.envFile} (${Object.keys(f.seedVars).join(', ') || 'none of their variables'})`] : []),
+    ...(f.backups ? [`  backups: ${f.backups.dir} (${f.backups.oldDumps} backup_*.sql.gz)`] : []),
+  ];
+}
+
+async function doctor(configPath: string, envName: string, ctx: CliContext): Promise<void> {
+  ctx.out('');
+  ctx.out(`ripcord doctor --cli-only --config ${configPath}`);
+  const { config } = loadConfig({ configPath, env: ctx.env, cwd: ctx.cwd });
+  const env = config.environments[envName];
+  if (!env) return;
+  const results = await runDoctor({ config, envName, env, processEnv: ctx.env }, { cliOnly: true });
+  for (const r of results) ctx.out(`  ${r.status === 'ok' ? '✔' : r.status === 'warn' ? '!' : '✗'} ${r.name.padEnd(20)} ${r.detail}${r.fix ? ` — ${r.fix}` : ''}`);
+  ctx.out(doctorPassed(results) ? `ready: try \`ripcord deploy --dry-run REF --config ${configPath}\``
+    : 'not ready yet: fix the ✗ lines above, then run `ripcord doctor` again (Redis and Slack are checked once you configure them)');
+}

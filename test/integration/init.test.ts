@@ -1,0 +1,132 @@
+/**
+ * `ripcord init` on the three layouts Ripcord replaces: a Django app, a Next.js/Prisma app, and a
+ * host the old update.sh / rollback.sh scripts ran on (.env.production, backups/backup_*.sql.gz).
+ * Every written file must pass `ripcord config check`; nothing is ever overwritten.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { parse } from 'yaml';
+import { ripcord } from '../support/cli.js';
+
+const root = mkdtempSync(join(tmpdir(), 'ripcord-init-test-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function appDir(name: string, files: Record<string, string | Buffer>): string {
+  const dir = join(root, name);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+async function initAndCheck(dir: string, extra: string[] = [], checkEnv: string[] = []) {
+  const output = join(dir, '..', `${dir.split('/').pop()}.ripcord.yml`);
+  const r = await ripcord(['init', dir, '--yes', '--output', output, '--state-dir', join(root, 'state'), ...extra]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const check = await ripcord(['--config', output, ...checkEnv, 'config', 'check']);
+  assert.equal(check.code, 0, check.stdout + check.stderr);
+  const text = readFileSync(output, 'utf8');
+  const env = (parse(text) as { environments: { production: Record<string, unknown> } }).environments.production;
+  return { r, output, text, env };
+}
+
+const djangoCompose = `services:
+  db:
+    image: postgres:15
+    environment:
+      POSTGRES_DB: \${DB_NAME:-shop}
+      POSTGRES_USER: shop
+  redis: { image: "redis:7" }
+  web:
+    build: .
+    command: gunicorn shop.wsgi -b 0.0.0.0:8000
+    ports: ["127.0.0.1:8000:8000"]
+    depends_on: [db, redis]
+`;
+
+test('a Django app: its production compose file, the db service and database, the django preset', async () => {
+  const dir = appDir('django', { 'manage.py': '#!/usr/bin/env python\n', 'docker-compose.prod.yml': djangoCompose, 'docker-compose.yml': 'services: {}\n' });
+  const { env, text, r } = await initAndCheck(dir);
+  assert.equal(env.preset, 'django');
+  assert.equal(env.composeFile, 'docker-compose.prod.yml');
+  assert.deepEqual(env.database, { service: 'db', name: 'shop', user: 'shop' });
+  assert.deepEqual(env.health, { url: 'http://127.0.0.1:8000/health/' });
+  assert.match(text, /# manage\.py found/);
+  assert.match(r.stdout, /ripcord doctor --cli-only/, 'it finishes with doctor');
+  assert.match(r.stdout, /✔ docker engine/);
+});
+
+test('a Next.js/Prisma app: compose.yaml, a postgres service with another name, the health check from its healthcheck', async () => {
+  const dir = appDir('nextjs', {
+    'package.json': JSON.stringify({ dependencies: { next: '15.0.0', '@prisma/client': '6.0.0' }, devDependencies: { prisma: '6.0.0' } }),
+    'prisma/schema.prisma': 'datasource db { provider = "postgresql" url = env("DATABASE_URL") }\n',
+    'compose.yaml': `services:
+  postgres:
+    image: postgres:16-alpine
+    environment: ["POSTGRES_DB=storefront", "POSTGRES_PASSWORD=\${PGPASS}"]
+  app:
+    build: .
+    ports: ["3000:3000"]
+    healthcheck:
+      test: ["CMD", "wget", "-qO-", "http://localhost:3000/api/health"]
+`,
+  });
+  const { env } = await initAndCheck(dir);
+  assert.equal(env.preset, 'nextjs-prisma');
+  assert.equal(env.composeFile, 'compose.yaml');
+  assert.deepEqual(env.database, { service: 'postgres', name: 'storefront', user: 'postgres' });
+  assert.deepEqual(env.health, { url: 'http://127.0.0.1:3000/api/health' });
+  // The preset runs its commands in `web`; this app's service is `app`.
+  assert.deepEqual(env.stages, {
+    migrate: { service: 'app', command: 'npx prisma migrate deploy' },
+    integrity: { service: 'app', command: 'npx prisma migrate status' },
+  });
+});
+
+test('an old-scripts host: .env.production settings kept, secrets referenced not copied, old backups listed', async () => {
+  const dump = gzipSync('-- PostgreSQL database dump\nCREATE TABLE t (id int);\n');
+  const dir = appDir('oldscripts', {
+    'manage.py': '',
+    'docker-compose.yml': djangoCompose,
+    '.env.production': 'HEALTH_CHECK_RETRIES=7\nHEALTH_CHECK_DELAY=3\nMAX_BACKUPS=14\nAUTO_ROLLBACK=yes\nSLACK_WEBHOOK_URL=https://hooks.slack.com/services/T0/B0/s3cr3tvalue\nNOTIFICATION_EMAIL=ops@example.com,lead@example.com\nDB_NAME=legacy\n',
+    'backups/backup_20261101_020000.sql.gz': dump,
+    'backups/backup_20261102_020000.sql.gz': dump,
+  });
+  const { env, text, output } = await initAndCheck(dir);
+  assert.deepEqual(env.database, { service: 'db', name: 'legacy', user: 'shop' }, 'POSTGRES_DB resolved from .env.production');
+  assert.deepEqual(env.health, { url: 'http://127.0.0.1:8000/health/', retries: 7, delaySeconds: 3 });
+  assert.deepEqual(env.backups, { dir: join(dir, 'backups'), predeployRetentionDays: 14 });
+  assert.deepEqual(env.rollback, { auto: true });
+  assert.deepEqual(env.notifications, { slackWebhookUrl: '${SLACK_WEBHOOK_URL:-}', email: { to: ['ops@example.com', 'lead@example.com'] } });
+  assert.doesNotMatch(text, /s3cr3tvalue/, 'the webhook secret is not copied');
+  assert.match(text, /2 old backup_\*\.sql\.gz dumps/);
+  const check = await ripcord(['--config', output, '--env-file', join(dir, '.env.production'), 'config', 'check']);
+  assert.equal(check.code, 0, check.stderr);
+  const list = await ripcord(['--config', output, 'backups', 'list']);
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /backup_20261101_020000\.sql\.gz/);
+  assert.match(list.stdout, /backup_20261102_020000\.sql\.gz/);
+});
+
+test('never overwrites, and without a terminal says which flags supply what it cannot find', async () => {
+  const dir = appDir('bare', { 'README.md': 'no compose file here\n' });
+  const output = join(root, 'bare.yml');
+  const missing = await ripcord(['init', dir, '--output', output, '--no-doctor']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--compose-file FILE/);
+  assert.match(missing.stderr, /--db-service NAME/);
+  assert.match(missing.stderr, /--health-url URL/);
+  const flags = ['--compose-file', 'docker-compose.yml', '--db-service', 'db', '--db-name', 'app', '--health-url', 'http://127.0.0.1:9000/up', '--no-doctor'];
+  const made = await ripcord(['init', dir, '--output', output, '--state-dir', join(root, 'state'), ...flags]);
+  assert.equal(made.code, 0, made.stderr);
+  const before = readFileSync(output, 'utf8');
+  const again = await ripcord(['init', dir, '--output', output, ...flags]);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /never overwrites/);
+  assert.equal(readFileSync(output, 'utf8'), before);
+});
