@@ -36,6 +36,8 @@ export interface ExecutorServiceOptions {
   say: (line: string) => void;
   /** Scheduled backups (default true). */
   backups?: boolean;
+  /** Aborted by SIGTERM: a start still waiting for Redis gives up instead of hanging. */
+  signal?: AbortSignal;
 }
 
 export class ExecutorService {
@@ -69,7 +71,7 @@ export class ExecutorService {
 
   private async boot(recovered: OperationReport[]): Promise<void> {
     const { config, environments, log, say } = this.opts;
-    await waitForRedis(this.redis, config.redis.url, say);
+    await waitForRedis(this.redis, config.redis.url, say, this.opts.signal);
     this.claims = await ExecutorClaims.claim(this.redis, config.redis.prefix, environments, log);
     await this.metrics.loadHistory(environments);
     for (const report of recovered) await this.publishRecovery(report);
@@ -155,9 +157,10 @@ async function recoverAll(opts: ExecutorServiceOptions): Promise<OperationReport
 }
 
 /** Waits until Redis answers, saying so every 10 s; the CLI keeps working meanwhile. */
-async function waitForRedis(redis: Redis, url: string, say: (line: string) => void): Promise<void> {
+async function waitForRedis(redis: Redis, url: string, say: (line: string) => void, signal?: AbortSignal): Promise<void> {
   let told = 0;
   for (;;) {
+    signal?.throwIfAborted();
     const ok = await Promise.race([redis.ping().then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref())]);
     if (ok) {
       if (told) say(`Redis at ${safeUrl(url)} answers now`);

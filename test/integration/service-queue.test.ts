@@ -6,6 +6,7 @@
  * fast when Redis is down. Each test file uses its own key prefix, removed after.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -20,7 +21,7 @@ import type { OperationEvent } from '../../src/operations/service-report.js';
 import { startCli } from '../support/cli.js';
 import { requireRedis } from '../support/require-services.js';
 import { REDIS_URL, serviceFixture, type ServiceFixture } from '../support/service-fixtures.js';
-import { waitFor } from '../support/stack/stack-helpers.js';
+import { freePort, waitFor } from '../support/stack/stack-helpers.js';
 
 let fx: ServiceFixture;
 let service: ExecutorService;
@@ -144,6 +145,22 @@ describe('the executor service on real Redis', () => {
       beta.child.kill('SIGTERM');
       const r = await beta.done;
       assert.equal(r.code, 0, r.stderr);
+    }
+  });
+
+  test('Redis down when the executor starts: it says so, keeps retrying, and stops cleanly on SIGTERM', async () => {
+    const down = serviceFixture(['alpha'], {}, `redis://127.0.0.1:${await freePort()}`);
+    try {
+      const p = startCli(['--config', down.configPath, 'executor', '--no-backups']);
+      let out = '';
+      p.child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
+      await waitFor(async () => /Redis at redis:\/\/127.0.0.1:\d+ is not answering; retrying/.test(out), 60_000, 'the executor to say Redis is down');
+      p.child.kill('SIGTERM');
+      const r = await p.done;
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /stopped before serving/);
+    } finally {
+      rmSync(down.root, { recursive: true, force: true });
     }
   });
 

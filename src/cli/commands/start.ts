@@ -30,10 +30,19 @@ async function serve(opts: StartOptions, cmd: Command, ctx: CliContext): Promise
   const environments = opts.env?.length ? opts.env.map((e) => pickEnvironment(config.environments, e)[0]) : Object.keys(config.environments);
   const log = createLogger({ name: 'ripcord-service', level: config.logging.level, file: config.logging.file, stdout: false });
   const say = (line: string) => { ctx.out(line); log.info(line); };
+  const stopping = new AbortController();
   const stopSignal = new Promise<string>((resolve) => {
-    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve(sig));
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => { resolve(sig); stopping.abort(); });
   });
-  const service = await ExecutorService.start({ config, environments, log, say, backups: opts.backups !== false });
+  let service: ExecutorService;
+  try {
+    service = await ExecutorService.start({ config, environments, log, say, backups: opts.backups !== false, signal: stopping.signal });
+  } catch (error) {
+    if (!stopping.signal.aborted) throw error;
+    say('stopped before serving (Redis never answered); nothing was running');
+    ctx.exitCode = 0;
+    return;
+  }
   const sig = await stopSignal;
   say(`${sig}: taking no new job; the running operation finishes first`);
   await service.stop();
