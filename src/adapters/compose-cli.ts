@@ -30,11 +30,6 @@ export function composeArgv(target: ComposeTarget, args: readonly string[]): str
   return [...target.program, '-f', target.composeFile, ...project, ...args];
 }
 
-/** A one-off command in a fresh container of `service` (migrate, collectstatic, checks). */
-export function composeRunArgv(target: ComposeTarget, service: string, shellCommand: string): string[] {
-  return composeArgv(target, ['run', '--rm', '--no-deps', '-T', service, 'sh', '-c', shellCommand]);
-}
-
 /** A command inside the running container of `service` (pg_dump inside `db`, as the old script did). */
 export function composeExecArgv(target: ComposeTarget, service: string, argv: readonly string[]): string[] {
   return composeArgv(target, ['exec', '-T', service, ...argv]);

@@ -19,6 +19,13 @@ export interface ContainerBlueprint {
 }
 
 const SERVICE = 'com.docker.compose.service';
+/** The image name compose gave the container, kept when Ripcord creates it again by image ID. */
+export const IMAGE_NAME_LABEL = 'io.ripcord.image-name';
+
+/** The name (repo[:tag]) a container's service uses, also for a container Ripcord made by image ID. */
+export function imageNameOf(info: Pick<Docker.ContainerInspectInfo, 'Config'>): string {
+  return info.Config.Labels?.[IMAGE_NAME_LABEL] ?? info.Config.Image;
+}
 /** Modes where the container shares another namespace: no hostname, no endpoints of its own. */
 const sharedNetwork = (mode: string | undefined) => mode === 'host' || mode === 'none' || Boolean(mode?.startsWith('container:'));
 
@@ -29,8 +36,12 @@ export function blueprintOf(info: Docker.ContainerInspectInfo): ContainerBluepri
   const hostname = sharedNetwork(mode) || info.Id.startsWith(Hostname) ? {} : { Hostname };
   const endpoints = sharedNetwork(mode) ? [] : Object.entries(info.NetworkSettings.Networks ?? {}).map(([network, e]) => ({ network, endpoint: endpointOf(e, info.Id) }));
   const first = endpoints.find((e) => e.network === mode) ?? endpoints[0];
+  // By image ID, never by the tag: a tag can be moved (a build finishing, a person) between the
+  // rollback's re-tag and the create. The name the service used is kept in a label for the next preflight.
   const create: Docker.ContainerCreateOptions = {
     ...config, ...hostname, name: info.Name.replace(/^\//, ''),
+    Image: info.Image,
+    Labels: { ...config.Labels, [IMAGE_NAME_LABEL]: imageNameOf(info) },
     HostConfig: { ...info.HostConfig, Binds: [...(info.HostConfig.Binds ?? []), ...anonymousVolumeBinds(info)] },
     ...(first ? { NetworkingConfig: { EndpointsConfig: { [first.network]: first.endpoint } } } : {}),
   };

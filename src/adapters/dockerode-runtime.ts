@@ -5,7 +5,7 @@
  * containers, where a compose call would cost its ~0.4 s start-up on a rollback's critical path.
  */
 import Docker from 'dockerode';
-import { blueprintOf, type ContainerBlueprint } from './container-blueprint.js';
+import { blueprintOf, imageNameOf, type ContainerBlueprint } from './container-blueprint.js';
 
 /** A running (or exited) container of a compose service. */
 export interface ServiceContainer {
@@ -25,6 +25,8 @@ export interface ServiceContainer {
 export interface ContainerRuntime {
   serviceContainers(project: string): Promise<ServiceContainer[]>;
   imageExists(imageId: string): Promise<boolean>;
+  /** The image ID (sha256:…) `name` points at now, or null when there is no such image. */
+  imageIdOf(name: string): Promise<string | null>;
   /** Points `name` (repo[:tag]) at `imageId`, so compose starts that exact image again. */
   tagImage(imageId: string, name: string): Promise<void>;
   /** Log lines (stdout and stderr) since `since`, newest `tail` lines at most. */
@@ -58,7 +60,7 @@ export class DockerodeRuntime implements ContainerRuntime {
         name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
         service: c.Labels[SERVICE] ?? '',
         imageId: info.Image,
-        imageName: info.Config.Image,
+        imageName: imageNameOf(info),
         state: info.State.Status,
         health: health === 'healthy' || health === 'unhealthy' || health === 'starting' ? health : null,
         oneOff: c.Labels[ONEOFF] === 'True',
@@ -73,6 +75,15 @@ export class DockerodeRuntime implements ContainerRuntime {
       return true;
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) return false;
+      throw error;
+    }
+  }
+
+  async imageIdOf(name: string): Promise<string | null> {
+    try {
+      return (await this.docker.getImage(name).inspect()).Id;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return null;
       throw error;
     }
   }

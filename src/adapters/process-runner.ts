@@ -4,6 +4,7 @@
  * as shell syntax.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 
 export interface Command {
@@ -56,8 +57,46 @@ class Tail {
   }
 }
 
+/**
+ * util-linux's setpriv sets the child's parent-death signal, then execs the program: when this
+ * process dies — even by SIGKILL, where no handler runs — the kernel kills the child at once, so a
+ * killed executor never leaves a build or a migration running to race its recovery.
+ */
+const SETPRIV = '/usr/bin/setpriv';
+const withParentDeathSignal = (argv: readonly string[]): string[] => (existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...argv] : [...argv]);
+
+/** Process groups started here and not yet finished: killed when this process exits or is stopped by a signal. */
+const liveGroups = new Set<number>();
+let hooked = false;
+
+function trackGroup(pid: number): void {
+  liveGroups.add(pid);
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', () => killLiveGroups('SIGKILL'));
+  // First in line, so a `once` listener of the caller's (the service's graceful stop) is still
+  // registered, and counted, when this one decides.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.prependListener(signal, onStopSignal);
+}
+
+export function killLiveGroups(signal: NodeJS.Signals): void {
+  for (const pid of liveGroups) killGroup(pid, signal);
+}
+
+/**
+ * A signal that would end this process ends its children first, then this process as the signal
+ * would have. When something else listens for it too (the service's graceful stop), that listener
+ * decides; the exit hook still kills what is left when the process finally exits.
+ */
+function onStopSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
+  killLiveGroups('SIGKILL');
+  process.removeListener(signal, onStopSignal);
+  process.kill(process.pid, signal);
+}
+
 export function runCommand(cmd: Command): Promise<CommandResult> {
-  const [program, ...args] = cmd.argv;
+  const [program, ...args] = withParentDeathSignal(cmd.argv);
   if (!program) return Promise.reject(new Error('runCommand: empty argv'));
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
@@ -68,7 +107,10 @@ export function runCommand(cmd: Command): Promise<CommandResult> {
       // Its own process group, so a timeout (or recovery) can stop the whole tree it started.
       detached: true,
     });
-    if (child.pid !== undefined) cmd.onSpawn?.(child.pid);
+    if (child.pid !== undefined) {
+      trackGroup(child.pid);
+      cmd.onSpawn?.(child.pid);
+    }
     const out = new Tail(cmd.keepBytes ?? DEFAULT_KEEP);
     const err = new Tail(cmd.keepBytes ?? DEFAULT_KEEP);
     let timedOut = false;
@@ -88,11 +130,13 @@ export function runCommand(cmd: Command): Promise<CommandResult> {
     else stdout.on('data', (c: Buffer) => out.push(c));
     stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', (e) => {
+      if (child.pid !== undefined) liveGroups.delete(child.pid);
       clearTimeout(timer);
       clearTimeout(killTimer);
       reject(e);
     });
     child.on('close', (exitCode, signal) => {
+      if (child.pid !== undefined) liveGroups.delete(child.pid);
       clearTimeout(timer);
       clearTimeout(killTimer);
       resolvePromise({ argv: cmd.argv, exitCode, signal, timedOut, stdout: out.toString(), stderr: err.toString(), durationMs: Date.now() - started });

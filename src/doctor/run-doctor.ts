@@ -4,6 +4,7 @@ import { checkDatabase } from './database-checks.js';
 import { checkDatabaseService } from './database-service-check.js';
 import { checkBackupDir, checkCompose, checkDocker, checkGit, checkStateDir } from './host-checks.js';
 import { checkRedis, checkSlack } from './service-checks.js';
+import { checkStageServices } from './stage-checks.js';
 
 export interface DoctorOptions {
   /** Break-glass hosts run the CLI only: Redis and Slack are not needed there. */
@@ -14,6 +15,7 @@ const checks: ReadonlyArray<[string, Check, string, boolean]> = [
   ['git', checkGit, 'install git and clone the app into appDir', false],
   ['docker engine', checkDocker, 'start the Docker engine', false],
   ['compose', checkCompose, 'install Docker Compose', false],
+  ['stage services', checkStageServices, 'make a one-off command run in each stage\'s service', false],
   ['database', checkDatabase, 'check database.url / database.service', false],
   ['database service', checkDatabaseService, 'set database.service to the compose service running PostgreSQL', false],
   ['state dir', checkStateDir, 'create stateDir', false],

@@ -63,7 +63,7 @@ async function runStages(x: ExecutorEnv, rec: OperationRecorder, req: DeployRequ
 
   let target = { previousSha: '', targetSha: '' };
   const pre = await rec.stage('preflight', async () => {
-    const o = await preflightStage(x, req.ref);
+    const o = await preflightStage(x, req.ref, rec.journal.path);
     if (o.ok) target = { previousSha: String(o.facts?.previousSha), targetSha: String(o.facts?.targetSha) };
     return o;
   });

@@ -7,13 +7,16 @@
  */
 import { startOrder, type ContainerBlueprint } from '../adapters/container-blueprint.js';
 import type { JournalFacts } from '../domain/journal-facts.js';
+import { journalPath } from '../state/journal.js';
+import { readOperationEnv } from '../state/operation-env.js';
 import type { ExecutorEnv } from './executor-env.js';
 import { PREVIOUS_CONTAINERS } from './stages/preflight.js';
 import { databaseServices } from './stage-context.js';
 
 /** The services recreated, or null when compose must do it. */
 export async function recreateWithoutCompose(x: ExecutorEnv, images: Readonly<Record<string, string>>, facts: JournalFacts): Promise<string[] | null> {
-  const recorded = (facts.facts[PREVIOUS_CONTAINERS] ?? {}) as Record<string, ContainerBlueprint | undefined>;
+  const recorded = await withEnvironments((facts.facts[PREVIOUS_CONTAINERS] ?? {}) as Record<string, ContainerBlueprint | undefined>, journalPath(x.stateDir, x.name, facts.header.id));
+  if (!recorded) return null;
   const keep = databaseServices(x.env);
   const blueprints = Object.keys(images).filter((s) => !keep.has(s)).map((s) => recorded[s]);
   // Nothing recorded (no image IDs, or containers from before this feature): compose knows best.
@@ -31,4 +34,18 @@ export async function recreateWithoutCompose(x: ExecutorEnv, images: Readonly<Re
   // As compose's --remove-orphans: what the failed release ran that did not run before goes.
   await Promise.all(current.filter((c) => !order.includes(c.service)).map((c) => x.runtime.removeContainer(c.id)));
   return order;
+}
+
+/**
+ * The blueprints with the environments kept beside the journal put back, or null when those are
+ * gone (the operation's file was removed, or it predates them): then compose starts the containers,
+ * reading the environment from the app's files as it always does. Blueprints journaled with their
+ * environment (before it was kept apart) are used as they are.
+ */
+async function withEnvironments(recorded: Record<string, ContainerBlueprint | undefined>, journal: string): Promise<Record<string, ContainerBlueprint | undefined> | null> {
+  const all = Object.values(recorded).filter((b): b is ContainerBlueprint => b !== undefined);
+  if (all.every((b) => b.create.Env !== undefined)) return recorded;
+  const envs = await readOperationEnv(journal);
+  if (!envs || all.some((b) => b.create.Env === undefined && envs[b.service] === undefined)) return null;
+  return Object.fromEntries(Object.entries(recorded).map(([s, b]) => [s, b && { ...b, create: { ...b.create, Env: b.create.Env ?? envs[b.service] } }]));
 }

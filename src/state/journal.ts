@@ -13,6 +13,7 @@ import { ExitCode, RipcordError } from '../domain/errors.js';
 import { foldJournal, type JournalFacts } from '../domain/journal-facts.js';
 import { parseJournalEntry, type JournalEntry, type JournalEvent, type JournalHeader, type TimedJournalEvent } from '../domain/journal-entry.js';
 import { isTerminal } from '../domain/deployment-state.js';
+import { discardOperationEnv } from './operation-env.js';
 import { systemClock, type Clock } from '../domain/ports.js';
 import { fsyncDir } from './durable-fs.js';
 
@@ -87,10 +88,14 @@ export class Journal {
     return { journal: new Journal(path, await open(path, 'a'), options.clock ?? systemClock), ...read };
   }
 
-  /** Appends one entry (stamped with `at`) and fsyncs it. Entries are written in call order. */
+  /**
+   * Appends one entry (stamped with `at`) and fsyncs it. Entries are written in call order. Once a
+   * terminal state is written, the containers' environments kept for the operation are removed.
+   */
   append(event: JournalEvent): Promise<void> {
     const entry = { ...event, at: this.clock.now().toISOString() } as TimedJournalEvent;
-    const next = this.chain.then(() => this.writeLine(entry));
+    const finished = event.type === 'state' && isTerminal(event.state);
+    const next = this.chain.then(() => this.writeLine(entry)).then(() => (finished ? discardOperationEnv(this.path) : undefined));
     this.chain = next.catch(() => undefined);
     return next;
   }

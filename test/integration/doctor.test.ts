@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { requireDocker, requireRedis } from '../support/require-services.js';
 import { ripcord } from '../support/cli.js';
 import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
-import { freePort, leftovers } from '../support/stack/stack-helpers.js';
+import { freePort, leftovers, run } from '../support/stack/stack-helpers.js';
 
 let stack: ReferenceStack;
 const slack = { SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdef', SLACK_APP_TOKEN: 'xapp-1-A111-222-abcdef', SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef' };
@@ -53,7 +53,7 @@ describe('ripcord doctor', () => {
     const { code, result } = await doctor();
     assert.deepEqual(failed(result), []);
     assert.equal(code, 0);
-    for (const name of ['git', 'docker engine', 'compose', 'database', 'database service', 'pg_dump', 'pg_restore', 'state dir', 'backup dir', 'redis', 'slack bot token']) {
+    for (const name of ['git', 'docker engine', 'compose', 'stage service tasks', 'database', 'database service', 'pg_dump', 'pg_restore', 'state dir', 'backup dir', 'redis', 'slack bot token']) {
       assert.ok(result.checks.some((c) => c.name === name && c.status === 'ok'), `${name} is checked and ok`);
     }
   });
@@ -62,6 +62,10 @@ describe('ripcord doctor', () => {
     ['app dir is not a git checkout', 'app dir', async () => { stack.writeConfig({ appDir: tempDir('ripcord-notgit-') }); return slack; }],
     ['Docker engine unreachable', 'docker engine', async () => { stack.writeConfig(); return { ...slack, DOCKER_HOST: 'unix:///nonexistent/docker.sock' }; }],
     ['compose command missing', 'compose', async () => { stack.writeConfig({ composeCommand: 'docker compose' }); return slack; }],
+    ['a stage runs in a service the compose file does not have', 'stage service nosuch', async () => {
+      stack.writeConfig({ stages: { migrate: { service: 'nosuch', command: '/app/bin/migrate' } } });
+      return slack;
+    }],
     ['database unreachable', 'database', async () => { stack.writeConfig({ database: { url: `postgres://postgres@127.0.0.1:${await freePort()}/app` } }); return slack; }],
     ['pg_dump older than the server', 'pg_dump', async () => {
       const bin = tempDir('ripcord-oldpg-');
@@ -86,6 +90,17 @@ describe('ripcord doctor', () => {
       assert.ok(line?.fix && line.fix.length > 10, 'the failure says how to fix it');
     });
   }
+
+  test('stage commands in the running web service (host networking, compose v1) are found runnable', async () => {
+    stack.writeConfig({ stages: { migrate: { service: 'web', command: '/app/bin/migrate' }, integrity: { service: 'web', command: '/app/bin/check' } } });
+    const { result } = await doctor();
+    const line = result.checks.find((c) => c.name === 'stage service web');
+    assert.equal(line?.status, 'ok', JSON.stringify(line));
+    assert.match(line?.detail ?? '', /a one-off command runs in web \(migrate, integrity\)/);
+    const oneOffs = await run(['docker', 'ps', '-a', '--filter', `label=com.docker.compose.project=${stack.id}`, '--filter', 'label=com.docker.compose.oneoff=True', '--format', '{{.ID}}'], '/', 10_000);
+    assert.equal(oneOffs.trim(), '', 'the no-op left no container behind');
+    stack.writeConfig();
+  });
 
   test('warns when database.url is set and the database runs in the compose project without database.service', async () => {
     stack.writeConfig({ database: { url: stack.databaseUrl } });

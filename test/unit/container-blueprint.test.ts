@@ -23,7 +23,8 @@ describe('blueprintOf', () => {
     assert.equal(bp.service, 'web');
     assert.equal(bp.id, ID);
     assert.equal(bp.create.name, 'shop_web_1');
-    assert.equal(bp.create.Image, 'shop_web', 'by name, re-tagged to the recorded ID before create');
+    assert.equal(bp.create.Image, 'sha256:old', 'by image ID: a tag can move between the re-tag and the create');
+    assert.equal(bp.create.Labels?.['io.ripcord.image-name'], 'shop_web', 'the service\'s image name, for the next preflight');
     assert.equal(bp.create.Labels?.['com.docker.compose.config-hash'], 'h1');
     assert.equal(bp.create.Hostname, undefined);
     assert.deepEqual(bp.create.HostConfig?.Binds, ['/srv/shop/static:/static:ro']);

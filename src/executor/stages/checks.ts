@@ -3,9 +3,10 @@
  * where it has a Docker healthcheck, healthy), integrity (a command plus database reachability),
  * and logs (no critical line since the deploy started).
  */
-import { composeExecArgv } from '../../adapters/compose-cli.js';
+import { composeExecArgv, type ComposeTarget } from '../../adapters/compose-cli.js';
+import type { DatabaseConfig } from '../../config/schema.js';
 import { describeFailure, probeHealth, type HealthAttempt, type HealthOutcome } from '../../adapters/http-health.js';
-import { runCommand } from '../../adapters/process-runner.js';
+import { runCommand, type Command } from '../../adapters/process-runner.js';
 import type { ServiceContainer } from '../../adapters/dockerode-runtime.js';
 import { failed, passed, tailLines, type StageContext, type StageOutcome } from '../stage-context.js';
 import { serviceCommandStage } from './compose-commands.js';
@@ -104,13 +105,36 @@ export async function integrityStage(ctx: StageContext): Promise<StageOutcome> {
   return serviceCommandStage(ctx, 'integrity', cmd);
 }
 
+/** libpq's URL parameters and the variables that carry the same setting. */
+const URL_PARAM_ENV: Readonly<Record<string, string>> = {
+  sslmode: 'PGSSLMODE', sslrootcert: 'PGSSLROOTCERT', sslcert: 'PGSSLCERT', sslkey: 'PGSSLKEY',
+  application_name: 'PGAPPNAME', options: 'PGOPTIONS', target_session_attrs: 'PGTARGETSESSIONATTRS',
+};
+
+/**
+ * pg_isready where the database is. With database.url the connection travels in libpq's PG*
+ * variables — never on argv, where `ps` (and the journal's record of children) would show the
+ * password; in service mode it runs inside the database container, which needs none.
+ */
+export function databaseProbe(db: DatabaseConfig, compose: ComposeTarget): Command {
+  if (!db.url) return { argv: composeExecArgv(compose, db.service ?? 'db', ['pg_isready', '-U', db.user, '-d', db.name]), cwd: compose.appDir, timeoutMs: 30000 };
+  const url = new URL(db.url);
+  const env: Record<string, string> = {
+    PGHOST: url.hostname.replace(/^\[|\]$/g, ''), PGPORT: url.port || '5432', PGUSER: decodeURIComponent(url.username || 'postgres'),
+    PGDATABASE: decodeURIComponent(url.pathname.replace(/^\//, '')) || 'postgres', PGCONNECT_TIMEOUT: '5',
+  };
+  if (url.password) env.PGPASSWORD = decodeURIComponent(url.password);
+  for (const [param, variable] of Object.entries(URL_PARAM_ENV)) {
+    const value = url.searchParams.get(param);
+    if (value) env[variable] = value;
+  }
+  return { argv: ['pg_isready'], env, cwd: compose.appDir, timeoutMs: 30000 };
+}
+
 async function databaseReachable(ctx: StageContext): Promise<{ ok: boolean; detail: string }> {
-  const db = ctx.env.database;
-  const argv = db.url
-    ? ['pg_isready', '-d', db.url]
-    : composeExecArgv(ctx.compose, db.service ?? 'db', ['pg_isready', '-U', db.user, '-d', db.name]);
-  const r = await runCommand({ argv, cwd: ctx.compose.appDir, timeoutMs: 30000, env: db.url ? { PGCONNECT_TIMEOUT: '5' } : undefined });
-  // pg_isready echoes its connection target; never echo a URL that may carry a password.
+  const probe = databaseProbe(ctx.env.database, ctx.compose);
+  const r = await runCommand({ ...probe, onSpawn: (pid) => ctx.onChild(pid, probe.argv) });
+  // pg_isready echoes its connection target; the exit code says enough.
   return { ok: r.exitCode === 0, detail: r.exitCode === 0 ? 'accepting connections' : `pg_isready exit ${r.exitCode}` };
 }
 

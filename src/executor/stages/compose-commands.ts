@@ -1,5 +1,7 @@
 /** Stages that run compose: build, a service command (migrate, static, integrity), up, stop. */
-import { composeArgv, composeRunArgv } from '../../adapters/compose-cli.js';
+import { composeArgv } from '../../adapters/compose-cli.js';
+import { ONE_OFF_PREFIX, runOneOff } from '../../adapters/compose-one-off.js';
+import { commandError, meaningfulTail } from '../../adapters/compose-output.js';
 import { runCommand, type CommandResult } from '../../adapters/process-runner.js';
 import type { ServiceCommand } from '../../config/schema.js';
 import { failed, passed, tailLines, type StageContext, type StageOutcome } from '../stage-context.js';
@@ -26,12 +28,6 @@ export function buildFailedInOutput(output: string): string | null {
   return null;
 }
 
-/** The line that says what went wrong: the last one mentioning an error, else the last one. */
-export function errorLine(output: string): string | undefined {
-  const lines = output.split('\n').map((l) => l.trim()).filter((l) => l && !/^\d+$/.test(l));
-  return lines.findLast((l) => /error|fatal|failed|exception|traceback/i.test(l)) ?? lines.at(-1);
-}
-
 export async function compose(ctx: StageContext, args: readonly string[], timeoutMs: number): Promise<CommandResult> {
   const argv = composeArgv(ctx.compose, args);
   return runCommand({ argv, cwd: ctx.compose.appDir, timeoutMs, onSpawn: (pid) => ctx.onChild(pid, argv) });
@@ -49,20 +45,32 @@ export async function buildStage(ctx: StageContext): Promise<StageOutcome> {
   return passed(undefined, { durationMs: r.durationMs, outputTail: tailLines(output, 10) });
 }
 
+/** migrate, static, integrity: a one-off of the configured service on the image it has now (compose-one-off.ts). */
 export async function serviceCommandStage(ctx: StageContext, name: string, cmd: ServiceCommand): Promise<StageOutcome> {
-  const argv = composeRunArgv(ctx.compose, cmd.service, cmd.command);
-  const r = await runCommand({ argv, cwd: ctx.compose.appDir, timeoutMs: cmd.timeoutSeconds * 1000, onSpawn: (pid) => ctx.onChild(pid, argv) });
+  let r: CommandResult;
+  try {
+    r = await runOneOff(ctx.compose, { imageIdOf: (image) => ctx.runtime.imageIdOf(image), onSpawn: ctx.onChild }, cmd.service, cmd.command, cmd.timeoutSeconds * 1000);
+  } catch (error) {
+    return failed(`${name}: cannot run \`${cmd.command}\` in ${cmd.service}: ${(error as Error).message}`);
+  }
+  // A killed `compose run` leaves its container running in the engine: a timed-out migration must not go on.
+  if (r.timedOut) await removeOneOffContainers(ctx, cmd.service);
   const output = `${r.stdout}\n${r.stderr}`;
   if (r.exitCode !== 0) {
-    const last = r.timedOut ? `timed out after ${cmd.timeoutSeconds} s` : (errorLine(output) ?? `exit ${r.exitCode}`);
-    return failed(`${name}: \`${cmd.command}\` failed: ${last}`, { exitCode: r.exitCode, timedOut: r.timedOut, outputTail: tailLines(output, 60) });
+    const last = r.timedOut ? `timed out after ${cmd.timeoutSeconds} s` : (commandError(output) ?? `exit ${r.exitCode}`);
+    return failed(`${name}: \`${cmd.command}\` failed: ${last}`, { exitCode: r.exitCode, timedOut: r.timedOut, outputTail: meaningfulTail(output, 60) });
   }
-  return passed(undefined, { outputTail: tailLines(output, 20), durationMs: r.durationMs });
+  return passed(undefined, { outputTail: meaningfulTail(output, 20), durationMs: r.durationMs });
+}
+
+async function removeOneOffContainers(ctx: StageContext, service: string): Promise<void> {
+  const mine = (await ctx.runtime.serviceContainers(ctx.compose.project)).filter((c) => c.oneOff && c.service === `${ONE_OFF_PREFIX}${service}`);
+  await Promise.all(mine.map((c) => ctx.runtime.removeContainer(c.id)));
 }
 
 export async function upStage(ctx: StageContext): Promise<StageOutcome> {
   const r = await compose(ctx, ['up', '-d', '--no-build', '--remove-orphans'], 10 * 60 * 1000);
-  if (r.exitCode !== 0) return failed(`up: compose up failed: ${tailLines(r.stderr || r.stdout, 1)}`, { outputTail: tailLines(`${r.stdout}\n${r.stderr}`, 40) });
+  if (r.exitCode !== 0) return failed(`up: compose up failed: ${commandError(`${r.stdout}\n${r.stderr}`) ?? `exit ${r.exitCode}`}`, { outputTail: tailLines(`${r.stdout}\n${r.stderr}`, 40) });
   const containers = await ctx.runtime.serviceContainers(ctx.compose.project);
   const images = Object.fromEntries(containers.filter((c) => !c.oneOff).map((c) => [c.service, c.imageId]));
   return passed({ newImages: images });

@@ -12,6 +12,7 @@ services:
     user: "999"
     environment:
       DB_PORT: "\${DB_PORT}"
+      APP_DB: "\${APP_DB:-app}"
       PGPORT: "\${DB_PORT}"
       PGHOST: /var/run/postgresql
       PGDATA: /var/lib/postgresql/data
@@ -20,7 +21,7 @@ services:
       - ./db:/db:ro
     command: ["/bin/sh", "/db/start.sh"]
     healthcheck:
-      test: ["CMD", "pg_isready", "-h", "127.0.0.1", "-p", "\${DB_PORT}", "-d", "app"]
+      test: ["CMD", "pg_isready", "-h", "127.0.0.1", "-p", "\${DB_PORT}", "-d", "\${APP_DB:-app}"]
       interval: 1s
       timeout: 3s
       retries: 60
@@ -32,6 +33,8 @@ services:
     environment:
       WEB_PORT: "\${WEB_PORT}"
       DB_PORT: "\${DB_PORT}"
+      APP_DB: "\${APP_DB:-app}"
+      SECRET_KEY: "\${SECRET_KEY:-}"
     depends_on:
       db:
         condition: service_healthy
@@ -50,17 +53,20 @@ services:
     environment:
       WEB_PORT: "\${WEB_PORT}"
       DB_PORT: "\${DB_PORT}"
+      APP_DB: "\${APP_DB:-app}"
+      SECRET_KEY: "\${SECRET_KEY:-}"
 volumes:
   dbdata: {}
 `;
 
 export const dbStart = `#!/bin/sh
-# First start: create the cluster and the app database; then run PostgreSQL in the foreground.
+# First start: create the cluster and the app database (none when the app uses the default
+# \`postgres\` database, as the official image does without POSTGRES_DB); then run PostgreSQL.
 set -e
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   initdb -D "$PGDATA" -U postgres --auth=trust >/dev/null
   pg_ctl -D "$PGDATA" -o "-p $DB_PORT -k /var/run/postgresql -c listen_addresses=''" -w start >/dev/null
-  createdb -h /var/run/postgresql -p "$DB_PORT" -U postgres app
+  [ "$APP_DB" = postgres ] || createdb -h /var/run/postgresql -p "$DB_PORT" -U postgres "$APP_DB"
   pg_ctl -D "$PGDATA" -w stop >/dev/null
 fi
 exec postgres -D "$PGDATA" -p "$DB_PORT" -k /var/run/postgresql -c listen_addresses=127.0.0.1
@@ -78,13 +84,13 @@ RUN echo "compiling assets..." && echo "error: asset pipeline failed: app.css no
 CMD ["/bin/sh", "/app/bin/serve"]
 `;
 
-const psqlEnv = 'export PGHOST=127.0.0.1 PGPORT="$DB_PORT" PGUSER=postgres PGDATABASE=app';
+const psqlEnv = 'export PGHOST=127.0.0.1 PGPORT="$DB_PORT" PGUSER=postgres PGDATABASE="$APP_DB"';
 
 export const serve = `#!/bin/sh
 . /app/FLAGS
 if [ -n "$EXIT_AT_START" ]; then echo "fatal: configuration error, exiting"; exit 1; fi
 date +%s > /tmp/started
-echo "DB_PORT=$DB_PORT" > /tmp/env
+printf 'DB_PORT=%s\\nAPP_DB=%s\\n' "$DB_PORT" "$APP_DB" > /tmp/env
 mkdir -p /www/cgi-bin
 cp /app/bin/health.cgi /www/cgi-bin/index.cgi && chmod 755 /www/cgi-bin/index.cgi
 cp /app/VERSION /www/version
@@ -101,7 +107,7 @@ case "$REQUEST_URI" in /health/*|/health) ;; *) reply "404 Not Found" "not found
 age=$(( $(date +%s) - $(cat /tmp/started) ))
 [ -n "$HEALTH_503" ] && reply "503 Service Unavailable" "unhealthy: dependency check failed"
 [ -n "$SLOW_SECONDS" ] && [ "$age" -lt "$SLOW_SECONDS" ] && reply "503 Service Unavailable" "warming up"
-if psql -h 127.0.0.1 -p "$DB_PORT" -U postgres -d app -Atc 'select 1' >/dev/null 2>&1; then
+if psql -h 127.0.0.1 -p "$DB_PORT" -U postgres -d "$APP_DB" -Atc 'select 1' >/dev/null 2>&1; then
   reply "200 OK" "ok $(cat /app/VERSION)"
 fi
 reply "503 Service Unavailable" "database unreachable"
@@ -137,7 +143,8 @@ echo "$(ls /app/static | wc -l) static files collected"
 export const check = `#!/bin/sh
 . /app/FLAGS
 ${psqlEnv}
-if [ -n "$CHECK_FAILS" ]; then echo "SystemCheckError: (security.W004) SECURE_HSTS_SECONDS is not set" >&2; exit 1; fi
+# Says what is wrong in its own words, on stdout, the way many checks do: no "error" to search for.
+if [ -n "$CHECK_FAILS" ]; then echo "checking settings"; echo "SECRET_KEY missing"; exit 1; fi
 psql -v ON_ERROR_STOP=1 -Atc "select count(*) from schema_migrations" >/dev/null
 echo "System check identified no issues (0 silenced)."
 `;

@@ -20,6 +20,10 @@ export interface ReferenceStack {
   composeFile: string;
   webPort: number;
   dbPort: number;
+  /** The app database: `app`, or `postgres` in the variant that has no POSTGRES_DB. */
+  databaseName: string;
+  /** The service migrate, static and integrity run in. */
+  stageService: 'tasks' | 'web';
   databaseUrl: string;
   healthUrl: string;
   stateDir: string;
@@ -58,7 +62,20 @@ async function buildOrigin(root: string): Promise<string> {
   return originDir;
 }
 
-export async function createReferenceStack(): Promise<ReferenceStack> {
+/**
+ * The layouts a host may have. The default runs one-off commands in `tasks`, a service with no
+ * running container, on a database named `app`. `stageService: 'web'` runs them in the running
+ * `web` service (host networking, compose v1: what `compose run` refuses), and `database:
+ * 'postgres'` uses the database the official image gives when POSTGRES_DB is not set.
+ */
+export interface StackOptions {
+  database?: 'app' | 'postgres';
+  stageService?: 'tasks' | 'web';
+}
+
+export async function createReferenceStack(options: StackOptions = {}): Promise<ReferenceStack> {
+  const databaseName = options.database ?? 'app';
+  const stageService = options.stageService ?? 'tasks';
   const id = `rs${randomBytes(4).toString('hex')}`;
   const root = mkdtempSync(join(tmpdir(), `ripcord-${id}-`));
   const originDir = await buildOrigin(root);
@@ -66,7 +83,7 @@ export async function createReferenceStack(): Promise<ReferenceStack> {
   await git(root, ['clone', '-q', originDir, appDir]);
   await git(appDir, ['checkout', '-q', '--detach', 'v1.0.0']);
   const [webPort, dbPort] = [await freePort(), await freePort()];
-  writeFileSync(join(appDir, '.env'), `COMPOSE_PROJECT_NAME=${id}\nWEB_PORT=${webPort}\nDB_PORT=${dbPort}\n`);
+  writeFileSync(join(appDir, '.env'), `COMPOSE_PROJECT_NAME=${id}\nWEB_PORT=${webPort}\nDB_PORT=${dbPort}\nAPP_DB=${databaseName}\n`);
   const stateDir = join(root, 'state');
   const backupDir = join(root, 'backups');
   mkdirSync(stateDir, { mode: 0o700 });
@@ -75,15 +92,15 @@ export async function createReferenceStack(): Promise<ReferenceStack> {
   const composeFile = join(appDir, 'docker-compose.yml');
   const compose = (args: string[]) => ['docker-compose', '-p', id, '-f', composeFile, ...args];
   const stack: ReferenceStack = {
-    id, root, originDir, appDir, composeFile, webPort, dbPort, stateDir, backupDir,
-    databaseUrl: `postgres://postgres@127.0.0.1:${dbPort}/app`,
+    id, root, originDir, appDir, composeFile, webPort, dbPort, stateDir, backupDir, databaseName, stageService,
+    databaseUrl: `postgres://postgres@127.0.0.1:${dbPort}/${databaseName}`,
     healthUrl: `http://127.0.0.1:${webPort}/health/`,
     configPath: join(root, 'ripcord.yml'),
     compose,
     async up() {
       await run(compose(['build', '-q']), appDir, 300_000);
       await run(compose(['up', '-d', 'db']), appDir, 120_000);
-      await waitFor(() => run(['pg_isready', '-h', '127.0.0.1', '-p', String(dbPort), '-d', 'app'], '/', 10_000).then(() => true, () => false), 60_000, 'the db service to accept connections');
+      await waitFor(() => run(['pg_isready', '-h', '127.0.0.1', '-p', String(dbPort), '-d', databaseName], '/', 10_000).then(() => true, () => false), 60_000, 'the db service to accept connections');
       await run(compose(['run', '--rm', '--no-deps', '-T', 'tasks', 'sh', '-c', '/app/bin/migrate']), appDir, 120_000);
       await run(compose(['up', '-d']), appDir, 120_000);
       await waitFor(async () => (await fetch(stack.healthUrl).then((r) => r.status).catch(() => 0)) === 200, 60_000, 'web /health/ to answer 200');
@@ -103,18 +120,19 @@ export async function createReferenceStack(): Promise<ReferenceStack> {
 }
 
 /** ripcord.yml for the stack: service-mode database, the app's own commands, fast health checks. */
-export function configFor(stack: Pick<ReferenceStack, 'id' | 'appDir' | 'stateDir' | 'backupDir' | 'healthUrl'>, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function configFor(stack: Pick<ReferenceStack, 'id' | 'appDir' | 'stateDir' | 'backupDir' | 'healthUrl' | 'databaseName' | 'stageService'>, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const service = stack.stageService;
   const env = {
     appDir: stack.appDir,
     composeFile: 'docker-compose.yml',
     composeProject: stack.id,
     composeCommand: 'docker-compose',
-    database: { service: 'db', name: 'app', user: 'postgres' },
+    database: { service: 'db', name: stack.databaseName, user: 'postgres' },
     backups: { dir: stack.backupDir },
     stages: {
-      migrate: { service: 'tasks', command: '/app/bin/migrate', timeoutSeconds: 120 },
-      static: { service: 'tasks', command: '/app/bin/collectstatic', timeoutSeconds: 60 },
-      integrity: { service: 'tasks', command: '/app/bin/check', timeoutSeconds: 60 },
+      migrate: { service, command: '/app/bin/migrate', timeoutSeconds: 120 },
+      static: { service, command: '/app/bin/collectstatic', timeoutSeconds: 60 },
+      integrity: { service, command: '/app/bin/check', timeoutSeconds: 60 },
     },
     health: { url: stack.healthUrl, retries: 6, delaySeconds: 1, timeoutSeconds: 3 },
     logs: { criticalPatterns: ['CRITICAL'] },

@@ -13,7 +13,7 @@ import { dbChecksum, headSha, run, runningImageIds, waitFor } from './stack-help
 export interface HostState { head: string; images: Record<string, string>; checksum: string }
 
 export async function hostState(stack: ReferenceStack): Promise<HostState> {
-  return { head: await headSha(stack.appDir), images: await runningImageIds(stack.id), checksum: await dbChecksum(stack.dbPort) };
+  return { head: await headSha(stack.appDir), images: await runningImageIds(stack.id), checksum: await dbChecksum(stack.dbPort, stack.databaseName) };
 }
 
 export async function webVersion(stack: ReferenceStack): Promise<string> {
@@ -22,7 +22,8 @@ export async function webVersion(stack: ReferenceStack): Promise<string> {
 
 /** Databases Ripcord made beside the app's (staging, retired, clone, failed copy): none may outlive an operation. */
 export async function ripcordDatabases(stack: ReferenceStack): Promise<string[]> {
-  const out = await run(['psql', '-h', '127.0.0.1', '-p', String(stack.dbPort), '-U', 'postgres', '-d', 'postgres', '-Atc', "select datname from pg_database where datname like 'app\\_\\_ripcord%' order by 1"], '/', 30_000);
+  const like = `${stack.databaseName}\\_\\_ripcord%`;
+  const out = await run(['psql', '-h', '127.0.0.1', '-p', String(stack.dbPort), '-U', 'postgres', '-d', 'postgres', '-Atc', `select datname from pg_database where datname like '${like}' order by 1`], '/', 30_000);
   return out.split('\n').filter(Boolean);
 }
 

@@ -51,8 +51,8 @@ export async function leftovers(id: string): Promise<Leftovers> {
  * A checksum of the app database's schema and data, from the host's psql/pg_dump: equal before a
  * deploy and after its rollback means the rollback restored the database exactly.
  */
-export async function dbChecksum(dbPort: number): Promise<string> {
-  const conn = ['-h', '127.0.0.1', '-p', String(dbPort), '-U', 'postgres', '-d', 'app'];
+export async function dbChecksum(dbPort: number, database = 'app'): Promise<string> {
+  const conn = ['-h', '127.0.0.1', '-p', String(dbPort), '-U', 'postgres', '-d', database];
   const schema = await run(['pg_dump', ...conn, '--schema-only', '--no-owner', '--no-privileges'], '/', 60_000);
   const tables = (await run(['psql', ...conn, '-Atc', "select tablename from pg_tables where schemaname = 'public' order by 1"], '/', 60_000)).split('\n').filter(Boolean);
   // Comments and pg_dump's per-run \restrict token differ between two dumps of the same schema.
