@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'yaml';
-import { ripcord } from '../support/cli.js';
+import { ripcord, ripcordArgv } from '../support/cli.js';
+import { KEY, startPty } from '../support/pty.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ripcord-init-test-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -129,4 +130,22 @@ test('never overwrites, and without a terminal says which flags supply what it c
   assert.equal(again.code, 2);
   assert.match(again.stderr, /never overwrites/);
   assert.equal(readFileSync(output, 'utf8'), before);
+});
+
+test('on a terminal it asks only what it cannot find, and writes what was answered', async () => {
+  const dir = appDir('asks', {
+    'compose.yml': 'services:\n  pg:\n    image: postgres:15\n    environment: { POSTGRES_DB: "${DB_FROM_VAULT}" }\n  worker: { image: "busybox" }\n',
+  });
+  const output = join(root, 'asks.yml');
+  const pty = startPty(ripcordArgv(['init', dir, '--output', output, '--state-dir', join(root, 'state'), '--no-doctor']));
+  await pty.waitFor(/application database name/);
+  assert.doesNotMatch(pty.screen(), /compose file \(relative|service running PostgreSQL/, 'what was found is not asked');
+  pty.send(`inventory${KEY.enter}`);
+  await pty.waitFor(/health check URL/);
+  pty.send(`\x15http://127.0.0.1:8080/ping${KEY.enter}`); // Ctrl+U clears the suggestion first
+  assert.equal(await pty.done, 0, pty.screen());
+  const env = (parse(readFileSync(output, 'utf8')) as { environments: { production: Record<string, unknown> } }).environments.production;
+  assert.deepEqual(env.database, { service: 'pg', name: 'inventory', user: 'postgres' });
+  assert.deepEqual(env.health, { url: 'http://127.0.0.1:8080/ping' });
+  assert.equal(env.composeFile, 'compose.yml');
 });

@@ -59,7 +59,11 @@ async function init(appDirArg: string | undefined, opts: InitOptions, ctx: CliCo
   ctx.exitCode = ExitCode.ok;
 }
 
-const prompt: Ask = (question, suggestion) => input({ message: question, ...(suggestion ? { default: suggestion } : {}) });
+const prompt: Ask = (question, suggestion) => input({ message: question, ...(suggestion ? { default: suggestion } : {}) }).catch((error: unknown) => {
+  // Ctrl+C: nothing was written.
+  if (error instanceof Error && error.name === 'ExitPromptError') throw new BadInputError('ripcord init cancelled; nothing was written', 'run it again, or pass the values as flags with --yes');
+  throw error;
+});
 
 function foundLines(f: ReturnType<typeof detectApp>): string[] {
   const c = f.compose;
