@@ -71,6 +71,7 @@ export class OperationSubmitter {
     let q = this.queues.get(environment);
     if (!q) {
       q = new Queue<OperationJobData>(operationQueueName(environment), { connection: this.redis, prefix: this.config.redis.prefix });
+      q.on('error', () => undefined); // a Redis outage surfaces as the failing submit, with the fix
       this.queues.set(environment, q);
     }
     return q;
