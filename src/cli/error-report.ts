@@ -4,12 +4,14 @@
  * operation that stopped unexpectedly (exit 1: what it did is in its journal, `recover` finishes it).
  */
 import { ExitCode, RipcordError } from '../domain/errors.js';
+import { redactString } from '../domain/redact.js';
 import type { OperationReport } from '../executor/report.js';
 
 export function reportOfError(error: unknown, kind: OperationReport['kind'], environment: string, ref?: string): OperationReport {
   const now = new Date().toISOString();
   const base = { id: '-', kind, environment, ...(ref ? { ref } : {}), stages: [], startedAt: now, finishedAt: now };
   if (error instanceof RipcordError && error.exitCode === ExitCode.refused) return { ...base, outcome: 'refused', reason: error.describe() };
-  const why = error instanceof RipcordError ? error.describe() : error instanceof Error ? error.message : String(error);
+  // A RipcordError is clean already; anything else (a library's error) may quote a connection string.
+  const why = error instanceof RipcordError ? error.describe() : redactString(error instanceof Error ? error.message : String(error));
   return { ...base, outcome: 'failed', reason: `${kind} stopped unexpectedly: ${why}; run \`ripcord recover --env ${environment}\` to finish or undo what it started` };
 }

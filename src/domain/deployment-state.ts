@@ -112,6 +112,26 @@ export function transition(state: DeploymentState, event: DeploymentEvent): Depl
   return to;
 }
 
+/**
+ * The event a journal entry records: a stage starting, or a state the runner enters. The journal
+ * writes states (that is what recovery reads); {@link transition} moves on events, so every entry
+ * that changes the state is checked against {@link ALLOWED_MOVES} before it is written.
+ */
+export function eventOfEntry(entry: { type: 'stage_started'; stage: DeployStageName } | { type: 'state'; state: DeploymentState }, from: DeploymentState): DeploymentEvent {
+  if (entry.type === 'stage_started') return entry;
+  switch (entry.state) {
+    case 'succeeded': return { type: 'all_passed' };
+    case 'failed': return { type: 'stage_failed', autoRollback: false };
+    // Out of queued a rolling_back is a manual rollback starting; out of a stage, a failure undone.
+    case 'rolling_back': return from === 'queued' ? { type: 'rollback_started' } : { type: 'stage_failed', autoRollback: true };
+    case 'rolled_back': return { type: 'rollback_finished', ok: true };
+    case 'rollback_failed': return { type: 'rollback_finished', ok: false };
+    case 'refused': return { type: 'refused' };
+    case 'queued': throw new IllegalTransitionError(from, 'queued');
+    default: return { type: 'stage_started', stage: entry.state };
+  }
+}
+
 export function isTerminal(state: DeploymentState): state is TerminalState {
   return (TERMINAL_STATES as readonly string[]).includes(state);
 }

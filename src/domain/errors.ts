@@ -2,6 +2,7 @@
  * The coded errors Ripcord raises. Every one carries the fix a person should apply next, and
  * maps to a CLI exit code, so the terminal, Slack and JSON output all say the same thing.
  */
+import { redactString } from './redact.js';
 
 /** Exit codes shared by every CLI command (see docs/OPERATIONS.md). */
 export const ExitCode = {
@@ -30,11 +31,17 @@ export class RipcordError extends Error {
   readonly fix: string;
   readonly exitCode: ExitCode;
 
+  /**
+   * Message and fix are redacted here, where every Ripcord error is made: they quote what failed
+   * (a git error with a remote URL, a libpq error with a connection string), and whatever prints,
+   * journals or posts them must get clean text. The `cause` keeps the original for the logger,
+   * which redacts it when it serializes.
+   */
   constructor(code: ErrorCode, message: string, fix: string, exitCode: ExitCode = ExitCode.failed, options?: { cause?: unknown }) {
-    super(message, options);
+    super(redactString(message), options);
     this.name = new.target.name;
     this.code = code;
-    this.fix = fix;
+    this.fix = redactString(fix);
     this.exitCode = exitCode;
   }
 

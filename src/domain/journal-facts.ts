@@ -21,6 +21,7 @@ export interface StepRun extends StepProgress {
   startedAt: string;
   finishedAt: string | null;
   reason?: string;
+  evidence?: Record<string, unknown>;
 }
 
 /** Everything a journal says, resolved: header values overridden by later facts of the same name. */
@@ -85,7 +86,7 @@ function finishStage(f: JournalFacts, e: Extract<TimedJournalEvent, { type: 'sta
 function finishStep(f: JournalFacts, e: Extract<TimedJournalEvent, { type: 'step_finished' }>): void {
   const run = f.steps.findLast((s) => s.step === e.step && s.finishedAt === null);
   if (!run) return void f.anomalies.push(`rollback step ${e.step} finished without starting`);
-  Object.assign(run, { finishedAt: e.at, outcome: e.outcome }, e.reason ? { reason: e.reason } : {});
+  Object.assign(run, { finishedAt: e.at, outcome: e.outcome }, e.reason ? { reason: e.reason } : {}, e.evidence ? { evidence: e.evidence } : {});
 }
 
 function apply(f: JournalFacts, e: TimedJournalEvent): void {

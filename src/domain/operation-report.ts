@@ -26,12 +26,25 @@ export interface OperationReport {
   stages: StepReport[];
   rollback?: StepReport[];
   preDeployBackup?: string;
+  /** What the rollback did to the database (absent when no rollback ran or it failed before deciding). */
+  database?: DatabaseRollback;
+  /** What the rollback could not do or check, in words; said wherever the outcome is. */
+  warnings?: string[];
   /** Manual rollbacks: the backup the database was restored from, and the safety dump taken before. */
   restoredBackup?: string;
   safetyBackup?: string;
   startedAt: string;
   finishedAt: string;
 }
+
+/**
+ * What a rollback did to the database, from its journal: restored from a backup, kept (and why:
+ * nothing was written since the backup), or untouched (no stage that can change it had run).
+ */
+export type DatabaseRollback =
+  | { action: 'restored'; backup: string | null; safetyBackup: string | null; how: string | null }
+  | { action: 'kept'; why: string }
+  | { action: 'untouched' };
 
 export type ProgressEvent =
   | { type: 'step_started'; phase: 'deploy' | 'rollback'; name: string; at: Date }

@@ -43,6 +43,9 @@ const RULES: readonly Rule[] = [
   { pattern: /\b(Basic\s+)[A-Za-z0-9+/=]{8,}/g, replace: `$1${MASK}` },
   // GitHub tokens, which appear as bare git remote user names (https://ghp_…@github.com).
   { pattern: /\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]{16,}/g, replace: `$1${MASK}` },
+  // A token as the whole user part of an http(s) URL (https://TOKEN@host/repo.git), as git hosts
+  // accept it (after the GitHub rule, which keeps the token kind). Short user names (git@, deploy@) are names, not secrets, and stay readable.
+  { pattern: /(https?:\/\/)[A-Za-z0-9._~-]{16,}(?=@)/g, replace: `$1${MASK}` },
   // key=value: env lines (PGPASSWORD=…), libpq strings (password='…'), query strings (?token=…).
   // A quoted value is masked to its closing quote, so a password with spaces does not half-leak;
   // the unquoted rule then skips it (idempotence), and masks an unclosed quote to the end of the word.

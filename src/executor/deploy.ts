@@ -12,7 +12,7 @@ import { prepareDatabase, settleAfterDeploy } from './database-steps.js';
 import type { ExecutorEnv } from './executor-env.js';
 import { OperationRecorder } from './operation-recorder.js';
 import type { OperationReport, ProgressListener } from './report.js';
-import { rollBackFromJournal } from './rollback.js';
+import { rollBackFromJournal, rollbackFacts } from './rollback.js';
 import { stageContextOf } from './rollback-steps.js';
 import { buildStage, serviceCommandStage, upStage } from './stages/compose-commands.js';
 import { healthStage, integrityStage, logsStage } from './stages/checks.js';
@@ -117,7 +117,7 @@ async function finishFailed(
   const result = await rollBackFromJournal(x, rec);
   const outcome = result.ok ? 'rolled_back' : 'rollback_failed';
   const why = result.ok ? reason : `${reason}; rollback failed: ${result.reason}`;
-  return report({ outcome, reason: why, rollback: rec.steps, ...extra });
+  return report({ outcome, reason: why, rollback: rec.steps, ...rollbackFacts(result), ...extra });
 }
 
 export { LockHeldError };

@@ -15,7 +15,7 @@ import { foldJournal } from '../domain/journal-facts.js';
 import { resolveManualRollback } from './manual-rollback-inputs.js';
 import { OperationRecorder } from './operation-recorder.js';
 import type { OperationReport, ProgressListener } from './report.js';
-import { rollBackFromJournal } from './rollback.js';
+import { rollBackFromJournal, rollbackFacts } from './rollback.js';
 import { shortSha } from '../domain/ref.js';
 
 export interface ManualRollbackRun {
@@ -31,7 +31,15 @@ export interface ManualRollbackRun {
 
 /** What would run, without the lock and without changing anything: the preview a person confirms. */
 export async function previewManualRollback(x: ExecutorEnv, request: ManualRollbackRequest): Promise<ManualRollbackPlan> {
+  refuseWhenRollbacksOff(x);
   return buildManualRollbackPlan((await resolveManualRollback(x, request)).inputs);
+}
+
+/** ROLLBACK_ENABLED=false (rollback.enabled) means no rollback at all, by hand included. */
+export function refuseWhenRollbacksOff(x: Pick<ExecutorEnv, 'name' | 'env'>): void {
+  if (x.env.rollback.enabled) return;
+  throw new RipcordError('precondition_failed', `rollbacks are off for ${x.name} (rollback.enabled is false, or ROLLBACK_ENABLED=false)`,
+    `set rollback.enabled: true in ripcord.yml (and unset ROLLBACK_ENABLED=false) to roll ${x.name} back`, ExitCode.refused);
 }
 
 export function describeRequest(r: ManualRollbackRequest): string {
@@ -59,6 +67,7 @@ async function refuseUnverifiable(x: ExecutorEnv, plan: ManualRollbackPlan): Pro
 }
 
 export async function runManualRollback(x: ExecutorEnv, run: ManualRollbackRun): Promise<OperationReport> {
+  refuseWhenRollbacksOff(x);
   const id = run.id ?? newOperationId();
   const startedAt = new Date().toISOString();
   const lock = await x.locks.acquire(x.name, { operation: `${describeRequest(run.request)} by ${run.requestedBy}`, deploymentId: id });
@@ -84,8 +93,9 @@ export async function runManualRollback(x: ExecutorEnv, run: ManualRollbackRun):
         id, kind: 'rollback', environment: x.name, ref: plan.toRef ?? shortSha(plan.toSha, 12), previousSha: plan.fromSha, targetSha: plan.toSha,
         outcome: result.ok ? 'succeeded' : 'rollback_failed',
         ...(result.ok ? {} : { reason: result.reason ?? 'a rollback step failed' }),
-        ...(plan.backup ? { restoredBackup: plan.backup.name } : {}), ...(safety ? { safetyBackup: safety } : {}),
-        stages: [], rollback: rec.steps, startedAt, finishedAt: new Date().toISOString(),
+        // Restored only when the restore step says so: a step that found nothing to put back keeps the database.
+        ...(plan.backup && result.database?.action === 'restored' ? { restoredBackup: plan.backup.name } : {}), ...(safety ? { safetyBackup: safety } : {}),
+        stages: [], rollback: rec.steps, ...rollbackFacts(result), startedAt, finishedAt: new Date().toISOString(),
       };
     } finally {
       await journal.close();

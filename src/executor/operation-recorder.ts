@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { ExecutorEnv } from './executor-env.js';
 import { ScriptLog } from './script-log.js';
 import type { StageOutcome } from './stage-context.js';
+import { redactSecrets, redactString } from '../domain/redact.js';
 
 export class OperationRecorder {
   /** The recorder of one operation of `x`: its journal, pino child logger and the old-format update/rollback logs. */
@@ -76,6 +77,7 @@ export class OperationRecorder {
     } catch (error) {
       outcome = { ok: false, reason: `${name}: ${error instanceof Error ? error.message : String(error)}` };
     }
+    outcome = withoutSecrets(outcome);
     const report: StepReport = {
       name, outcome: outcome.ok ? 'ok' : 'failed', startedAt: started.toISOString(), durationMs: Date.now() - started.getTime(),
       ...(outcome.reason ? { reason: outcome.reason } : {}),
@@ -86,4 +88,19 @@ export class OperationRecorder {
     this.onProgress({ type: 'step_finished', phase, step: report });
     return outcome;
   }
+}
+
+/**
+ * The outcome with its reason and evidence redacted. Every stage and step outcome passes here
+ * before anything reads it — journal, script logs, progress, the report that `--json`, the store
+ * and Slack get — so a secret quoted by a failing program (a migration printing its connection
+ * URL, a health body, a log tail, a git error) is masked once, where the reason is made.
+ * Facts are left as they are: they are data a rollback acts on, not text for people.
+ */
+export function withoutSecrets(outcome: StageOutcome): StageOutcome {
+  return {
+    ...outcome,
+    ...(outcome.reason !== undefined ? { reason: redactString(outcome.reason) } : {}),
+    ...(outcome.evidence !== undefined ? { evidence: redactSecrets(outcome.evidence) as Record<string, unknown> } : {}),
+  };
 }

@@ -1,13 +1,16 @@
 /**
  * Recovery: what the executor does when it starts again. Every journal of an environment that did
  * not reach a terminal state is finished: an interrupted deploy is rolled back, an interrupted
- * rollback is resumed (finished steps that must not repeat are skipped).
+ * rollback is resumed (finished steps that must not repeat are skipped). With ROLLBACK_ENABLED
+ * false an interrupted deploy is not rolled back: its journal ends `failed` (or `refused` when it had
+ * not started a stage) and the report says how to roll back by hand; a rollback already under way
+ * is still finished, since stopping one half-way leaves the host between two releases.
  */
 import { Journal, listUnfinished, type UnfinishedJournal } from '../state/journal.js';
 import type { ExecutorEnv } from './executor-env.js';
 import { OperationRecorder } from './operation-recorder.js';
 import type { OperationReport, ProgressListener } from './report.js';
-import { rollBackFromJournal } from './rollback.js';
+import { rollBackFromJournal, rollbackFacts } from './rollback.js';
 import { stopLeftovers } from './rollback-steps.js';
 import { LockHeldError } from '../state/environment-lock.js';
 
@@ -45,13 +48,14 @@ async function recoverOne(x: ExecutorEnv, item: UnfinishedJournal, onProgress?: 
       const stopped = await stopLeftovers(x, item.facts);
       await rec.fact('recoveredBy', { pid: process.pid, at: startedAt, stoppedLeftovers: stopped });
       const reason = `the executor stopped during ${item.facts.state} (recovered after a restart)`;
+      if (!x.env.rollback.enabled && item.facts.state !== 'rolling_back') return await endWithoutRollback(x, item, journal, reason, startedAt);
       if (item.facts.state !== 'rolling_back') await journal.append({ type: 'state', state: 'rolling_back', reason });
       const result = await rollBackFromJournal(x, rec);
       return {
         id: header.id, kind: header.kind, environment: x.name, ...(header.ref ? { ref: header.ref } : {}),
         ...(item.facts.previousSha ? { previousSha: item.facts.previousSha } : {}), ...(item.facts.targetSha ? { targetSha: item.facts.targetSha } : {}),
         outcome: result.ok ? 'rolled_back' : 'rollback_failed', reason: result.ok ? reason : `${reason}; rollback failed: ${result.reason}`,
-        stages: [], rollback: rec.steps, startedAt, finishedAt: new Date().toISOString(),
+        stages: [], rollback: rec.steps, ...rollbackFacts(result), startedAt, finishedAt: new Date().toISOString(),
       };
     } finally {
       await journal.close();
@@ -59,4 +63,17 @@ async function recoverOne(x: ExecutorEnv, item: UnfinishedJournal, onProgress?: 
   } finally {
     await lock.release();
   }
+}
+
+/** ROLLBACK_ENABLED=false: the deploy is ended where it stopped, undone by nobody, and the report says so. */
+async function endWithoutRollback(x: ExecutorEnv, item: UnfinishedJournal, journal: Journal, reason: string, startedAt: string): Promise<OperationReport> {
+  const header = item.facts.header;
+  const started = item.facts.state !== 'queued';
+  const why = `${reason}; not rolled back: rollbacks are off (ROLLBACK_ENABLED=false / rollback.enabled)`;
+  await journal.append({ type: 'state', state: started ? 'failed' : 'refused', reason: why });
+  return {
+    id: header.id, kind: header.kind, environment: x.name, ...(header.ref ? { ref: header.ref } : {}),
+    ...(item.facts.previousSha ? { previousSha: item.facts.previousSha } : {}), ...(item.facts.targetSha ? { targetSha: item.facts.targetSha } : {}),
+    outcome: started ? 'failed' : 'refused', reason: why, stages: [], startedAt, finishedAt: new Date().toISOString(),
+  };
 }

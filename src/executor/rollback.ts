@@ -3,7 +3,9 @@
  * Stops at the first step that fails: later steps assume the earlier ones held.
  */
 import { foldJournal } from '../domain/journal-facts.js';
-import { buildRollbackPlan, stepsToRun } from '../domain/rollback-plan.js';
+import { buildRollbackPlan, stepsToRun, type RollbackPlan } from '../domain/rollback-plan.js';
+import { databaseRollbackOf } from '../domain/database-rollback-summary.js';
+import type { DatabaseRollback, OperationReport } from '../domain/operation-report.js';
 import { journaledRollbackPlan } from '../domain/manual-rollback.js';
 import { NEW_IMAGES_FACT } from '../domain/release-history.js';
 import { readJournal } from '../state/journal.js';
@@ -15,6 +17,8 @@ export interface RollbackResult {
   ok: boolean;
   reason?: string;
   warnings: readonly string[];
+  /** What the rollback did to the database, from the journal (see databaseRollbackOf). */
+  database?: DatabaseRollback;
 }
 
 export async function rollBackFromJournal(x: ExecutorEnv, rec: OperationRecorder): Promise<RollbackResult> {
@@ -31,15 +35,26 @@ export async function rollBackFromJournal(x: ExecutorEnv, rec: OperationRecorder
     if (outcome.ok && step.kind === 'start_previous_images' && facts.header.kind === 'rollback') await rec.fact(NEW_IMAGES_FACT, await runningImages(x));
     if (!outcome.ok) {
       await rec.journal.append({ type: 'state', state: 'rollback_failed', reason: outcome.reason ?? step.kind });
-      return { ok: false, reason: outcome.reason ?? `${step.kind} failed`, warnings: plan.warnings };
+      return { ok: false, reason: outcome.reason ?? `${step.kind} failed`, ...(await whatWasDone(rec, plan)) };
     }
   }
   await rec.journal.append({ type: 'state', state: 'rolled_back', ...(plan.complete ? {} : { reason: plan.warnings.join('; ') }) });
-  return { ok: true, warnings: plan.warnings };
+  return { ok: true, ...(await whatWasDone(rec, plan)) };
+}
+
+/** The plan's warnings and what the database got, read back from the journal as it now stands. */
+async function whatWasDone(rec: OperationRecorder, plan: RollbackPlan): Promise<Pick<RollbackResult, 'warnings' | 'database'>> {
+  const database = databaseRollbackOf(foldJournal((await readJournal(rec.journal.path)).entries), plan);
+  return { warnings: plan.warnings, ...(database ? { database } : {}) };
 }
 
 /** service → image ID of every running service container (one-off containers aside). */
 export async function runningImages(x: ExecutorEnv): Promise<Record<string, string>> {
   const containers = await x.runtime.serviceContainers(x.compose.project);
   return Object.fromEntries(containers.filter((c) => !c.oneOff).map((c) => [c.service, c.imageId]));
+}
+
+/** What a report says about a rollback besides its steps: what the database got, and the warnings. */
+export function rollbackFacts(result: RollbackResult): Pick<OperationReport, 'database' | 'warnings'> {
+  return { ...(result.database ? { database: result.database } : {}), ...(result.warnings.length ? { warnings: [...result.warnings] } : {}) };
 }

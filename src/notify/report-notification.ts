@@ -4,7 +4,7 @@
  * the step that failed). Pure: the report is plain data.
  */
 import type { Notification, NotificationLevel } from '../domain/ports.js';
-import type { OperationReport, Outcome, StepReport } from '../domain/operation-report.js';
+import type { DatabaseRollback, OperationReport, Outcome, StepReport } from '../domain/operation-report.js';
 import { shortSha } from '../domain/ref.js';
 
 type Kind = OperationReport['kind'];
@@ -63,15 +63,27 @@ function textOf(r: Report): string {
   if (stage && !r.reason?.includes(stage.name)) lines.push(`Failed at: ${stage.name}${stage.reason ? ` (${stage.reason})` : ''}`);
   const step = failedStep(r.rollback);
   if (step) lines.push(`Rollback failed at: ${step.name}${step.reason ? ` (${step.reason})` : ''}`);
-  const restored = r.restoredBackup ? ` The database was restored from ${r.restoredBackup}${r.safetyBackup ? ` (safety dump taken first: ${r.safetyBackup})` : ''}.` : '';
+  const restored = r.restoredBackup ? ` The database was restored from ${r.restoredBackup}${r.safetyBackup ? ` (safety dump taken first: ${r.safetyBackup})` : ''}.` : databaseSentence(r.database);
   const next: Partial<Record<Outcome, string>> = {
     succeeded: `${r.environment} runs ${releaseOf(r) ?? 'the new release'}.${r.kind === 'rollback' ? restored : ''}`,
-    rolled_back: r.kind === 'deploy' ? `${r.environment} runs ${short(r.previousSha) ?? 'the previous release'} again, with the database as it was before the deploy.` : undefined,
+    rolled_back: r.kind === 'deploy' ? `${r.environment} runs ${short(r.previousSha) ?? 'the previous release'} again.${databaseSentence(r.database)}` : undefined,
     rollback_failed: `Act now: run \`ripcord status --env ${r.environment}\`${r.preDeployBackup ? `, restore ${r.preDeployBackup} if the data is wrong` : ''}, and \`ripcord recover --env ${r.environment}\` once the cause is fixed.`,
     failed: r.kind === 'deploy' ? 'Automatic rollback is off: roll back by hand with `ripcord rollback`.' : undefined,
   };
   if (next[r.outcome]) lines.push(next[r.outcome] as string);
+  for (const warning of r.warnings ?? []) lines.push(`Warning: ${warning}`);
   return lines.join('\n');
+}
+
+/** What the rollback did to the database, as the report says it (nothing when it does not say). */
+function databaseSentence(db: DatabaseRollback | undefined): string {
+  switch (db?.action) {
+    case undefined: return '';
+    case 'untouched': return ' The database was not touched: the deploy failed before any stage that can change it ran.';
+    case 'kept': return ` The database was kept as it is: ${db.why}.`;
+    case 'restored': return ` The database was put back to ${db.backup ? `the pre-deploy backup ${db.backup}` : 'its pre-deploy state'}`
+      + `${db.how ? ` (${db.how})` : ''}${db.safetyBackup ? `; the database as the deploy left it is kept in ${db.safetyBackup}` : ''}.`;
+  }
 }
 
 function durationOf(r: OperationReport): string | undefined {
@@ -85,7 +97,7 @@ function fieldsOf(r: Report): Record<string, string> {
     previous: r.previousSha || undefined,
     target: r.targetSha || undefined,
     backup: r.preDeployBackup,
-    restored: r.restoredBackup,
+    restored: r.restoredBackup ?? (r.database?.action === 'restored' ? r.database.backup ?? undefined : undefined),
     safety: r.safetyBackup,
     duration: durationOf(r),
   };

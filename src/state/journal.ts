@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { ExitCode, RipcordError } from '../domain/errors.js';
 import { foldJournal, type JournalFacts } from '../domain/journal-facts.js';
 import { parseJournalEntry, type JournalEntry, type JournalEvent, type JournalHeader, type TimedJournalEvent } from '../domain/journal-entry.js';
-import { isTerminal } from '../domain/deployment-state.js';
+import { eventOfEntry, isTerminal, transition, type DeploymentState } from '../domain/deployment-state.js';
 import { discardOperationEnv } from './operation-env.js';
 import { systemClock, type Clock } from '../domain/ports.js';
 import { fsyncDir } from './durable-fs.js';
@@ -50,7 +50,8 @@ export class Journal {
   private chain: Promise<void> = Promise.resolve();
   private broken: unknown = null;
 
-  private constructor(readonly path: string, private readonly fh: FileHandle, private readonly clock: Clock) {}
+  /** `state` is where the operation stands: every state-changing entry must be a move the state machine allows. */
+  private constructor(readonly path: string, private readonly fh: FileHandle, private readonly clock: Clock, private state: DeploymentState = 'queued') {}
 
   /** Creates the journal (never overwriting one) with its header, durable before this returns. */
   static async create(stateDir: string, input: HeaderInput, options: { clock?: Clock } = {}): Promise<Journal> {
@@ -85,17 +86,23 @@ export class Journal {
       await fh.sync();
     }
     await fh.close();
-    return { journal: new Journal(path, await open(path, 'a'), options.clock ?? systemClock), ...read };
+    return { journal: new Journal(path, await open(path, 'a'), options.clock ?? systemClock, foldJournal(read.entries).state), ...read };
   }
 
   /**
-   * Appends one entry (stamped with `at`) and fsyncs it. Entries are written in call order. Once a
-   * terminal state is written, the containers' environments kept for the operation are removed.
+   * Appends one entry (stamped with `at`) and fsyncs it. Entries are written in call order. A stage
+   * start or a state goes through the state machine's `transition()` first: a move it forbids is a
+   * runner bug, refused with IllegalTransitionError before anything is written. Once a terminal
+   * state is written, the containers' environments kept for the operation are removed.
    */
   append(event: JournalEvent): Promise<void> {
     const entry = { ...event, at: this.clock.now().toISOString() } as TimedJournalEvent;
     const finished = event.type === 'state' && isTerminal(event.state);
-    const next = this.chain.then(() => this.writeLine(entry)).then(() => (finished ? discardOperationEnv(this.path) : undefined));
+    const next = this.chain.then(() => {
+      if (this.broken) throw this.wrap(this.broken);
+      if (event.type === 'state' || event.type === 'stage_started') this.state = transition(this.state, eventOfEntry(event, this.state));
+      return this.writeLine(entry);
+    }).then(() => (finished ? discardOperationEnv(this.path) : undefined));
     this.chain = next.catch(() => undefined);
     return next;
   }

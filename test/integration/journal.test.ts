@@ -98,6 +98,24 @@ describe('Journal', () => {
     assert.deepEqual(after.entries.map((e) => e.type), ['header', 'stage_started', 'state']);
   });
 
+  test('a state change the state machine forbids is refused and not written', async () => {
+    const j = await Journal.create(freshStateDir(), header('d-illegal'));
+    await assert.rejects(j.append({ type: 'state', state: 'succeeded' }), /illegal deployment state change queued → succeeded/);
+    await j.append({ type: 'stage_started', stage: 'preflight' });
+    await j.append({ type: 'stage_started', stage: 'build' });
+    await assert.rejects(j.append({ type: 'stage_started', stage: 'preflight' }), /illegal deployment state change build → preflight/);
+    await j.append({ type: 'state', state: 'rolling_back' });
+    await j.append({ type: 'state', state: 'rolled_back' });
+    await assert.rejects(j.append({ type: 'state', state: 'rolling_back' }), /rolled_back → rolling_back/);
+    await j.close();
+    const read = await readJournal(j.path);
+    assert.deepEqual(read.entries.map((e) => (e.type === 'state' ? e.state : e.type === 'stage_started' ? e.stage : e.type)), ['header', 'preflight', 'build', 'rolling_back', 'rolled_back']);
+    // A resumed journal continues from the state it had on disk.
+    const resumed = await Journal.resume(j.path);
+    await assert.rejects(resumed.journal.append({ type: 'state', state: 'rollback_failed' }), /rolled_back → rollback_failed/);
+    await resumed.journal.close();
+  });
+
   test('trailing garbage after a crash (NUL bytes) is a torn tail too', async () => {
     const j = await Journal.create(freshStateDir(), header('d-5'));
     await j.close();
@@ -115,30 +133,45 @@ describe('Journal', () => {
     await assert.rejects(readJournal(j.path), (e: unknown) => e instanceof JournalCorruptError && e.line === 2 && /move the file/.test(e.fix));
   });
 
-  test('a journal SIGKILLed mid-write reads back intact up to the tear', async () => {
+  test('a write torn by the file size limit reads back intact up to the tear, and resume cuts it off', async () => {
     const stateDir = freshStateDir();
     const writer = fileURLToPath(new URL('../support/journal-writer.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', writer, stateDir, 'd-kill'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); });
-      child.on('exit', (code) => reject(new Error(`writer exited early: ${code}`)));
-    });
-    await new Promise((r) => setTimeout(r, 150));
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('close', r));
-    const path = journalPath(stateDir, 'production', 'd-kill');
+    // RLIMIT_FSIZE makes the kernel write an entry only up to the limit, then fail the next write
+    // (EFBIG, as a full disk would): a real torn write, where a kill between two complete writes
+    // would tear nothing. The journal then refuses to go on.
+    const limitKb = 400;
+    const child = spawn('bash', ['-c', `ulimit -f ${limitKb} && exec "$0" --import tsx "$1" "$2" d-torn`, process.execPath, writer, stateDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+    assert.notEqual(code, 0);
+    assert.match(stderr, /cannot write the journal .*d-torn\.jsonl: EFBIG/);
+    const path = journalPath(stateDir, 'production', 'd-torn');
+    const size = statSync(path).size;
+    assert.equal(size, limitKb * 1024, 'the file ends exactly at the limit, inside an entry');
     const read = await readJournal(path);
-    assert.ok(read.entries.length >= 2);
+    assert.ok(read.torn, 'the torn tail is reported');
+    assert.equal(read.torn.line, read.entries.length + 1);
+    assert.ok(read.torn.offset < size && read.torn.text.length > 0 && !read.torn.text.endsWith('\n'));
+    assert.ok(read.entries.length >= 3, 'header, stage_started and the whole facts before the tear');
     const facts = foldJournal(read.entries);
     assert.equal(facts.state, 'preflight');
     const { unfinished } = await listUnfinished(stateDir);
-    assert.deepEqual(unfinished.map((u) => u.facts.header.id), ['d-kill']);
+    assert.deepEqual(unfinished.map((u) => u.facts.header.id), ['d-torn']);
+
+    const resumed = await Journal.resume(path);
+    await resumed.journal.append({ type: 'state', state: 'rolling_back' });
+    await resumed.journal.close();
+    const after = await readJournal(path);
+    assert.equal(after.torn, null);
+    assert.equal(after.entries.length, read.entries.length + 1);
   });
 
   test('listUnfinished finds journals not in a terminal state, oldest first, and lists damaged ones apart', async () => {
     const stateDir = freshStateDir();
     const clock = (iso: string) => ({ now: () => new Date(iso) });
     const done = await Journal.create(stateDir, header('done'), { clock: clock('2026-11-01T09:00:00Z') });
+    await done.append({ type: 'stage_started', stage: 'health' });
     await done.append({ type: 'state', state: 'succeeded' });
     await done.close();
     const later = await Journal.create(stateDir, header('later', 'staging'), { clock: clock('2026-11-01T11:00:00Z') });

@@ -1,6 +1,6 @@
 /**
  * A child process for test/integration/journal.test.ts: appends to a journal as fast as it can
- * until it is SIGKILLed, so the test can read what a crash leaves behind.
+ * until it is stopped (the test runs it under a file size limit, which tears the last write).
  * Usage: node --import tsx journal-writer.ts STATE_DIR ID
  */
 import { Journal } from '../../src/state/journal.js';
@@ -12,6 +12,6 @@ const journal = await Journal.create(stateDir, { id, kind: 'deploy', env: 'produ
 await journal.append({ type: 'stage_started', stage: 'preflight' });
 process.stdout.write('ready\n');
 for (let i = 0; ; i++) {
-  // Big entries make a kill in the middle of a write likely.
-  await journal.append({ type: 'fact', key: `k${i}`, value: 'x'.repeat(64 * 1024) });
+  // Entries far from a multiple of the limit, so the limit falls inside one.
+  await journal.append({ type: 'fact', key: `k${i}`, value: 'x'.repeat(64 * 1024 + 7) });
 }

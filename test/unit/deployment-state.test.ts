@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  ALLOWED_MOVES, DEPLOY_STAGES, IllegalTransitionError, canMove, isTerminal, offeredForRollback, transition,
+  ALLOWED_MOVES, DEPLOY_STAGES, IllegalTransitionError, canMove, eventOfEntry, isTerminal, offeredForRollback, transition,
   type DeploymentEvent, type DeploymentState,
 } from '../../src/domain/deployment-state.js';
 
@@ -65,5 +65,21 @@ describe('deployment state machine', () => {
     assert.ok(!offeredForRollback('refused'));
     assert.ok(!offeredForRollback('rolled_back'));
     assert.ok(!offeredForRollback('migrate'));
+  });
+});
+
+describe('eventOfEntry: the journal entries that change state, as events', () => {
+  test('each journaled state maps to the event that enters it', () => {
+    assert.equal(transition('queued', eventOfEntry({ type: 'state', state: 'rolling_back' }, 'queued')), 'rolling_back');
+    assert.equal(transition('migrate', eventOfEntry({ type: 'state', state: 'rolling_back' }, 'migrate')), 'rolling_back');
+    assert.equal(transition('up', eventOfEntry({ type: 'state', state: 'failed' }, 'up')), 'failed');
+    assert.equal(transition('health', eventOfEntry({ type: 'state', state: 'succeeded' }, 'health')), 'succeeded');
+    assert.equal(transition('preflight', eventOfEntry({ type: 'state', state: 'refused' }, 'preflight')), 'refused');
+    assert.equal(transition('rolling_back', eventOfEntry({ type: 'state', state: 'rollback_failed' }, 'rolling_back')), 'rollback_failed');
+    assert.equal(transition('build', eventOfEntry({ type: 'stage_started', stage: 'migrate' }, 'build')), 'migrate');
+  });
+  test('moves the table forbids still throw', () => {
+    assert.throws(() => transition('queued', eventOfEntry({ type: 'state', state: 'succeeded' }, 'queued')), IllegalTransitionError);
+    assert.throws(() => eventOfEntry({ type: 'state', state: 'queued' }, 'build'), IllegalTransitionError);
   });
 });

@@ -1,7 +1,7 @@
 /** An operation's report as the notification people get: level, title, reason in words, facts. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { OperationReport, Outcome } from '../../src/executor/report.js';
+import type { OperationReport, Outcome } from '../../src/domain/operation-report.js';
 import { levelOfReport, notificationFromReport } from '../../src/notify/report-notification.js';
 
 const PREV = 'abc123def4567890abc123def4567890abc12345';
@@ -45,6 +45,24 @@ describe('report → notification', () => {
     assert.match(n.text, /^Reason: health check: GET \/health\/ returned 503 5 times \(expected 200\)$/m);
     assert.match(n.text, /production runs abc123def456 again/);
     assert.doesNotMatch(n.text, /Failed at: health/, 'the reason already names the stage');
+  });
+
+  test('rolled back: says what the rollback did to the database, from the report, never more', () => {
+    const text = (database?: OperationReport['database']) => notificationFromReport(report('rolled_back', { reason: 'build: failed', ...(database ? { database } : {}) })).text;
+    assert.doesNotMatch(text(), /database/, 'a report that does not say, is not guessed at');
+    assert.doesNotMatch(text({ action: 'untouched' }), /as it was before the deploy|restored|put back/);
+    assert.match(text({ action: 'untouched' }), /The database was not touched: the deploy failed before any stage that can change it ran\./);
+    assert.match(text({ action: 'kept', why: 'nothing was written since the pre-deploy backup (WAL position 0/1 unchanged)' }),
+      /The database was kept as it is: nothing was written since the pre-deploy backup \(WAL position 0\/1 unchanged\)\./);
+    const restored = text({ action: 'restored', backup: 'predeploy_backup_x.dump', safetyBackup: 'safety_backup_y.dump', how: 'dump restored' });
+    assert.match(restored, /The database was put back to the pre-deploy backup predeploy_backup_x\.dump \(dump restored\); the database as the deploy left it is kept in safety_backup_y\.dump\./);
+    assert.equal(notificationFromReport(report('rolled_back', { database: { action: 'restored', backup: 'predeploy_backup_x.dump', safetyBackup: null, how: null } })).fields?.restored, 'predeploy_backup_x.dump');
+    assert.equal(notificationFromReport(report('rolled_back', { database: { action: 'kept', why: 'x' } })).fields?.restored, undefined);
+  });
+
+  test("the rollback's warnings are in the text", () => {
+    const n = notificationFromReport(report('rolled_back', { warnings: ['no image was recorded for worker: it is rebuilt from the previous code'] }));
+    assert.match(n.text, /^Warning: no image was recorded for worker: it is rebuilt from the previous code$/m);
   });
 
   test('rollback failed: which step, and what to do now', () => {
