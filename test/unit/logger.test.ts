@@ -98,8 +98,10 @@ describe('createLogger redacts secrets in everything it writes', () => {
     assert.equal(withMsg?.msg, 'stage failed');
     assert.equal(withMsg?.deployment, 'd-42');
     assert.equal(otherKey?.url, 'postgres://app:***@db.internal:5432/app');
-    // The caller's error is untouched: redaction works on copies.
-    assert.ok(error.message.includes(DB_PASSWORD));
+    // The caller's plain error is untouched: redaction works on copies. (A RipcordError is clean
+    // from the start: it redacts its own message where it is made.)
+    assert.ok(cause.message.includes(DB_PASSWORD));
+    assert.ok(!error.message.includes(DB_PASSWORD));
   });
 
   test('child bindings are redacted too, and every line stays valid JSON', () => {
