@@ -26,8 +26,9 @@ describe('requestOf', () => {
 
   for (const [name, words, flags, pattern] of [
     ['an unknown kind', ['sideways'], {}, /unknown rollback kind "sideways"/],
-    ['a ref that is an option', ['commit', '--upload-pack=x'], {}, /./],
-    ['a shell metacharacter ref', [], { commit: 'v1.0.0;rm -rf /' }, /./],
+    ['a ref that is an option', ['commit', '--upload-pack=x'], {}, /^ref "--upload-pack=x" starts with "-", which git would read as an option$/],
+    ['a shell metacharacter ref', [], { commit: 'v1.0.0;id' }, /^ref "v1\.0\.0;id" contains ";", which is not allowed in a release ref$/],
+    ['a ref with spaces', [], { commit: 'v1.0.0;rm -rf /' }, /contains whitespace or control characters/],
     ['--level 4', [], { level: '4' }, /--level 4 is not a level/],
     ['both database flags', ['quick'], { restoreDatabase: true, keepDatabase: true }, /contradict/],
     ['--full with three values', [], { full: ['a', 'b', 'c'] }, /--full takes a SHA and a backup file/],
