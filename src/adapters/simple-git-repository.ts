@@ -96,6 +96,13 @@ export class SimpleGitRepository implements SourceRepository {
     return changes;
   }
 
+  async fileAt(sha: string, path: string): Promise<string | null> {
+    // `cat-file -e` first: a missing file is an answer (null), any other failure an error.
+    const spec = `${assertFullSha(sha)}:${path}`;
+    const exists = await this.git.raw(['cat-file', '-e', spec]).then(() => true, () => false);
+    return exists ? this.run('show', ['show', '--no-color', spec]) : null;
+  }
+
   async tagsPointingAt(sha: string): Promise<string[]> {
     const out = await this.run('tag', ['tag', '--list', '--sort=-creatordate', `--points-at=${validateRef(sha)}`]);
     return out.split('\n').map((t) => t.trim()).filter(Boolean);

@@ -25,8 +25,12 @@ function previewLines(plan: DeployPlan): string[] {
   const p = plan.preview;
   if (!p) return [];
   const lines = [`Commits (${p.commits.length}):`, ...p.commits.map((c) => `  ${short(c.sha)} ${c.subject} (${c.author})`)];
-  lines.push(`Pending migrations (${p.pendingMigrations.length}):`, ...p.pendingMigrations.map((f) => `  ${f.change.padEnd(8)} ${f.path}`));
-  lines.push(`Images to build (${p.imagesToBuild.length}):`, ...p.imagesToBuild.map((i) => `  ${i}`));
+  const files = p.migrations.files.map((f) => `  ${f.change.padEnd(8)} ${f.path}`);
+  if (p.migrations.known) lines.push(`Pending migrations: ${p.migrations.why}`);
+  else lines.push(`Pending migrations: not known before the deploy: ${p.migrations.why}`, `Migration files this release adds or changes (${files.length}):`, ...files);
+  const images = p.imagesToBuild.services;
+  if (images === null) lines.push(`Images to build: not known: ${p.imagesToBuild.why ?? 'the compose file could not be read'}`);
+  else lines.push(`Images to build (${images.length})${p.imagesToBuild.why ? `: ${p.imagesToBuild.why}` : ':'}`, ...images.map((i) => `  ${i.service} (build context ${i.context})`));
   return lines;
 }
 

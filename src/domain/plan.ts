@@ -75,11 +75,20 @@ export interface StageSpec {
   command?: PlanServiceCommand;
 }
 
-/** What `--dry-run` shows beyond the stages; filled in from git and compose by the caller. */
+/**
+ * What `--dry-run` shows beyond the stages, filled in from git by src/executor/deploy-preview.ts.
+ * Each part is either known, or says plainly why it is not.
+ */
 export interface DeployPreview {
   commits: readonly Commit[];
-  pendingMigrations: readonly FileChange[];
-  imagesToBuild: readonly string[];
+  /**
+   * Which migrations the configured command will apply is known only when it runs (it is the new
+   * release's code); `why` says so, and `files` lists what the release changes in migration
+   * directories, as a hint. `known: true` with no files when no migrate command is configured.
+   */
+  migrations: { known: boolean; why: string; files: readonly FileChange[] };
+  /** The services of the target release's compose file that have a build section; null when it cannot be read. */
+  imagesToBuild: { services: ReadonlyArray<{ service: string; context: string }> | null; why?: string };
 }
 
 export interface DeployPlan {

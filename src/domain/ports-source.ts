@@ -49,6 +49,8 @@ export interface SourceRepository {
   commitsBetween(from: string, to: string): Promise<Commit[]>;
   /** Files under `pathPrefix` that differ between the two commits (e.g. pending migrations). */
   filesChangedBetween(from: string, to: string, pathPrefix: string): Promise<FileChange[]>;
+  /** The content of `path` (relative to the checkout's root) in commit `sha`; null when the commit has no such file. */
+  fileAt(sha: string, path: string): Promise<string | null>;
   /** Tags whose commit is `sha`. */
   tagsPointingAt(sha: string): Promise<string[]>;
   /** The `n` newest tags that point at commits, newest first. */

@@ -40,13 +40,16 @@ after(async () => {
 });
 
 describe('deploy', () => {
-  test('--dry-run prints current → target, commits and pending migrations, and changes nothing', async () => {
+  test('--dry-run prints current → target, commits, migration files, images to build, and changes nothing', async () => {
     const head = await headSha(stack.appDir);
     const r = await ripcord(['--config', stack.configPath, 'deploy', 'v1.1.0', '--dry-run']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`Deploy v1.1.0: ${head.slice(0, 7)} → [0-9a-f]{7}`));
     assert.match(r.stdout, /Commits \(1\):\n\s+[0-9a-f]{7} release v1.1.0/);
-    assert.match(r.stdout, /Pending migrations \(1\):\n\s+added\s+web\/app\/migrations\/003_price.sql/);
+    assert.match(r.stdout, /Pending migrations: not known before the deploy: `\/app\/bin\/migrate` in tasks decides/);
+    assert.match(r.stdout, /Migration files this release adds or changes \(1\):\n\s+added\s+web\/app\/migrations\/003_price.sql/);
+    // From the target release's compose file: web builds; db and tasks use images.
+    assert.match(r.stdout, /Images to build \(1\):\n {2}web \(build context \.\/web\)\n/);
     assert.equal(await headSha(stack.appDir), head);
     assert.equal(existsSync(join(stack.stateDir, 'journal')), false, 'no deployment was started');
   });

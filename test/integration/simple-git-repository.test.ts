@@ -138,6 +138,14 @@ describe('SimpleGitRepository', () => {
     assert.deepEqual(await repo().filesChangedBetween(shas.v1!, shas.v3!, 'app/*'), []);
   });
 
+  test('fileAt reads a file as a commit has it; null when that commit has none', async () => {
+    await repo().fetch();
+    assert.equal(await repo().fileAt(shas.v1!, 'app.py'), 'v1\n');
+    assert.equal(await repo().fileAt(shas.v3!, 'app.py'), 'v3\n');
+    assert.equal(await repo().fileAt(shas.v1!, 'app/migrations/0002_invoice.py'), null);
+    await assert.rejects(repo().fileAt('v1.0.0', 'app.py'), /not a full commit SHA/);
+  });
+
   test('tagsPointingAt and recentReleases', async () => {
     assert.deepEqual(await repo().tagsPointingAt(shas.v2!), ['v1.1.0']);
     assert.deepEqual(await repo().tagsPointingAt(shas.v3!), ['release/2026-11']);

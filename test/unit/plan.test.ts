@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { environmentSchema, type EnvironmentConfig } from '../../src/config/schema.js';
 import { buildDeployPlan, withPreview, type PlanEnvironment } from '../../src/domain/plan.js';
+import { servicesWithBuild } from '../../src/executor/deploy-preview.js';
 import { formatPlan } from '../../src/domain/plan-format.js';
 
 // Compile-time: the real configuration type satisfies what the pure plan builder asks for.
@@ -62,19 +63,42 @@ describe('formatPlan (deploy)', () => {
     const e = env({ stages: { static: null, migrate: command('python manage.py migrate --noinput') } });
     const plan = withPreview(buildDeployPlan(e, target, current), {
       commits: [{ sha: 'c'.repeat(40), subject: 'Add invoices', author: 'Alice', date: '2026-11-01T10:00:00+01:00' }],
-      pendingMigrations: [{ path: 'billing/migrations/0007_invoice.py', change: 'added' }],
-      imagesToBuild: ['web'],
+      migrations: { known: false, why: '`python manage.py migrate --noinput` in web decides', files: [{ path: 'billing/migrations/0007_invoice.py', change: 'added' }] },
+      imagesToBuild: { services: [{ service: 'web', context: './web' }] },
     });
     const text = formatPlan(plan).join('\n');
     assert.match(text, /^Deploy v1\.0\.4: bbbbbbb → aaaaaaa/);
     assert.match(text, /migrate +`python manage\.py migrate --noinput` in web .*undo: stop services, restore database, previous images.*may change the database/);
     assert.match(text, /Skipped: static \(stages\.static is not set\)/);
     assert.match(text, /ccccccc Add invoices \(Alice\)/);
-    assert.match(text, /added +billing\/migrations\/0007_invoice\.py/);
-    assert.match(text, /Images to build \(1\):\n {2}web/);
+    assert.match(text, /Pending migrations: not known before the deploy: `python manage\.py migrate --noinput` in web decides\nMigration files this release adds or changes \(1\):\n +added +billing\/migrations\/0007_invoice\.py/);
+    assert.match(text, /Images to build \(1\):\n {2}web \(build context \.\/web\)/);
+  });
+
+  test('a preview that cannot know says so, and one with nothing to do says why', () => {
+    const plan = (preview: Parameters<typeof withPreview>[1]) => formatPlan(withPreview(buildDeployPlan(env(), target, current), preview)).join('\n');
+    const none = plan({ commits: [], migrations: { known: true, why: 'none (stages.migrate is not set)', files: [] }, imagesToBuild: { services: [], why: 'none (stages.build is false)' } });
+    assert.match(none, /Pending migrations: none \(stages\.migrate is not set\)/);
+    assert.match(none, /Images to build \(0\): none \(stages\.build is false\)/);
+    const unknown = plan({ commits: [], migrations: { known: true, why: 'none', files: [] }, imagesToBuild: { services: null, why: 'docker-compose.yml does not exist in aaaa' } });
+    assert.match(unknown, /Images to build: not known: docker-compose\.yml does not exist in aaaa/);
   });
 
   test('a first deploy has no current SHA', () => {
     assert.match(formatPlan(buildDeployPlan(env(), target, { sha: null }))[0]!, /\(none\) → aaaaaaa/);
+  });
+});
+
+describe('servicesWithBuild (deploy --dry-run: images to build)', () => {
+  test('only services with a build section, with their context, in file order', () => {
+    const yaml = 'services:\n  db:\n    image: postgres:15\n  web:\n    build: ./web\n  worker:\n    build:\n      context: ./worker\n      dockerfile: Dockerfile.worker\n  tasks:\n    image: app_web\n';
+    assert.deepEqual(servicesWithBuild(yaml), [{ service: 'web', context: './web' }, { service: 'worker', context: './worker' }]);
+  });
+  test('no services, or none that build: nothing', () => {
+    assert.deepEqual(servicesWithBuild('version: "2.4"\n'), []);
+    assert.deepEqual(servicesWithBuild('services:\n  db:\n    image: x\n'), []);
+  });
+  test('not YAML: an error naming the file', () => {
+    assert.throws(() => servicesWithBuild('services: [\n', 'docker-compose.yml'), /docker-compose\.yml is not valid YAML/);
   });
 });

@@ -10,6 +10,7 @@ import { validateRef } from '../../domain/ref.js';
 import { buildDeployPlan, withPreview } from '../../domain/plan.js';
 import { runDeploy } from '../../executor/deploy.js';
 import { openExecutorEnv } from '../../executor/executor-env.js';
+import { deployPreview } from '../../executor/deploy-preview.js';
 import { EnvironmentLocks } from '../../state/environment-lock.js';
 import { recoverEnvironment } from '../../executor/recovery.js';
 import { exitCodeOf } from '../../executor/report.js';
@@ -105,12 +106,7 @@ async function dryRun(x: Awaited<ReturnType<typeof openExecutorEnv>>, ref: strin
   await x.repo.fetch(x.env.remote);
   const current = await x.repo.currentSha();
   const target = await x.repo.resolve(ref);
-  const migrations = x.env.stages.migrate ? await x.repo.filesChangedBetween(current, target, '') : [];
-  const plan = withPreview(buildDeployPlan(x.env, { ref, sha: target }, { sha: current }), {
-    commits: await x.repo.commitsBetween(current, target),
-    pendingMigrations: migrations.filter((f) => /migrat/i.test(f.path) && f.change !== 'deleted'),
-    imagesToBuild: x.env.stages.build ? [`compose build (project ${x.compose.project})`] : [],
-  });
+  const plan = withPreview(buildDeployPlan(x.env, { ref, sha: target }, { sha: current }), await deployPreview(x, current, target));
   if (opts.json) ctx.out(JSON.stringify(plan));
   else for (const line of formatPlan(plan)) ctx.out(line);
   ctx.exitCode = 0;
