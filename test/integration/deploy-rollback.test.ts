@@ -66,16 +66,24 @@ describe('deploy', () => {
     assert.equal(existsSync(join(stack.stateDir, 'locks', 'production.lock')), false);
   });
 
+  const reports: Record<string, { database?: { action: string } } | null> = {};
   for (const kind of FAILING_RELEASES) {
     test(`${kind}: exits 3 and everything is as before`, async () => {
       const before = await hostState();
       const r = await deploy(kind);
+      reports[kind] = r.report as typeof reports[string];
       assert.equal(r.code, 3, `${r.stdout}\n${r.stderr}`);
       assert.equal(r.report?.outcome, 'rolled_back');
       assert.ok(r.report?.reason, 'the failure reason is given in words');
       await assertAsBefore(stack, before, '1.1.0');
     });
   }
+
+  test('each report says what the rollback did to the database, as it happened', async () => {
+    // The build fails before anything can change the database; the others ran the new code against it.
+    assert.equal(reports['build-fails']?.database?.action, 'untouched');
+    for (const kind of FAILING_RELEASES.filter((k) => k !== 'build-fails')) assert.match(reports[kind]?.database?.action ?? '', /^(restored|kept)$/, kind);
+  });
 
   test('the failure reason names the health check in words', async () => {
     const r = await deploy('health-503');
