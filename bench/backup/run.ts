@@ -11,7 +11,13 @@
  * each run, the medians, the ratios ripcord/old, and the peak resident memory of Ripcord's process
  * (the PostgreSQL tools it starts are separate processes).
  *
- *   node --import tsx bench/backup/run.ts [runs=3] [scale=50] [dataset=pgbench|events]
+ * Two modes, as ripcord.yml has them:
+ *   - url: PostgreSQL on the host (127.0.0.1:5432), the tools run on the host;
+ *   - service (both presets): PostgreSQL in a compose service `db`, every tool run inside it with
+ *     `docker-compose exec -T` (the old script's way), dumps streamed over stdout and restores fed
+ *     on stdin, so pg_restore has no -j.
+ *
+ *   node --import tsx bench/backup/run.ts [runs=3] [scale=50] [dataset=pgbench|events] [mode=url|service]
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,13 +26,24 @@ import { symlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '../../src/adapters/process-runner.js';
 import type { BackupRecord, VerifyResult } from '../../src/backups/index.js';
-import { CONN, createDataset, databaseBytes, dropDataset, psql, sh } from './datasets.js';
+import { connOf, createDataset, databaseBytes, dropDataset, psql, sh } from './datasets.js';
+import { startComposeDb, type ComposeDb } from '../../test/support/compose-db.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let peakRssMb = 0;
 const runs = Number(process.argv[2] ?? 3);
 const scale = Number(process.argv[3] ?? 50);
 const dataset = (process.argv[4] ?? 'pgbench') as 'pgbench' | 'events';
+const mode = (process.argv[5] ?? 'url') as 'url' | 'service';
+if (mode !== 'url' && mode !== 'service') throw new Error(`mode is url or service, not ${String(mode)}`);
+
+/** Where the database runs: the host's PostgreSQL, or a compose service (then `exec` runs a tool inside it). */
+interface Target { port: number; db?: ComposeDb }
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** A PostgreSQL tool's command line, as the old script ran it in this mode. */
+function tool(t: Target, argv: string[]): string {
+  return t.db ? [...t.db.compose(['exec', '-T', 'db']), ...argv].map(q).join(' ') : [...argv.slice(0, 1), ...connOf(t.port), ...argv.slice(1)].map(q).join(' ');
+}
 
 interface Run { oldDump: number; ripDump: number; oldRestore: number; ripRestore: number; verify: number; oldSize: number; ripSize: number }
 
@@ -36,17 +53,17 @@ async function timed<T>(body: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - started, value];
 }
 
-async function oldBackup(db: string, dir: string, i: number): Promise<[number, string]> {
+async function oldBackup(t: Target, db: string, dir: string, i: number): Promise<[number, string]> {
   const file = join(dir, `backup_old_${i}.sql.gz`);
-  const [ms] = await timed(() => sh(['bash', '-o', 'pipefail', '-c', `pg_dump ${CONN.join(' ')} ${db} | gzip > ${file}`]));
+  const [ms] = await timed(() => sh(['bash', '-o', 'pipefail', '-c', `${tool(t, ['pg_dump', '-U', 'postgres', '-d', db])} | gzip > ${q(file)}`]));
   return [ms, file];
 }
 
-async function oldRestore(db: string, file: string): Promise<number> {
+async function oldRestore(t: Target, db: string, file: string): Promise<number> {
   const [ms] = await timed(async () => {
-    await psql('postgres', `drop database if exists ${db} with (force)`);
-    await psql('postgres', `create database ${db}`);
-    await sh(['bash', '-o', 'pipefail', '-c', `gunzip -c ${file} | psql -X -q -v ON_ERROR_STOP=1 ${CONN.join(' ')} -d ${db} > /dev/null`]);
+    await psql('postgres', `drop database if exists ${db} with (force)`, t.port);
+    await psql('postgres', `create database ${db}`, t.port);
+    await sh(['bash', '-o', 'pipefail', '-c', `gunzip -c ${q(file)} | ${tool(t, ['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-U', 'postgres', '-d', db])} > /dev/null`]);
   });
   return ms;
 }
@@ -66,19 +83,23 @@ async function ripcord<T>(dist: string, op: string, env: object, name?: string):
   return [out.ms, out.result];
 }
 
-async function oneRun(db: string, dir: string, dist: string, i: number): Promise<Run> {
-  const env = {
-    appDir: tmpdir(), database: { url: `postgres://postgres@127.0.0.1:5432/${db}` },
-    backups: { dir: join(dir, 'ripcord') }, health: { url: 'http://127.0.0.1:9/health/' },
-  };
-  const [oldDump, oldFile] = await oldBackup(db, dir, i);
+/** The environment Ripcord is given: database.url on the host, or database.service in the compose project. */
+function environmentOf(t: Target, db: string, dir: string): object {
+  const common = { backups: { dir: join(dir, 'ripcord') }, health: { url: 'http://127.0.0.1:9/health/' } };
+  if (!t.db) return { ...common, appDir: tmpdir(), database: { url: `postgres://postgres@127.0.0.1:${t.port}/${db}` } };
+  return { ...common, appDir: t.db.appDir, composeProject: t.db.id, composeCommand: 'docker-compose', database: { service: 'db', name: db, user: 'postgres' } };
+}
+
+async function oneRun(t: Target, db: string, dir: string, dist: string, i: number): Promise<Run> {
+  const env = environmentOf(t, db, dir);
+  const [oldDump, oldFile] = await oldBackup(t, db, dir, i);
   const [ripDump, record] = await ripcord<BackupRecord>(dist, 'create', env);
   const [verify, v] = await ripcord<VerifyResult>(dist, 'verify', env, record.name);
   if (!v.ok) throw new Error(`verify failed: ${v.reasons.join('; ')}`);
   // The old way restores over a full database, as rollback.sh did: drop it, create it, load.
-  await psql('postgres', `create database ${db}_old template ${db}`);
-  const oldMs = await oldRestore(`${db}_old`, oldFile);
-  await psql('postgres', `drop database ${db}_old`);
+  await psql('postgres', `create database ${db}_old template ${db}`, t.port);
+  const oldMs = await oldRestore(t, `${db}_old`, oldFile);
+  await psql('postgres', `drop database ${db}_old`, t.port);
   const [ripRestore] = await ripcord(dist, 'restore', env, record.name);
   return { oldDump, ripDump, oldRestore: oldMs, ripRestore, verify, oldSize: statSync(oldFile).size, ripSize: record.sizeBytes };
 }
@@ -88,7 +109,7 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
 
 function report(results: Run[], dbBytes: number): void {
-  console.log(`\n${dataset} database ${mb(dbBytes)}, ${results.length} runs, ${new Date().toISOString()}`);
+  console.log(`\n${dataset} database ${mb(dbBytes)}, ${mode} mode, ${results.length} runs, ${new Date().toISOString()}`);
   console.log('| run | backup old | backup ripcord | ratio | size old | size ripcord | ratio | restore old | restore ripcord | ratio | ripcord verify |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   const row = (label: string, r: Run) => console.log(`| ${label} | ${s(r.oldDump)} | ${s(r.ripDump)} | ${(r.ripDump / r.oldDump).toFixed(2)} | ${mb(r.oldSize)} | ${mb(r.ripSize)} | ${(r.ripSize / r.oldSize).toFixed(3)} | ${s(r.oldRestore)} | ${s(r.ripRestore)} | ${(r.ripRestore / r.oldRestore).toFixed(2)} | ${s(r.verify)} |`);
@@ -100,20 +121,23 @@ function report(results: Run[], dbBytes: number): void {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ripcord-bench-backup-'));
-  const db = await createDataset(dataset, scale);
+  const compose = mode === 'service' ? await startComposeDb() : undefined;
+  const t: Target = compose ? { port: compose.port, db: compose } : { port: 5432 };
+  const db = await createDataset(dataset, scale, t.port);
   try {
     const dist = await compile(dir);
-    const dbBytes = await databaseBytes(db);
+    const dbBytes = await databaseBytes(db, t.port);
     if (dataset === 'pgbench' && dbBytes < 500e6) console.log(`note: ${mb(dbBytes)} is under the 500 MB the issue asks for; raise the scale`);
     const results: Run[] = [];
     for (let i = 0; i < runs; i++) {
-      results.push(await oneRun(db, dir, dist, i));
+      results.push(await oneRun(t, db, dir, dist, i));
       rmSync(join(dir, 'ripcord'), { recursive: true, force: true });
       rmSync(join(dir, `backup_old_${i}.sql.gz`), { force: true });
     }
     report(results, dbBytes);
   } finally {
-    await dropDataset(db);
+    await dropDataset(db, t.port);
+    await compose?.cleanup();
     rmSync(dir, { recursive: true, force: true });
   }
 }
