@@ -15,6 +15,7 @@ import type { ExecutorEnv } from '../executor/executor-env.js';
 import { releaseLabels } from '../executor/manual-rollback-inputs.js';
 import { previewManualRollback } from '../executor/manual-rollback.js';
 import { describeOperation, type OperationRequest } from './request.js';
+import { deployPreview as previewFromGit } from '../executor/deploy-preview.js';
 
 export interface OperationPreview {
   environment: string;
@@ -57,15 +58,10 @@ export async function preview(x: ExecutorEnv, request: OperationRequest): Promis
   }
 }
 
-/** As `ripcord deploy --dry-run`: current → target, the commits between, pending migrations, images to build. */
+/** As `ripcord deploy --dry-run`: current → target, the commits between, images to build, what is known of migrations. */
 async function deployPreview(x: ExecutorEnv, ref: string): Promise<DeployPlan> {
   await x.repo.fetch(x.env.remote);
   const current = await x.repo.currentSha();
   const target = await x.repo.resolve(ref);
-  const migrations = x.env.stages.migrate ? await x.repo.filesChangedBetween(current, target, '') : [];
-  return withPreview(buildDeployPlan(x.env, { ref, sha: target }, { sha: current }), {
-    commits: await x.repo.commitsBetween(current, target),
-    pendingMigrations: migrations.filter((f) => /migrat/i.test(f.path) && f.change !== 'deleted'),
-    imagesToBuild: x.env.stages.build ? [`compose build (project ${x.compose.project})`] : [],
-  });
+  return withPreview(buildDeployPlan(x.env, { ref, sha: target }, { sha: current }), await previewFromGit(x, current, target));
 }
