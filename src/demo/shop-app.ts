@@ -31,7 +31,7 @@ services:
       interval: 1s
       retries: 60
   web:
-    build: ./app
+    build: { context: ./app, args: { SANDBOX: "\${COMPOSE_PROJECT_NAME}" } }
     image: "\${COMPOSE_PROJECT_NAME}_web"
     network_mode: host
     init: true
@@ -61,7 +61,11 @@ fi
 exec postgres
 `;
 
+// The label lets \`ripcord demo --clean\` find every image of this sandbox, also the untagged ones
+// of releases built and rolled back.
 const dockerfile = `FROM local/postgres:15
+ARG SANDBOX
+LABEL org.ripcord.demo.sandbox=$SANDBOX
 COPY . /srv
 CMD ["/bin/sh", "/srv/shop.sh", "serve"]
 `;

@@ -14,7 +14,7 @@ import { createLogger } from '../log/logger.js';
 import { ExitCode, RipcordError } from '../domain/errors.js';
 import { cleanSandbox } from './clean-sandbox.js';
 import { httpText } from './host-tools.js';
-import { createSandbox, type Sandbox } from './sandbox.js';
+import { createSandbox, sandboxExists, type Sandbox } from './sandbox.js';
 import { dataFingerprint, type DataFingerprint } from './shop-data.js';
 import { RELEASE_NOTES, type ShopRelease } from './shop-app.js';
 
@@ -31,7 +31,12 @@ export interface DemoTerminal {
   ripcord: (args: string[]) => Promise<number>;
 }
 
-export interface DemoOptions { dir: string; keep: boolean }
+export interface DemoOptions {
+  dir: string;
+  keep: boolean;
+  /** How this sandbox is removed: `ripcord demo --clean`, with --dir when it is not the default. */
+  cleanCommand: string;
+}
 
 interface HostSnapshot { code: string; webImage: string; data: DataFingerprint }
 
@@ -39,8 +44,9 @@ export async function runDemo(opts: DemoOptions, term: DemoTerminal): Promise<vo
   const started = Date.now();
   term.out(`Ripcord demo: a production host of its own in ${opts.dir}`);
   chapter(term, 1, 'Build the sandbox: a git origin with release tags, the shop (PostgreSQL + web) at v1.0.0');
-  const sandbox = await createSandbox(opts.dir, (l) => term.out(`  ${l}`));
+  let sandbox: Sandbox;
   try {
+    sandbox = await createSandbox(opts.dir, (l) => term.out(`  ${l}`));
     const { config } = loadConfig({ configPath: sandbox.configPath, env: {} });
     const x = await openExecutorEnv(config, 'production', createLogger({ name: 'ripcord-demo', level: 'silent', stdout: false }));
     await goodDeploy(x, config, sandbox, term);
@@ -51,7 +57,7 @@ export async function runDemo(opts: DemoOptions, term: DemoTerminal): Promise<vo
     await expectExit(term.ripcord(['--config', sandbox.configPath, 'rollback', 'quick', '--yes']), 0, 'rollback quick');
     await expectLive(sandbox, term, '1.0.0');
   } catch (error) {
-    term.out(`The sandbox is left in ${opts.dir} to look at; \`ripcord demo --clean\` removes it.`);
+    if (sandboxExists(opts.dir)) term.out(`The sandbox is left in ${opts.dir} to look at; \`${opts.cleanCommand}\` removes it.`);
     throw error;
   }
   term.out('');
@@ -131,11 +137,11 @@ async function finish(opts: DemoOptions, s: Sandbox, term: DemoTerminal): Promis
   if (opts.keep) {
     term.out('The sandbox is still running (--keep). Look around:');
     for (const line of next) term.out(`  ${line}`);
-    term.out('  ripcord demo --clean' + (opts.dir === s.dir ? '' : ` --dir ${s.dir}`) + '   # removes every container, volume, image and file of the sandbox');
+    term.out(`  ${opts.cleanCommand}   # removes every container, volume, image and file of the sandbox`);
     return;
   }
   const cleaned = await cleanSandbox(s.dir);
   term.out(`Sandbox removed (${cleaned?.containers ?? 0} containers, ${cleaned?.volumes ?? 0} volumes, ${cleaned?.images ?? 0} images, ${s.dir}).`);
   term.out('`ripcord demo --keep` leaves it running to try every other command against (`ripcord status`, `ripcord rollback`, the logs, `ripcord backups list`);');
-  term.out('`ripcord demo --clean` removes it afterwards. For your own app: `ripcord init /path/to/app`.');
+  term.out(`\`${opts.cleanCommand}\` removes it afterwards. For your own app: \`ripcord init /path/to/app\`.`);
 }

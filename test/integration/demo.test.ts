@@ -72,6 +72,7 @@ test('demo --clean removes every container, volume, image and file of the sandbo
   assert.deepEqual(docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${record.project}`), []);
   assert.deepEqual(docker('volume', 'ls', '-q', '--filter', `name=${record.project}`), []);
   assert.deepEqual(docker('images', '-q', '--filter', `reference=${record.project}*`), []);
+  assert.deepEqual(docker('images', '-aq', '--filter', `label=org.ripcord.demo.sandbox=${record.project}`), [], 'no image of any release, tagged or not');
   assert.equal(existsSync(dir), false);
   const again = await ripcord(['demo', '--clean', '--dir', dir]);
   assert.match(again.stdout, /nothing to remove/);

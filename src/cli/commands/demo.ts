@@ -26,7 +26,8 @@ export function registerDemoCommand(program: Command, ctx: CliContext, runCli: R
     .action(async (opts: DemoOptions) => {
       const dir = opts.dir ?? defaultSandboxDir(ctx.env);
       if (opts.clean) return clean(dir, ctx);
-      await runDemo({ dir, keep: opts.keep ?? false }, terminalFor(ctx, runCli));
+      const cleanCommand = `ripcord demo --clean${opts.dir ? ` --dir ${dir}` : ''}`;
+      await runDemo({ dir, keep: opts.keep ?? false, cleanCommand }, terminalFor(ctx, runCli));
       ctx.exitCode = 0;
     });
 }
