@@ -111,7 +111,7 @@ async function startShop(s: Sandbox): Promise<void> {
   const compose = (args: string[], timeoutMs = 300_000) => must(composeArgv(s.compose, args), s.appDir, timeoutMs);
   await compose(['build', '-q']);
   await compose(['up', '-d', 'db']);
-  await waitUntil(async () => (await compose(['exec', '-T', 'db', 'pg_isready', '-q', '-d', 'shop'], 10_000).then(() => true)), 'PostgreSQL in the db service');
+  await waitUntil(async () => (await compose(['exec', '-T', 'db', 'pg_isready', '-q', '-h', '127.0.0.1', '-d', 'shop'], 10_000).then(() => true)), 'PostgreSQL in the db service');
   await compose(['run', '--rm', '-T', 'jobs', 'sh', '/srv/shop.sh', 'migrate']);
   await compose(['up', '-d']);
   await waitUntil(async () => (await httpText(`${s.webUrl}/health/`)) !== null, `${s.webUrl}/health/ to answer 200`);

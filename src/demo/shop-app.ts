@@ -53,7 +53,8 @@ set -e
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   initdb -D "$PGDATA" -U postgres --auth=trust >/dev/null
   echo "listen_addresses = '127.0.0.1'" >> "$PGDATA/postgresql.conf"
-  postgres & pid=$!
+  # Socket only while the database is created: nothing may connect over TCP before the real start.
+  postgres -c listen_addresses='' & pid=$!
   until pg_isready -q; do sleep 0.2; done
   createdb -U postgres shop
   kill "$pid"; wait "$pid" || true
