@@ -42,11 +42,3 @@ export async function toolVersion(access: DatabaseAccess, tool: 'pg_dump' | 'pg_
 export async function rowCounts(access: DatabaseAccess, dbname: string): Promise<Record<string, number>> {
   return parseRowCounts((await sql(access, dbname, ROW_COUNTS_SQL, 3600_000)).split('\n'));
 }
-
-/**
- * The server's current WAL position. Every logged change to any database of the server advances
- * it, so an unchanged position proves nothing was written in between (unlogged tables aside).
- */
-export async function walPosition(access: DatabaseAccess): Promise<string> {
-  return sql(access, connectionOf(access).dbname, 'select pg_current_wal_lsn()');
-}

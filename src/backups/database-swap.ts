@@ -122,15 +122,19 @@ async function psql(access: DatabaseAccess, statements: readonly string[], stopO
  * allowed again even if the copy fails or this process dies mid-way; the `finally` covers a psql
  * that was itself cut short.
  */
-export async function cloneDatabase(access: DatabaseAccess, db: string, clone: string): Promise<void> {
+export async function cloneDatabase(access: DatabaseAccess, db: string, clone: string): Promise<string> {
   const props = (await survey(access, db, [])).props;
-  const statements = [dropStatement(clone), allowStatement(db, false), terminateStatement(db),
+  // With no session on `db`, every transaction that wrote to it has ended: the snapshot taken
+  // right then is exactly what the clone holds (for counting the rows a swap back would drop).
+  const statements = [dropStatement(clone), allowStatement(db, false), terminateStatement(db), 'select pg_current_snapshot()',
     `CREATE DATABASE ${quoteIdent(clone)} TEMPLATE ${quoteIdent(db)}${shapeOptions(props, false)}`, allowStatement(db, true),
     `select ${exists(clone)}`];
   try {
     // Without ON_ERROR_STOP: every statement runs whatever the one before did.
     const r = await psql(access, statements, false, 3600_000);
-    if (r.out.split('\n').at(-1) !== 't') throw unreachable(access, r.err || `CREATE DATABASE ${clone} TEMPLATE ${db} did not create it`);
+    const lines = r.out.split('\n');
+    if (lines.at(-1) !== 't') throw unreachable(access, r.err || `CREATE DATABASE ${clone} TEMPLATE ${db} did not create it`);
+    return lines.find((l) => /^\d+:\d+:[\d,]*$/.test(l)) ?? '';
   } finally {
     await sql(access, maintenanceDatabase(access), allowStatement(db, true));
   }

@@ -13,6 +13,11 @@ import { parseRowCounts, pgCommand, ROW_COUNTS_SQL, type DatabaseAccess } from '
 export interface SnapshotSession {
   /** The exported snapshot's ID, for `pg_dump --snapshot`. */
   snapshot: string;
+  /**
+   * The same snapshot as `pg_current_snapshot()` text ("xmin:xmax:xip,…"): which transactions the
+   * dump holds, so a later count can tell the rows written after it (backups/database-state.ts).
+   */
+  transactions: string;
   serverVersion: string;
   /** Rows of every user table as the snapshot sees them ("schema.table" → rows). */
   countRows(): Promise<Record<string, number>>;
@@ -56,15 +61,15 @@ export async function openSnapshot(access: DatabaseAccess, dbname: string): Prom
     await exited.catch(() => undefined);
   };
   try {
-    stdin.write("begin isolation level repeatable read read only;\nselect pg_export_snapshot();\nshow server_version;\nselect 'ripcord:ready';\n");
-    const [snapshot = '', serverVersion = ''] = (await out.until('ripcord:ready', exited)).filter(Boolean);
+    stdin.write("begin isolation level repeatable read read only;\nselect pg_export_snapshot();\nselect pg_current_snapshot();\nshow server_version;\nselect 'ripcord:ready';\n");
+    const [snapshot = '', transactions = '', serverVersion = ''] = (await out.until('ripcord:ready', exited)).filter(Boolean);
     out.consume();
     let counting: Promise<Record<string, number>> | null = null;
     const countRows = () => {
       counting ??= (stdin.write(`${ROW_COUNTS_SQL};\nselect 'ripcord:counted';\n`), out.until('ripcord:counted', exited).then(parseRowCounts));
       return counting;
     };
-    return { snapshot, serverVersion, countRows, close };
+    return { snapshot, transactions, serverVersion, countRows, close };
   } catch (error) {
     await close();
     throw unreachable(access, error instanceof Error ? error.message : String(error));

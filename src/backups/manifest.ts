@@ -16,6 +16,11 @@ export interface BackupRecord {
   releaseSha: string | null;
   createdAt: string;
   verifiedAt: string | null;
+  /**
+   * The transactions the dump holds (`pg_current_snapshot()` of its snapshot); absent in older
+   * manifests and old-format dumps. Rows committed after it are not in the dump.
+   */
+  snapshot?: string;
   /** table → rows at dump time, compared by a deep verify. */
   rowCounts: Record<string, number> | null;
   /** False for an old-format dump with no manifest: facts were inferred from the file. */

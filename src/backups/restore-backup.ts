@@ -9,7 +9,7 @@ import { backupPath } from './backup-files.js';
 import { createBackup } from './create-backup.js';
 import { readRecord } from './manifest.js';
 import { connectionOf } from './pg-commands.js';
-import { replaceDatabase } from './restore-into.js';
+import { restoreAsNewDatabase, replaceDatabase } from './restore-into.js';
 import { verifyFile } from './verify-backup.js';
 
 export interface RestoreResult {
@@ -38,4 +38,22 @@ export async function restoreBackup(env: EnvironmentConfig, name: string, opts: 
       safety ? `nothing to undo; to go back anyway: ripcord backups restore ${safety}` : 'nothing to undo: the live database was not changed');
   }
   return { restored: record.name, safetyBackup: safety, durationMs: Date.now() - started };
+}
+
+/**
+ * Restores a backup into a new database `into` beside the live one, which is not touched: how a
+ * person gets back rows a rollback's restore took away (they are in its safety backup). Refuses a
+ * name that exists, so nothing is ever overwritten.
+ */
+export async function restoreBackupInto(env: EnvironmentConfig, name: string, into: string): Promise<RestoreResult & { database: string }> {
+  const started = Date.now();
+  const record = readRecord(backupPath(env.backups.dir, name));
+  const access = await accessOf(env);
+  const verified = await verifyFile(access, record);
+  if (!verified.ok) {
+    throw new RipcordError('precondition_failed', `backup ${record.name} failed verification (${verified.reasons.join('; ')}); nothing was created`,
+      'restore another backup (`ripcord backups list` shows which are verified)', 2);
+  }
+  await restoreAsNewDatabase(access, record, into, env.backups.jobs);
+  return { restored: record.name, safetyBackup: null, durationMs: Date.now() - started, database: into };
 }

@@ -8,11 +8,11 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { killGroup, runCommand, type Command, type CommandResult } from '../adapters/process-runner.js';
-import { RipcordError } from '../domain/errors.js';
+import { BadInputError, RipcordError } from '../domain/errors.js';
 import { sql, sqlSteps } from './database-facts.js';
 import { createStatement, dropStatement, maintenanceDatabase, repairStatements, survey, swapStatements } from './database-swap.js';
 import type { BackupRecord } from './manifest.js';
-import { pgCommand, restoreArgs, RESTORE_SESSION_ENV, sqlLoadArgs, type DatabaseAccess } from './pg-commands.js';
+import { connectionOf, pgCommand, restoreArgs, RESTORE_SESSION_ENV, sqlLoadArgs, type DatabaseAccess } from './pg-commands.js';
 
 /** Loads `record` into the (empty) database `target`; throws with pg_restore's/psql's last lines. */
 export async function restoreIntoDatabase(access: DatabaseAccess, record: BackupRecord, target: string, jobs = 1): Promise<void> {
@@ -83,4 +83,19 @@ export async function replaceDatabase(access: DatabaseAccess, record: BackupReco
     throw error;
   }
   await sqlSteps(access, maintenanceDatabase(access), [dropStatement(retired), ...swapStatements(db, staging, retired), dropStatement(retired)]);
+}
+
+/** Loads `record` into a new database `name`, which must not exist yet; a failed load drops it again. */
+export async function restoreAsNewDatabase(access: DatabaseAccess, record: BackupRecord, name: string, jobs: number): Promise<void> {
+  const live = connectionOf(access).dbname;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new BadInputError(`"${name}" is not a database name Ripcord creates`, 'use lower-case letters, digits and _ (at most 63), e.g. app_rescued');
+  const found = await survey(access, live, [name]);
+  if (name === live || found.exists.has(name)) throw new BadInputError(`database ${name} already exists; nothing was changed`, 'choose a new name, e.g. app_rescued_2');
+  await sql(access, maintenanceDatabase(access), createStatement(name, found.props));
+  try {
+    await restoreIntoDatabase(access, record, name, jobs);
+  } catch (error) {
+    await sql(access, maintenanceDatabase(access), dropStatement(name));
+    throw error;
+  }
 }

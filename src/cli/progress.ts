@@ -1,4 +1,5 @@
 /** Terminal rendering of progress events and reports: one line per stage, with its duration. */
+import { describeDatabaseRollback } from '../domain/database-rollback-summary.js';
 import type { OperationReport, ProgressEvent, ProgressListener, StepReport } from '../executor/report.js';
 import { shortSha } from '../domain/ref.js';
 
@@ -34,6 +35,7 @@ export function summarize(report: OperationReport): string[] {
   if (report.preDeployBackup) lines.push(`pre-deploy backup: ${report.preDeployBackup}`);
   if (report.restoredBackup) lines.push(`database restored from: ${report.restoredBackup}`);
   if (report.safetyBackup) lines.push(`safety backup (the state before): ${report.safetyBackup}`);
+  if (report.database) lines.push(`database: ${describeDatabaseRollback(report.database)}`);
   lines.push(`deployment: ${report.id}`);
   return lines;
 }

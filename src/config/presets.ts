@@ -9,7 +9,8 @@ export type PresetName = 'django' | 'nextjs-prisma';
 export type RawEnvironment = Record<string, unknown>;
 
 const django: RawEnvironment = {
-  database: { service: 'db' },
+  // Django wraps each migration in a transaction on PostgreSQL (unless a migration says atomic = False).
+  database: { service: 'db', migrations: { table: 'django_migrations', eachInTransaction: true } },
   stages: {
     build: true,
     migrate: { service: 'web', command: 'python manage.py migrate --noinput' },
@@ -21,7 +22,8 @@ const django: RawEnvironment = {
 };
 
 const nextjsPrisma: RawEnvironment = {
-  database: { service: 'db' },
+  // Prisma records a failed migration in _prisma_migrations, but does not run it in one transaction.
+  database: { service: 'db', migrations: { table: '_prisma_migrations', eachInTransaction: false } },
   stages: {
     build: true,
     migrate: { service: 'web', command: 'npx prisma migrate deploy' },

@@ -59,6 +59,16 @@ const databaseSchema = z.strictObject({
    */
   maintenanceDatabase: nonEmpty('a database Ripcord may connect to that is not the app\'s', 'template1').optional(),
   /**
+   * What the migration tool records, so a rollback restores the database only when a migration
+   * really changed it (docs/CONFIGURATION.md "When the database is restored").
+   */
+  migrations: z.strictObject({
+    /** The migrations table; by default the first of the common tools' tables that exists. */
+    table: nonEmpty('the migration tool\'s table', 'django_migrations').optional(),
+    /** True when every migration runs in one transaction, so a failed one leaves nothing behind. */
+    eachInTransaction: z.boolean({ error: 'expected true or false' }).default(false),
+  }).prefault({}),
+  /**
    * How a rollback puts the database back: restore the pre-deploy dump, or swap back a clone taken
    * before the migrations (faster rollbacks, a brief pause of new connections at every deploy).
    */

@@ -4,14 +4,14 @@
  * runner, so {@link transition} throws instead of letting a journal say something impossible.
  *
  * ```
- * queued → preflight → backup → fetch → build → migrate → static → up → health → integrity → logs → succeeded
+ * queued → preflight → fetch → build → backup → migrate → static → up → health → integrity → logs → succeeded
  *                  any stage fails ─► rolling_back ─► rolled_back | rollback_failed
  * ```
  */
 import { RipcordError } from './errors.js';
 
 /** The stages of a deploy, in the order they run. Disabled stages are skipped, never reordered. */
-export const DEPLOY_STAGES = ['preflight', 'backup', 'fetch', 'build', 'migrate', 'static', 'up', 'health', 'integrity', 'logs'] as const;
+export const DEPLOY_STAGES = ['preflight', 'fetch', 'build', 'backup', 'migrate', 'static', 'up', 'health', 'integrity', 'logs'] as const;
 export type DeployStageName = (typeof DEPLOY_STAGES)[number];
 
 /**

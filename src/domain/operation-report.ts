@@ -38,12 +38,22 @@ export interface OperationReport {
 }
 
 /**
- * What a rollback did to the database, from its journal: restored from a backup, kept (and why:
- * nothing was written since the backup), or untouched (no stage that can change it had run).
+ * What a rollback did to the database, from its journal: restored from a backup (with why, and the
+ * rows written after the snapshot that the restore took away), kept (and why: no migration changed
+ * it), untouched (no stage that can change it had run), or not restored (a restore was needed and
+ * failed: the database is as the failed release left it).
  */
 export type DatabaseRollback =
-  | { action: 'restored'; backup: string | null; safetyBackup: string | null; how: string | null }
+  | {
+    action: 'restored'; backup: string | null; safetyBackup: string | null; how: string | null;
+    why?: string;
+    /** Rows written after the snapshot, per table, that the live database no longer has. */
+    rowsLost?: { total: number; byTable: Record<string, number>; since: string };
+    /** Where those rows (the database as it was before the rollback) are kept, in words. */
+    keptIn?: string;
+  }
   | { action: 'kept'; why: string }
+  | { action: 'not_restored'; why: string }
   | { action: 'untouched' };
 
 export type ProgressEvent =

@@ -14,7 +14,7 @@ import { allowConnections, checkIdentifierLength, cloneDatabase, databasesStarti
 import { readRecord } from '../backups/manifest.js';
 import { connectionOf } from '../backups/pg-commands.js';
 import { FACT } from '../domain/journal-entry.js';
-import { dumpRestoreStrategy, type DatabaseRollbackStrategy, type StrategyContext } from './database-rollback.js';
+import { decideRestore, dumpRestoreStrategy, SNAPSHOT_FACT, type DatabaseRollbackStrategy, type SnapshotFact, type StrategyContext } from './database-rollback.js';
 
 /** Fact keys: the clone's name (journaled before it is made) and the failed copy's (before the swap). */
 export const CLONE_FACT = 'databaseClone';
@@ -48,8 +48,10 @@ export const cloneSwapStrategy: DatabaseRollbackStrategy = {
     await ctx.record(CLONE_FACT, clone);
     await ctx.record(FAILED_COPY_FACT, failedName(db, clone));
     try {
-      await cloneDatabase(access, db, clone);
-      return { backup: dump.backup, facts: dump.facts };
+      // The clone is newer than the dump: what a swap goes back to is the clone's snapshot.
+      const transactions = await cloneDatabase(access, db, clone);
+      const snapshot: SnapshotFact = { transactions, at: new Date().toISOString(), source: clone };
+      return { backup: dump.backup, facts: { ...dump.facts, [SNAPSHOT_FACT]: snapshot } };
     } catch (error) {
       // The verified dump is enough to go on: a rollback without the clone restores it instead.
       const why = error instanceof Error ? error.message : String(error);
@@ -60,7 +62,10 @@ export const cloneSwapStrategy: DatabaseRollbackStrategy = {
   async rollback(ctx, backup) {
     const { access, db } = await dbOf(ctx);
     const clone = str(ctx.facts[CLONE_FACT]);
-    if (clone) {
+    // Kept: settle drops the clone. A clone that failed leaves the dump's snapshot journaled instead.
+    const decision = await decideRestore(ctx, backup);
+    if (!decision.restore) return { safetyBackup: null, unchanged: decision.why, how: 'kept' };
+    if (clone && !ctx.facts[CLONE_FAILED_FACT]) {
       const failed = str(ctx.facts[FAILED_COPY_FACT]) ?? failedName(db, clone);
       if (!str(ctx.facts[FAILED_COPY_FACT])) await ctx.record(FAILED_COPY_FACT, failed);
       const swapped = await swapIntoPlace(access, db, clone, failed);

@@ -6,11 +6,27 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { DatabaseStrategyName } from '../domain/rollback-plan.js';
 import { FACT } from '../domain/journal-entry.js';
-import { createBackup, currentWalPosition, restoreBackup } from '../backups/index.js';
-import type { DatabaseAccess } from '../backups/pg-commands.js';
+import { decideDatabaseRestore, type DatabaseState, type MigrateRun, type RestoreDecisionFact } from '../domain/database-change.js';
+import { createBackup, restoreBackup } from '../backups/index.js';
+import { readDatabaseState, rowsWrittenSince } from '../backups/database-state.js';
+import { connectionOf, type DatabaseAccess } from '../backups/pg-commands.js';
+import { backupPath } from '../backups/backup-files.js';
+import { readRecord } from '../backups/manifest.js';
 
-/** Fact key: the database server's WAL position taken before the pre-deploy dump. */
-export const WAL_POSITION = 'databaseWalPosition';
+/** Fact keys: the database's state before the migrations, and the snapshot a rollback would go back to. */
+export const DATABASE_STATE_FACT = 'databaseStateBefore';
+export const SNAPSHOT_FACT = 'databaseSnapshot';
+/** What the rollback decided about the database and what a restore took away (journaled before it acts). */
+export const RESTORE_DECISION_FACT = FACT.databaseRestore;
+
+/** The transactions a rollback's restore goes back to: those of the pre-deploy dump, or of a clone. */
+export interface SnapshotFact {
+  transactions: string;
+  at: string;
+  /** The dump or clone that holds it. */
+  source: string;
+}
+
 
 /** What a strategy may use: the environment, its database, and the operation's journal. */
 export interface StrategyContext {
@@ -21,6 +37,10 @@ export interface StrategyContext {
   facts: Readonly<Record<string, unknown>>;
   /** Journals a fact (fsynced) before the action it announces, so a crash mid-action can be finished. */
   record(key: string, value: unknown): Promise<void>;
+  /** How the deploy's migrate stage went: part of deciding whether the database must go back. */
+  migrate: MigrateRun;
+  /** A person chose this restore (a manual rollback): it happens, whatever the migrations did. */
+  requested: boolean;
 }
 
 export interface PreparedRollback {
@@ -55,17 +75,17 @@ export interface DatabaseRollbackStrategy {
 export const dumpRestoreStrategy: DatabaseRollbackStrategy = {
   name: 'dump_restore',
   async prepare(ctx, releaseSha) {
-    const walPosition = await currentWalPosition(ctx.env);
-    const record = await createBackup(ctx.env, { kind: 'predeploy', releaseSha });
-    return { backup: record.name, facts: { [WAL_POSITION]: walPosition } };
+    const access = await ctx.access();
+    const [record, state] = await Promise.all([
+      createBackup(ctx.env, { kind: 'predeploy', releaseSha }),
+      readDatabaseState(access, connectionOf(access).dbname, ctx.env.database.migrations.table),
+    ]);
+    const snapshot: SnapshotFact | null = record.snapshot ? { transactions: record.snapshot, at: record.createdAt, source: record.name } : null;
+    return { backup: record.name, facts: { [DATABASE_STATE_FACT]: state, ...(snapshot ? { [SNAPSHOT_FACT]: snapshot } : {}) } };
   },
   async rollback(ctx, backup) {
-    // The app services are stopped by now, so the position cannot move under this check.
-    const before = ctx.facts[WAL_POSITION];
-    const now = typeof before === 'string' ? await currentWalPosition(ctx.env) : null;
-    if (now !== null && now === before) {
-      return { safetyBackup: null, unchanged: `nothing was written since the pre-deploy backup (WAL position ${now} unchanged)`, how: 'skipped' };
-    }
+    const decision = await decideRestore(ctx, backup);
+    if (!decision.restore) return { safetyBackup: null, unchanged: decision.why, how: 'kept' };
     // A safety backup taken by an interrupted run of this step is reused, not taken again.
     let safety = typeof ctx.facts[FACT.safetyBackup] === 'string' ? ctx.facts[FACT.safetyBackup] as string : null;
     if (!safety) {
@@ -77,3 +97,39 @@ export const dumpRestoreStrategy: DatabaseRollbackStrategy = {
   },
   settle: () => Promise.resolve({}),
 };
+
+/**
+ * Whether the database goes back, decided once per rollback and journaled before anything changes:
+ * a run resumed after a crash (perhaps after the restore already swapped the database) keeps the
+ * first decision instead of deciding again from a database it changed itself. With a restore, the
+ * rows written after the snapshot are counted first — the app is stopped, so the count is final.
+ */
+export async function decideRestore(ctx: StrategyContext, backup: string): Promise<RestoreDecisionFact> {
+  const journaled = ctx.facts[RESTORE_DECISION_FACT] as RestoreDecisionFact | undefined;
+  if (journaled) return journaled;
+  const access = await ctx.access();
+  const db = connectionOf(access).dbname;
+  const { restore, why } = ctx.requested
+    ? { restore: true, why: `the rollback plan restores ${backup}` }
+    : decideDatabaseRestore({
+      before: (ctx.facts[DATABASE_STATE_FACT] ?? null) as DatabaseState | null,
+      now: await readDatabaseState(access, db, ctx.env.database.migrations.table),
+      migrate: ctx.migrate, eachInTransaction: ctx.env.database.migrations.eachInTransaction,
+    });
+  const snapshot = ctx.requested ? snapshotOfBackup(ctx.env, backup) : ctx.facts[SNAPSHOT_FACT] as SnapshotFact | undefined;
+  const decision: RestoreDecisionFact = restore && snapshot
+    ? { restore, why, rowsWritten: await rowsWrittenSince(access, db, snapshot.transactions), snapshotAt: snapshot.at }
+    : { restore, why };
+  await ctx.record(RESTORE_DECISION_FACT, decision);
+  return decision;
+}
+
+/** The snapshot a backup's manifest records (none for old-format dumps and older manifests). */
+function snapshotOfBackup(env: EnvironmentConfig, name: string): SnapshotFact | undefined {
+  try {
+    const record = readRecord(backupPath(env.backups.dir, name));
+    return record.snapshot ? { transactions: record.snapshot, at: record.createdAt, source: name } : undefined;
+  } catch {
+    return undefined;
+  }
+}

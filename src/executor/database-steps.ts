@@ -6,6 +6,7 @@ import { accessOf } from '../backups/access.js';
 import type { JournalFacts } from '../domain/journal-facts.js';
 import { foldJournal } from '../domain/journal-facts.js';
 import type { DatabaseStrategyName, RollbackStep } from '../domain/rollback-plan.js';
+import type { MigrateRun } from '../domain/database-change.js';
 import { cloneSwapStrategy } from './clone-swap-strategy.js';
 import { dumpRestoreStrategy, type DatabaseRollbackStrategy, type StrategyContext } from './database-rollback.js';
 import type { ExecutorEnv } from './executor-env.js';
@@ -19,14 +20,24 @@ export const databaseRollbackStrategies: Readonly<Record<string, DatabaseRollbac
   clone_swap: cloneSwapStrategy,
 };
 
-function strategyContext(x: ExecutorEnv, rec: OperationRecorder, facts: Readonly<Record<string, unknown>>, container?: string): StrategyContext {
-  return { env: x.env, facts, record: (key, value) => rec.fact(key, value), access: () => accessOf(x.env, { compose: x.compose, container }) };
+function strategyContext(x: ExecutorEnv, rec: OperationRecorder, journal: Pick<JournalFacts, 'facts' | 'stages' | 'header'> | null, container?: string): StrategyContext {
+  return {
+    env: x.env, facts: journal?.facts ?? {}, migrate: journal ? migrateRun(journal.stages) : 'not_run', requested: journal?.header.kind === 'rollback',
+    record: (key, value) => rec.fact(key, value), access: () => accessOf(x.env, { compose: x.compose, container }),
+  };
+}
+
+/** A migrate stage that started and did not pass (failed, or cut short by a crash) counts as failed. */
+function migrateRun(stages: JournalFacts['stages']): MigrateRun {
+  const runs = stages.filter((s) => s.stage === 'migrate');
+  if (runs.length === 0) return 'not_run';
+  return runs.every((s) => s.outcome === 'ok') ? 'passed' : 'failed';
 }
 
 /** The backup stage: the configured strategy's pre-deploy backup (and whatever else it prepares). */
 export async function prepareDatabase(x: ExecutorEnv, rec: OperationRecorder, releaseSha: string): Promise<StageOutcome> {
   const strategy = databaseRollbackStrategies[x.env.database.rollbackStrategy] ?? dumpRestoreStrategy;
-  const p = await strategy.prepare(strategyContext(x, rec, {}), releaseSha);
+  const p = await strategy.prepare(strategyContext(x, rec, null), releaseSha);
   return passed({ preDeployBackup: p.backup, databaseStrategy: strategy.name, ...p.facts });
 }
 
@@ -35,8 +46,8 @@ export async function restoreDatabase(x: ExecutorEnv, ctx: StageContext, rec: Op
   if (!strategy) return failed(`restore database: unknown strategy ${step.strategy}`);
   const db = await startDatabaseService(x, ctx);
   if ('problem' in db) return failed(`restore database: ${db.problem}`);
-  const r = await strategy.rollback(strategyContext(x, rec, facts.facts, db.container), step.backup);
-  if (r.unchanged) return passed(undefined, { restored: null, skipped: r.unchanged });
+  const r = await strategy.rollback(strategyContext(x, rec, facts, db.container), step.backup);
+  if (r.unchanged) return passed(undefined, { restored: null, kept: r.unchanged });
   return passed(undefined, { how: r.how, safetyBackup: r.safetyBackup });
 }
 
@@ -56,7 +67,7 @@ async function startDatabaseService(x: ExecutorEnv, ctx: StageContext): Promise<
 export async function settleDatabase(x: ExecutorEnv, rec: OperationRecorder, facts: JournalFacts, strategyName: DatabaseStrategyName): Promise<StageOutcome> {
   const strategy = databaseRollbackStrategies[strategyName];
   if (!strategy) return failed(`settle database: unknown strategy ${strategyName}`);
-  return passed(undefined, await strategy.settle(strategyContext(x, rec, facts.facts)));
+  return passed(undefined, await strategy.settle(strategyContext(x, rec, facts)));
 }
 
 /**
@@ -68,7 +79,7 @@ export async function settleAfterDeploy(x: ExecutorEnv, rec: OperationRecorder):
   const strategy = databaseRollbackStrategies[facts.databaseStrategy ?? ''];
   if (!strategy) return;
   try {
-    const settled = await strategy.settle(strategyContext(x, rec, facts.facts));
+    const settled = await strategy.settle(strategyContext(x, rec, facts));
     if (Object.keys(settled).length > 0) x.log.info(settled, 'database strategy settled after the deploy');
   } catch (error) {
     x.log.warn({ err: error }, 'the deploy succeeded, but tidying up after the database strategy failed; the next deploy retries it');

@@ -4,6 +4,7 @@
  * the step that failed). Pure: the report is plain data.
  */
 import type { Notification, NotificationLevel } from '../domain/ports.js';
+import { describeDatabaseRollback } from '../domain/database-rollback-summary.js';
 import type { DatabaseRollback, OperationReport, Outcome, StepReport } from '../domain/operation-report.js';
 import { shortSha } from '../domain/ref.js';
 
@@ -77,13 +78,7 @@ function textOf(r: Report): string {
 
 /** What the rollback did to the database, as the report says it (nothing when it does not say). */
 function databaseSentence(db: DatabaseRollback | undefined): string {
-  switch (db?.action) {
-    case undefined: return '';
-    case 'untouched': return ' The database was not touched: the deploy failed before any stage that can change it ran.';
-    case 'kept': return ` The database was kept as it is: ${db.why}.`;
-    case 'restored': return ` The database was put back to ${db.backup ? `the pre-deploy backup ${db.backup}` : 'its pre-deploy state'}`
-      + `${db.how ? ` (${db.how})` : ''}${db.safetyBackup ? `; the database as the deploy left it is kept in ${db.safetyBackup}` : ''}.`;
-  }
+  return db ? ` ${describeDatabaseRollback(db)}` : '';
 }
 
 function durationOf(r: OperationReport): string | undefined {

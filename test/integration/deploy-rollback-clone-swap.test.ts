@@ -1,7 +1,8 @@
 /**
  * The deploy-rollback guarantees with `database.rollbackStrategy: clone_swap`, on the reference stack
  * (real git, Docker, compose, PostgreSQL): every failing kind exits 3 and leaves the host exactly as
- * before, with no clone or failed copy left; the failed database survives as a verified safety dump;
+ * before, with no clone or failed copy left; a release whose migration changed the database gets the
+ * clone swapped back and the failed database survives as a verified safety dump, the others keep it;
  * a good deploy drops its clone; URL mode works as service mode does; a clone gone by rollback time
  * falls back to the pre-deploy dump.
  */
@@ -62,6 +63,10 @@ describe('clone_swap', () => {
       if (kind === 'build-fails') {
         assert.equal(restored, undefined, 'nothing ran against the database: no swap');
         assert.deepEqual(newDumps, []);
+      } else if (kind !== 'migration-fails') {
+        // From v1.1.0 these releases bring no migration: the database is kept, with whatever users wrote.
+        assert.match(String(restored?.kept), /no migration changed the schema or the migrations table/);
+        assert.deepEqual(newDumps, [], 'nothing was swapped, so there is no failed copy to keep');
       } else {
         assert.match(String(restored?.how), /clone .* swapped in/);
         assert.equal(newDumps.length, 1, 'the failed database is kept as one safety dump');

@@ -12,7 +12,7 @@ import {
 import type { DatabaseConfig } from '../../src/config/schema.js';
 import type { RipcordError } from '../../src/domain/errors.js';
 
-const db = (d: Partial<DatabaseConfig>): DatabaseConfig => ({ name: 'app', user: 'postgres', rollbackStrategy: 'dump_restore', ...d });
+const db = (d: Partial<DatabaseConfig>): DatabaseConfig => ({ name: 'app', user: 'postgres', rollbackStrategy: 'dump_restore', migrations: { eachInTransaction: false }, ...d });
 const url = (u: string): DatabaseAccess => ({ database: db({ url: u }), cwd: '/srv/app' });
 const compose: DatabaseAccess = {
   database: db({ service: 'db', name: 'shop', user: 'shop' }), cwd: '/srv/app',

@@ -1,7 +1,7 @@
-/** What a rollback did to the database, read from its journal's steps and its plan. */
+/** What a rollback did to the database, read from its journal's steps, decision and plan, and how it is said. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { databaseRollbackOf } from '../../src/domain/database-rollback-summary.js';
+import { databaseRollbackOf, describeDatabaseRollback } from '../../src/domain/database-rollback-summary.js';
 import type { StepRun } from '../../src/domain/journal-facts.js';
 import type { RollbackStep } from '../../src/domain/rollback-plan.js';
 
@@ -9,22 +9,42 @@ const restore: RollbackStep = { kind: 'restore_database', strategy: 'dump_restor
 const reset: RollbackStep = { kind: 'git_reset', sha: 'a'.repeat(40) };
 const run = (outcome: 'ok' | 'failed', evidence?: Record<string, unknown>): StepRun =>
   ({ step: 'restore_database', startedAt: 't', finishedAt: 't', outcome, ...(evidence ? { evidence } : {}) });
+const journal = (steps: StepRun[], facts: Record<string, unknown> = {}) => ({ steps, safetyBackup: null, facts });
+const decision = { restore: true, why: 'the deploy changed the database: the schema changed', rowsWritten: { 'public.orders': 22, 'public.items': 0 }, snapshotAt: '2026-11-30T06:00:00Z' };
 
 test('no restore step in the plan: untouched', () => {
-  assert.deepEqual(databaseRollbackOf({ steps: [], safetyBackup: null }, { steps: [reset] }), { action: 'untouched' });
+  assert.deepEqual(databaseRollbackOf(journal([]), { steps: [reset] }), { action: 'untouched' });
 });
 
-test('the restore step found nothing to put back: kept, with why', () => {
-  assert.deepEqual(databaseRollbackOf({ steps: [run('ok', { restored: null, skipped: 'nothing was written' })], safetyBackup: null }, { steps: [reset, restore] }),
-    { action: 'kept', why: 'nothing was written' });
+test('the restore step decided nothing had to go back: kept, with why', () => {
+  assert.deepEqual(databaseRollbackOf(journal([run('ok', { restored: null, kept: 'no migration changed it' })]), { steps: [reset, restore] }),
+    { action: 'kept', why: 'no migration changed it' });
 });
 
 test('the restore step put the backup back: restored, with the safety dump', () => {
-  assert.deepEqual(databaseRollbackOf({ steps: [run('ok', { how: 'dump restored', safetyBackup: 'safety_backup_y.dump' })], safetyBackup: null }, { steps: [restore] }),
-    { action: 'restored', backup: 'predeploy_backup_x.dump', safetyBackup: 'safety_backup_y.dump', how: 'dump restored' });
+  assert.deepEqual(databaseRollbackOf(journal([run('ok', { how: 'dump restored', safetyBackup: 'safety_backup_y.dump' })]), { steps: [restore] }),
+    { action: 'restored', backup: 'predeploy_backup_x.dump', safetyBackup: 'safety_backup_y.dump', how: 'dump restored', keptIn: 'safety backup safety_backup_y.dump' });
 });
 
-test('the restore step failed or never ran: nothing is claimed', () => {
-  assert.equal(databaseRollbackOf({ steps: [run('failed')], safetyBackup: null }, { steps: [restore] }), undefined);
-  assert.equal(databaseRollbackOf({ steps: [], safetyBackup: null }, { steps: [restore] }), undefined);
+test('a restore names why, the rows it took away per table, where they are, and how to get them back', () => {
+  const db = databaseRollbackOf(journal([run('ok', { how: 'dump restored', safetyBackup: 'safety_x.dump' })], { databaseRestore: decision }), { steps: [restore] })!;
+  assert.equal(db.action, 'restored');
+  assert.deepEqual(db.action === 'restored' && db.rowsLost, { total: 22, byTable: decision.rowsWritten, since: decision.snapshotAt });
+  const text = describeDatabaseRollback(db);
+  assert.match(text, /because the deploy changed the database: the schema changed/);
+  assert.match(text, /22 rows written after the pre-deploy snapshot \(public\.orders 22\) are not in it; they are in safety backup safety_x\.dump/);
+  assert.match(text, /ripcord backups restore safety_x\.dump --into NEW_DB/);
+});
+
+test('clone_swap before its settle step: the failed copy is where the rows are', () => {
+  const facts = { databaseRestore: { ...decision, rowsWritten: { 'public.orders': 0 } }, databaseFailedCopy: 'app__ripcord_failed_ab' };
+  const text = describeDatabaseRollback(databaseRollbackOf(journal([run('ok', { how: 'clone swapped in' })], facts), { steps: [restore] })!);
+  assert.match(text, /nothing users committed was lost.*database app__ripcord_failed_ab/);
+});
+
+test('a failed restore is not_restored and says the database still has the failed release\'s changes; a step that never finished claims nothing', () => {
+  const db = databaseRollbackOf(journal([run('failed')], { databaseRestore: decision }), { steps: [restore] })!;
+  assert.deepEqual(db, { action: 'not_restored', why: decision.why });
+  assert.match(describeDatabaseRollback(db), /NOT restored.*still has the failed release's changes/);
+  assert.equal(databaseRollbackOf(journal([]), { steps: [restore] }), undefined);
 });

@@ -21,7 +21,7 @@ describe('deployment state machine', () => {
   });
 
   test('a failing stage rolls back, then ends rolled_back or rollback_failed', () => {
-    const failing = [stage('preflight'), stage('backup'), stage('fetch'), stage('build'), stage('migrate'), { type: 'stage_failed', autoRollback: true } as const];
+    const failing = [stage('preflight'), stage('fetch'), stage('build'), stage('backup'), stage('migrate'), { type: 'stage_failed', autoRollback: true } as const];
     assert.equal(run(failing), 'rolling_back');
     assert.equal(run([...failing, { type: 'rollback_finished', ok: true }]), 'rolled_back');
     assert.equal(run([...failing, { type: 'rollback_finished', ok: false }]), 'rollback_failed');

@@ -26,8 +26,8 @@ const current = { sha: 'b'.repeat(40) };
 const names = (e: EnvironmentConfig) => buildDeployPlan(e, target, current).stages.map((s) => s.name);
 
 describe('buildDeployPlan', () => {
-  test('a full environment runs every stage in order', () => {
-    assert.deepEqual(names(env()), ['preflight', 'backup', 'fetch', 'build', 'migrate', 'static', 'up', 'health', 'integrity', 'logs']);
+  test('a full environment runs every stage in order; the pre-deploy snapshot comes after the build, right before the migrations', () => {
+    assert.deepEqual(names(env()), ['preflight', 'fetch', 'build', 'backup', 'migrate', 'static', 'up', 'health', 'integrity', 'logs']);
   });
 
   test('disabled stages are skipped with the reason', () => {
@@ -35,8 +35,8 @@ describe('buildDeployPlan', () => {
     const plan = buildDeployPlan(e, target, current);
     // integrity still checks the database is reachable, so it stays without a command.
     assert.deepEqual(plan.stages.map((s) => s.name), ['preflight', 'fetch', 'up', 'health', 'integrity']);
-    assert.deepEqual(plan.skipped.map((s) => s.stage), ['backup', 'build', 'migrate', 'static', 'logs']);
-    assert.match(plan.skipped[0]!.why, /backups\.enabled is false/);
+    assert.deepEqual(plan.skipped.map((s) => s.stage), ['build', 'backup', 'migrate', 'static', 'logs']);
+    assert.match(plan.skipped[1]!.why, /backups\.enabled is false/);
     assert.equal(plan.stages.find((s) => s.name === 'integrity')!.command, undefined);
   });
 

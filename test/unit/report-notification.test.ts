@@ -52,10 +52,13 @@ describe('report → notification', () => {
     assert.doesNotMatch(text(), /database/, 'a report that does not say, is not guessed at');
     assert.doesNotMatch(text({ action: 'untouched' }), /as it was before the deploy|restored|put back/);
     assert.match(text({ action: 'untouched' }), /The database was not touched: the deploy failed before any stage that can change it ran\./);
-    assert.match(text({ action: 'kept', why: 'nothing was written since the pre-deploy backup (WAL position 0/1 unchanged)' }),
-      /The database was kept as it is: nothing was written since the pre-deploy backup \(WAL position 0\/1 unchanged\)\./);
+    assert.match(text({ action: 'kept', why: 'no migration changed the schema or the migrations table' }),
+      /The database was kept as it is: no migration changed the schema or the migrations table\./);
     const restored = text({ action: 'restored', backup: 'predeploy_backup_x.dump', safetyBackup: 'safety_backup_y.dump', how: 'dump restored' });
-    assert.match(restored, /The database was put back to the pre-deploy backup predeploy_backup_x\.dump \(dump restored\); the database as the deploy left it is kept in safety_backup_y\.dump\./);
+    assert.match(restored, /The database was put back to the pre-deploy backup predeploy_backup_x\.dump\. The database as the deploy left it is kept in safety backup safety_backup_y\.dump\./);
+    const lost = text({ action: 'restored', backup: 'p.dump', safetyBackup: 's.dump', how: null, why: 'the schema changed', rowsLost: { total: 3, byTable: { 'public.orders': 3 }, since: 't' } });
+    assert.match(lost, /because the schema changed\. 3 rows written after the pre-deploy snapshot \(public\.orders 3\) are not in it; they are in safety backup s\.dump\./);
+    assert.match(text({ action: 'not_restored', why: 'the schema changed' }), /NOT restored \(the schema changed\): it still has the failed release's changes/);
     assert.equal(notificationFromReport(report('rolled_back', { database: { action: 'restored', backup: 'predeploy_backup_x.dump', safetyBackup: null, how: null } })).fields?.restored, 'predeploy_backup_x.dump');
     assert.equal(notificationFromReport(report('rolled_back', { database: { action: 'kept', why: 'x' } })).fields?.restored, undefined);
   });

@@ -2,7 +2,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { formatDistanceToNow } from 'date-fns';
-import { createBackup, listBackups, pruneBackups, restoreBackup, verifyBackup, BACKUP_KINDS, type BackupKind } from '../../backups/index.js';
+import { createBackup, listBackups, pruneBackups, restoreBackup, restoreBackupInto, verifyBackup, BACKUP_KINDS, type BackupKind } from '../../backups/index.js';
 import { BadInputError } from '../../domain/errors.js';
 import { EnvironmentLocks } from '../../state/environment-lock.js';
 import { newOperationId } from '../../state/journal.js';
@@ -49,9 +49,14 @@ export function registerBackupsCommands(program: Command, ctx: CliContext): void
       ctx.exitCode = r.ok ? 0 : 1;
     });
 
-  common(backups.command('restore <name>').description('restore the database from a backup (a safety backup is taken first)').option('-y, --yes', 'do not ask'))
-    .action(async (name: string, opts: Common & { yes?: boolean }, cmd: Command) => {
+  common(backups.command('restore <name>').description('restore the database from a backup (a safety backup is taken first)').option('-y, --yes', 'do not ask')
+    .option('--into <database>', 'restore into this new database beside the live one, which is not touched'))
+    .action(async (name: string, opts: Common & { yes?: boolean; into?: string }, cmd: Command) => {
       const { env, name: envName, config } = target(cmd, ctx, opts);
+      if (opts.into) {
+        const r = await restoreBackupInto(env, name, opts.into);
+        return ctx.out(opts.json ? JSON.stringify(r) : `restored ${r.restored} into the new database ${r.database}; ${envName}'s database was not touched`);
+      }
       if (!opts.yes && !(await confirm(`Replace the ${envName} database with ${name}?`, ctx))) { ctx.exitCode = 2; return; }
       // Under the environment lock: a restore must never race a deploy or a rollback of the same database.
       const locks = new EnvironmentLocks(config.stateDir);

@@ -93,6 +93,7 @@ date +%s > /tmp/started
 printf 'DB_PORT=%s\\nAPP_DB=%s\\n' "$DB_PORT" "$APP_DB" > /tmp/env
 mkdir -p /www/cgi-bin
 cp /app/bin/health.cgi /www/cgi-bin/index.cgi && chmod 755 /www/cgi-bin/index.cgi
+cp /app/bin/order.cgi /www/cgi-bin/order.cgi && chmod 755 /www/cgi-bin/order.cgi
 cp /app/VERSION /www/version
 echo "web $(cat /app/VERSION) listening on 127.0.0.1:$WEB_PORT"
 if [ -n "$CRITICAL_LOG" ]; then (sleep 1; echo "CRITICAL: payment provider rejected the API key") & fi
@@ -168,3 +169,15 @@ SELECT pg_sleep(3);
 UPDATE items SET sku = 'SKU-' || (1 / (id - id))::text;
 `,
 };
+
+/**
+ * GET /cgi-bin/order.cgi?NOTE: what users do during a deploy — commit one row through the app and
+ * get its ID back (201), or a refusal when the row was not stored. test/support/writer.ts drives it.
+ */
+export const orderCgi = `#!/bin/sh
+. /tmp/env
+reply() { printf 'Status: %s\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s\\n' "$1" "$2"; exit 0; }
+note=$(echo "$QUERY_STRING" | tr -cd 'a-z0-9-')
+id=$(psql -h 127.0.0.1 -p "$DB_PORT" -U postgres -d app -v ON_ERROR_STOP=1 -Atqc "insert into orders (note) values ('$note') returning id" 2>/dev/null) && [ -n "$id" ] && reply "201 Created" "$id"
+reply "503 Service Unavailable" "not stored"
+`;

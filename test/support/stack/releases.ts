@@ -21,6 +21,7 @@ function baseTree(version: string, flags: Record<string, string> = {}): Tree {
     'web/app/FLAGS': Object.entries(flags).map(([k, v]) => `${k}=${v}\n`).join('') || '# no flags\n',
     'web/app/bin/serve': files.serve,
     'web/app/bin/health.cgi': files.healthCgi,
+    'web/app/bin/order.cgi': files.orderCgi,
     'web/app/bin/migrate': files.migrate,
     'web/app/bin/collectstatic': files.collectstatic,
     'web/app/bin/check': files.check,

@@ -1,0 +1,83 @@
+/**
+ * Did a deploy change the database in a way its rollback must undo? Decided from what the
+ * migrations actually did — the schema and the migrations table before the migrate stage and at
+ * the rollback — never from the fact that a stage ran, and never from the WAL position: live
+ * traffic always moves that, and restoring because of it throws away what users committed.
+ */
+
+/** The parts of a database its migrations change, as comparable hashes. */
+export interface DatabaseState {
+  /** Hash of the catalog: tables, columns, constraints, indexes, views, functions, triggers, types, extensions. */
+  schema: string;
+  /** The migration tool's own record; null when no migrations table was found. */
+  migrations: { table: string; hash: string; rows: number } | null;
+}
+
+/** How the migrate stage of the deploy being rolled back went (from its journal). */
+export type MigrateRun = 'not_run' | 'passed' | 'failed';
+
+export interface RestoreInputs {
+  /** Taken right before the migrate stage; null in journals of older Ripcord versions. */
+  before: DatabaseState | null;
+  /** Taken at the rollback, with the app services stopped. */
+  now: DatabaseState;
+  migrate: MigrateRun;
+  /** `database.migrations.eachInTransaction`: a failed migration rolls its own changes back. */
+  eachInTransaction: boolean;
+}
+
+export interface RestoreDecision {
+  restore: boolean;
+  /** Why, in words, for the report, the journal and Slack. */
+  why: string;
+}
+
+/** Whether the rollback must put the pre-deploy database back, and why. */
+export function decideDatabaseRestore(x: RestoreInputs): RestoreDecision {
+  if (!x.before) return { restore: true, why: 'the database was not surveyed before the migrations (a journal of an older Ripcord), so it is restored to be safe' };
+  const changed = describeChange(x.before, x.now);
+  if (changed) return { restore: true, why: `the deploy changed the database: ${changed}` };
+  if (x.migrate !== 'not_run' && x.now.migrations === null) {
+    return { restore: true, why: 'the schema is unchanged, but no migrations table was found to show whether a migration changed data, so it is restored to be safe (set database.migrations.table)' };
+  }
+  if (x.migrate === 'failed' && !x.eachInTransaction) {
+    return { restore: true, why: 'a migration failed; it may have changed data without recording it (set database.migrations.eachInTransaction: true if every migration runs in one transaction), so it is restored to be safe' };
+  }
+  const how = x.migrate === 'failed' ? 'the failed migration ran in a transaction and left nothing behind' : 'no migration changed the schema or the migrations table';
+  return { restore: false, why: `${how}: the database was kept as it is, with every write users committed during the deploy` };
+}
+
+function describeChange(before: DatabaseState, now: DatabaseState): string | null {
+  const parts: string[] = [];
+  if (before.schema !== now.schema) parts.push('the schema changed');
+  const [b, n] = [before.migrations, now.migrations];
+  if (b && n && (b.table !== n.table || b.hash !== n.hash)) {
+    const added = n.rows - b.rows;
+    parts.push(added > 0 ? `${n.table} gained ${added} row${added === 1 ? '' : 's'}` : `${n.table} changed`);
+  } else if (!b && n) {
+    parts.push(`${n.table} was created`);
+  }
+  return parts.length > 0 ? parts.join(' and ') : null;
+}
+
+/**
+ * Rows written after the pre-deploy snapshot and not in the restored database, by table: what the
+ * report names. Tables with none are left out; the biggest first.
+ */
+export function describeRowsWritten(rows: Readonly<Record<string, number>>): { total: number; text: string } {
+  const entries = Object.entries(rows).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  if (total === 0) return { total, text: 'no rows were written after the pre-deploy snapshot' };
+  const shown = entries.slice(0, 8).map(([t, n]) => `${t} ${n}`);
+  const more = entries.length > 8 ? `, and ${entries.length - 8} more tables` : '';
+  return { total, text: `${total} row${total === 1 ? '' : 's'} written after the pre-deploy snapshot (${shown.join(', ')}${more})` };
+}
+
+/** Journaled by the restore_database step before it changes anything; the report is built from it. */
+export interface RestoreDecisionFact {
+  restore: boolean;
+  why: string;
+  /** table → rows written after the snapshot, which the restored database does not have. */
+  rowsWritten?: Record<string, number>;
+  snapshotAt?: string;
+}

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { decideDatabaseRestore, describeRowsWritten, type DatabaseState } from '../../src/domain/database-change.js';
+import { parseDatabaseState } from '../../src/backups/database-state.js';
+
+const state = (schema: string, rows: number | null, hash = `h${rows}`): DatabaseState =>
+  ({ schema, migrations: rows === null ? null : { table: 'public.schema_migrations', hash, rows } });
+
+describe('decideDatabaseRestore: from what the migrations did, never from traffic', () => {
+  const before = state('s1', 3);
+  test('nothing changed by migrations: the database is kept (no acknowledged write lost)', () => {
+    const d = decideDatabaseRestore({ before, now: state('s1', 3), migrate: 'passed', eachInTransaction: false });
+    assert.equal(d.restore, false);
+    assert.match(d.why, /no migration changed the schema or the migrations table/);
+  });
+  test('a new migration recorded: restore, naming the table and how many', () => {
+    const d = decideDatabaseRestore({ before, now: state('s1', 4), migrate: 'passed', eachInTransaction: false });
+    assert.equal(d.restore, true);
+    assert.match(d.why, /schema_migrations gained 1 row/);
+  });
+  test('the schema changed (a half-applied migration outside a transaction): restore', () => {
+    const d = decideDatabaseRestore({ before, now: state('s2', 3), migrate: 'failed', eachInTransaction: false });
+    assert.deepEqual([d.restore, /the schema changed/.test(d.why)], [true, true]);
+  });
+  test('a failed migration that left nothing: kept only when each migration runs in a transaction', () => {
+    assert.equal(decideDatabaseRestore({ before, now: state('s1', 3), migrate: 'failed', eachInTransaction: true }).restore, false);
+    const unsure = decideDatabaseRestore({ before, now: state('s1', 3), migrate: 'failed', eachInTransaction: false });
+    assert.equal(unsure.restore, true);
+    assert.match(unsure.why, /eachInTransaction/);
+  });
+  test('no migrations table to read after a migrate stage: restore to be safe, naming the setting', () => {
+    const d = decideDatabaseRestore({ before: state('s1', null), now: state('s1', null), migrate: 'passed', eachInTransaction: true });
+    assert.deepEqual([d.restore, /database\.migrations\.table/.test(d.why)], [true, true]);
+    assert.equal(decideDatabaseRestore({ before: state('s1', null), now: state('s1', null), migrate: 'not_run', eachInTransaction: false }).restore, false);
+  });
+  test('a migrations table created by the deploy, or no survey before (older journal): restore', () => {
+    assert.match(decideDatabaseRestore({ before: state('s1', null), now: state('s1', 1), migrate: 'passed', eachInTransaction: false }).why, /was created/);
+    assert.equal(decideDatabaseRestore({ before: null, now: state('s1', 1), migrate: 'not_run', eachInTransaction: false }).restore, true);
+  });
+});
+
+describe('what the report says about the database', () => {
+  test('rows written after the snapshot, biggest table first, empty tables left out', () => {
+    assert.deepEqual(describeRowsWritten({ 'public.items': 2, 'public.orders': 97, 'public.empty': 0 }),
+      { total: 99, text: '99 rows written after the pre-deploy snapshot (public.orders 97, public.items 2)' });
+    assert.equal(describeRowsWritten({}).total, 0);
+  });
+});
+
+describe('parseDatabaseState', () => {
+  test('a schema hash with and without a migrations table', () => {
+    const hash = 'a'.repeat(32);
+    assert.deepEqual(parseDatabaseState(`${hash}#`), { schema: hash, migrations: null });
+    assert.deepEqual(parseDatabaseState(`${hash}#"SequelizeMeta"|abc|12`), { schema: hash, migrations: { table: '"SequelizeMeta"', hash: 'abc', rows: 12 } });
+    assert.throws(() => parseDatabaseState('ERROR: nope'), /unexpected database survey output/);
+  });
+});
