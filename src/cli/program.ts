@@ -13,6 +13,7 @@ import { registerBackupsCommands } from './commands/backups.js';
 import { registerRollbackCommand } from './commands/rollback.js';
 import { registerNotifyCommands } from './commands/notify.js';
 import { registerServiceCommands } from './commands/start.js';
+import { registerBotCommand } from './commands/bot.js';
 import { registerWatchCommand } from './commands/watch.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerInitCommand } from './commands/init.js';
@@ -39,6 +40,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerRollbackCommand(program, ctx);
   registerNotifyCommands(program, ctx);
   registerServiceCommands(program, ctx);
+  registerBotCommand(program, ctx);
   registerWatchCommand(program, ctx);
   registerDemoCommand(program, ctx, runCli);
   registerInitCommand(program, ctx);

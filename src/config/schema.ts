@@ -206,6 +206,8 @@ export const ripcordConfigSchema = z.strictObject({
     appToken: z.string().optional(),
     signingSecret: z.string().optional(),
     socketMode: z.boolean({ error: 'expected true or false' }).default(true),
+    /** Slack's Web API base; Socket Mode finds its WebSocket through it too. Tests point it at the local emulator. */
+    apiUrl: httpUrl('the Slack Web API base URL', 'https://slack.com/api/').default('https://slack.com/api/'),
     port: intAtLeast(1, 'HTTP port for Events API mode', 3000).default(3000),
   }).prefault({}),
   logging: z.strictObject({

@@ -8,7 +8,7 @@ import { LEVEL_WORDS, notificationFacts, truncate } from '../domain/notification
 import type { Notification, NotificationLevel } from '../domain/ports.js';
 import {
   ATTACHMENT_COLORS, MAX_HEADER_TEXT_CHARS, MAX_MESSAGE_BLOCKS_CHARS_OBSERVED, MAX_SECTION_FIELDS, MAX_SECTION_TEXT_CHARS,
-} from '../slack/limits.js';
+} from '../domain/slack-limits.js';
 
 export interface SlackText { type: 'plain_text' | 'mrkdwn'; text: string; emoji?: boolean }
 export type SlackBlock =

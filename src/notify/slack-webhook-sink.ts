@@ -2,7 +2,7 @@
 import { postJson } from './http-post.js';
 import type { RemoteSink } from './sink.js';
 import { slackWebhookPayload } from './slack-webhook-payload.js';
-import { POST_MESSAGE_PER_CHANNEL_PER_SECOND } from '../slack/limits.js';
+import { POST_MESSAGE_PER_CHANNEL_PER_SECOND } from '../domain/slack-limits.js';
 
 /** Incoming webhooks share chat.postMessage's pace: about one message a second per channel. */
 const SLACK_MIN_INTERVAL_MS = 1_000 / POST_MESSAGE_PER_CHANNEL_PER_SECOND;

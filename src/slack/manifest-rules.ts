@@ -1,5 +1,5 @@
 /**
- * Ripcord's rules for manifest.yml: Slack's own limits (src/slack/limits.ts) plus what Ripcord
+ * Ripcord's rules for manifest.yml: Slack's own limits (src/domain/slack-limits.ts) plus what Ripcord
  * needs (its five commands, Socket Mode, the Home tab) and what it must not ask for (any scope
  * without a stated reason). Pure: it takes the parsed manifest and its text, so the unit test,
  * and later `ripcord doctor`, can run it without touching Slack.

@@ -9,15 +9,16 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../log/logger.js';
 import { ExecutorService } from '../../service/executor-service.js';
+import { startBotBeside } from './bot.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
 
-interface StartOptions { env?: string[]; backups?: boolean }
+interface StartOptions { env?: string[]; backups?: boolean; bot?: boolean }
 
 export function registerServiceCommands(program: Command, ctx: CliContext): void {
   program.command('start')
-    .description('run the executor for every environment of this host (recovers interrupted operations first), with scheduled backups, /healthz and /metrics')
+    .description('run the executor for every environment of this host (recovers interrupted operations first), with scheduled backups, /healthz and /metrics, and the Slack bot when slack tokens are set')
     .option('--no-backups', 'do not run the scheduled backups here')
-    .action(async (opts: StartOptions, cmd: Command) => serve(opts, cmd, ctx));
+    .action(async (opts: StartOptions, cmd: Command) => serve({ ...opts, bot: true }, cmd, ctx));
   program.command('executor')
     .description('run only the executor, for the environments named (default: every one in ripcord.yml)')
     .option('-e, --env <name...>', 'environments this host serves')
@@ -43,8 +44,10 @@ async function serve(opts: StartOptions, cmd: Command, ctx: CliContext): Promise
     ctx.exitCode = 0;
     return;
   }
+  const bot = opts.bot ? startBotBeside(config, log, say) : null;
   const sig = await stopSignal;
   say(`${sig}: taking no new job; the running operation finishes first`);
+  await bot?.stop();
   await service.stop();
   say('stopped');
   ctx.exitCode = 0;

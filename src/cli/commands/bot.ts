@@ -1,0 +1,43 @@
+/**
+ * `ripcord bot`: the Slack front end alone (Socket Mode), for when the executors run on other hosts.
+ * It previews from this host's checkout of each environment and submits through Redis; SIGTERM or
+ * SIGINT stops it after the progress messages it follows are written.
+ */
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import type { RipcordConfig } from '../../config/schema.js';
+import { createLogger } from '../../log/logger.js';
+import { slackConfigured, startSlackBot, type SlackBot } from '../../slack/app.js';
+import { loadConfigFor, type CliContext } from '../context.js';
+
+export function registerBotCommand(program: Command, ctx: CliContext): void {
+  program.command('bot')
+    .description('run only the Slack bot (Socket Mode): /deploy and /status, live progress messages')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const { config } = loadConfigFor(cmd, ctx);
+      const log = createLogger({ name: 'ripcord-bot', level: config.logging.level, file: config.logging.file, stdout: false });
+      const bot = await startSlackBot(config, log);
+      ctx.out(`Slack bot connected over Socket Mode (${Object.keys(config.environments).join(', ')}); Ctrl-C to stop`);
+      const sig = await new Promise<string>((resolve) => { for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s)); });
+      ctx.out(`${sig}: stopping the Slack bot`);
+      await bot.stop();
+      ctx.exitCode = 0;
+    });
+}
+
+/**
+ * For `ripcord start`: the bot beside the executors when Slack tokens are set. It starts in the
+ * background — a Slack outage must not keep the executors from serving — and says how it went.
+ */
+export function startBotBeside(config: RipcordConfig, log: Logger, say: (line: string) => void): { stop(): Promise<void> } {
+  if (!slackConfigured(config)) {
+    say('Slack bot not started: slack.botToken and slack.appToken are not set');
+    return { stop: async () => undefined };
+  }
+  let bot: SlackBot | null = null;
+  void startSlackBot(config, log).then(
+    (b) => { bot = b; say('Slack bot connected over Socket Mode'); },
+    (err: unknown) => { log.error({ err }, 'Slack bot did not start'); say(`Slack bot did not start: ${err instanceof Error ? err.message : String(err)}`); },
+  );
+  return { stop: async () => { await (bot as SlackBot | null)?.stop(); } };
+}

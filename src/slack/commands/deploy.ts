@@ -1,0 +1,36 @@
+/** `/deploy REF [ENV]`: an ephemeral preview with Deploy and Cancel; `/deploy [ENV]` alone lists the newest release tags. */
+import type { App } from '@slack/bolt';
+import type { BotContext } from '../bot-context.js';
+import { problemOf, slackUser } from '../bot-context.js';
+import { encodeConfirm, parseDeployText } from '../deploy-request.js';
+import { deployPreviewMessage, releasesMessage } from '../messages/deploy-preview.js';
+
+export function registerDeployCommand(app: App, ctx: BotContext): void {
+  app.command('/deploy', async ({ command, ack, respond }) => {
+    await ack();
+    try {
+      const { ref, environment } = parseDeployText(command.text, ctx.useCases.environments());
+      if (ref === null) {
+        const { releases, current } = await ctx.useCases.recentReleases(environment, 10);
+        await respond({ response_type: 'ephemeral', ...releasesMessage(environment, releases, current, ctx.now()) });
+        return;
+      }
+      const requestedBy = slackUser({ id: command.user_id, user_name: command.user_name });
+      const p = await ctx.useCases.previewDeploy(environment, ref, requestedBy);
+      const previewedAt = ctx.now();
+      await respond({
+        response_type: 'ephemeral',
+        ...deployPreviewMessage({
+          environment, ref, current: p.current, target: p.target,
+          commits: p.plan.preview?.commits ?? [], pendingMigrations: (p.plan.preview?.pendingMigrations ?? []).map((m) => m.path),
+          databaseOnFailure: p.databaseOnFailure, stages: p.plan.stages.map((s) => s.name), requestedBy, lockHeldBy: p.lockHeldBy,
+          confirmValue: encodeConfirm({ environment, ref, fromSha: p.plan.currentSha, toSha: p.plan.targetSha, previewedAt: previewedAt.getTime() }),
+          previewedAt,
+        }),
+      });
+    } catch (error) {
+      ctx.log.info({ err: error }, '/deploy refused');
+      await respond({ response_type: 'ephemeral', ...problemOf(error) });
+    }
+  });
+}

@@ -1,0 +1,10 @@
+/** Registers every slash command; one listener per file. */
+import type { App } from '@slack/bolt';
+import type { BotContext } from '../bot-context.js';
+import { registerDeployCommand } from './deploy.js';
+import { registerStatusCommand } from './status.js';
+
+export function registerCommands(app: App, ctx: BotContext): void {
+  registerDeployCommand(app, ctx);
+  registerStatusCommand(app, ctx);
+}

@@ -1,0 +1,126 @@
+/**
+ * The Web API methods the bot calls, answering as Slack does: `{ ok: true, … }` or
+ * `{ ok: false, error }` with HTTP 200, tokens checked by kind (xoxb- for the bot, xapp- for
+ * apps.connections.open), channels addressed by name resolved to IDs, messages kept by ts so a
+ * test reads the latest state of every message after all its updates.
+ */
+import { createHash } from 'node:crypto';
+import { checkMessage, checkView } from './slack-rules.js';
+
+type Obj = Record<string, unknown>;
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  text: string;
+  blocks?: unknown[];
+  attachments?: Obj[];
+  updates: number;
+}
+
+export interface EphemeralMessage { channel: string; user: string; body: Obj }
+export interface PublishedView { userId: string; view: Obj }
+
+export const BOT_TOKEN = 'xoxb-emulator-bot-token';
+export const APP_TOKEN = 'xapp-emulator-app-token';
+
+export class WebApiState {
+  readonly messages: StoredMessage[] = [];
+  readonly ephemeral: EphemeralMessage[] = [];
+  readonly views: PublishedView[] = [];
+  private seq = 0;
+
+  constructor(private readonly socketUrl: () => string) {}
+
+  /** Channel ID for a name or an ID, as Slack resolves `#deploys` or `deploys`. */
+  static channelId(channel: string): string {
+    if (/^[CGD][A-Z0-9]{6,}$/.test(channel)) return channel;
+    return `C${createHash('sha1').update(channel.replace(/^#/, '')).digest('hex').slice(0, 9).toUpperCase()}`;
+  }
+
+  /** The whole answer for one call; `token` from the Authorization header or the body. */
+  handle(method: string, token: string, args: Obj): Obj {
+    if (method === 'apps.connections.open') return token === APP_TOKEN ? { ok: true, url: this.socketUrl() } : { ok: false, error: 'invalid_auth' };
+    if (token !== BOT_TOKEN) return { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
+    switch (method) {
+      case 'auth.test': return { ok: true, url: 'https://emulator.slack.invalid/', team: 'Emulator', user: 'ripcord', team_id: 'T0EMULATOR', user_id: 'U0RIPCORD', bot_id: 'B0RIPCORD', is_enterprise_install: false };
+      case 'chat.postMessage': return this.post(args);
+      case 'chat.update': return this.update(args);
+      case 'chat.postEphemeral': return this.postEphemeral(args);
+      case 'views.open': return this.openView(args);
+      case 'views.publish': return this.publishView(args);
+      default: return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private nextTs(): string {
+    this.seq += 1;
+    return `${Math.floor(Date.now() / 1000)}.${String(this.seq).padStart(6, '0')}`;
+  }
+
+  private post(args: Obj): Obj {
+    if (typeof args.channel !== 'string' || !args.channel) return { ok: false, error: 'channel_not_found' };
+    const refused = checkMessage(args);
+    if (refused) return { ok: false, error: refused.error, response_metadata: { messages: [`[ERROR] ${refused.detail}`] } };
+    const channel = WebApiState.channelId(args.channel);
+    if (typeof args.thread_ts === 'string' && !this.find(channel, args.thread_ts)) return { ok: false, error: 'thread_not_found' };
+    const message: StoredMessage = { channel, ts: this.nextTs(), text: String(args.text ?? ''), updates: 0, ...shape(args) };
+    if (typeof args.thread_ts === 'string') message.threadTs = args.thread_ts;
+    this.messages.push(message);
+    return { ok: true, channel, ts: message.ts, message: { text: message.text, ts: message.ts } };
+  }
+
+  private update(args: Obj): Obj {
+    const found = typeof args.channel === 'string' && typeof args.ts === 'string' ? this.find(args.channel, args.ts) : undefined;
+    if (!found) return { ok: false, error: 'message_not_found' };
+    const refused = checkMessage(args);
+    if (refused) return { ok: false, error: refused.error, response_metadata: { messages: [`[ERROR] ${refused.detail}`] } };
+    Object.assign(found, { text: String(args.text ?? ''), blocks: undefined, attachments: undefined }, shape(args));
+    found.updates += 1;
+    return { ok: true, channel: found.channel, ts: found.ts, text: found.text };
+  }
+
+  private postEphemeral(args: Obj): Obj {
+    if (typeof args.user !== 'string' || typeof args.channel !== 'string') return { ok: false, error: 'user_not_in_channel' };
+    const refused = checkMessage(args);
+    if (refused) return { ok: false, error: refused.error };
+    this.ephemeral.push({ channel: WebApiState.channelId(args.channel), user: args.user, body: args });
+    return { ok: true, message_ts: this.nextTs() };
+  }
+
+  private openView(args: Obj): Obj {
+    if (typeof args.trigger_id !== 'string') return { ok: false, error: 'invalid_trigger_id' };
+    const view = parse(args.view);
+    const refused = checkView(view);
+    if (refused) return { ok: false, error: refused.error, response_metadata: { messages: [`[ERROR] ${refused.detail}`] } };
+    this.views.push({ userId: '', view: view as Obj });
+    return { ok: true, view: { id: `V${this.nextTs().replace('.', '')}`, ...(view as Obj) } };
+  }
+
+  private publishView(args: Obj): Obj {
+    const view = parse(args.view);
+    const refused = checkView(view);
+    if (refused) return { ok: false, error: refused.error, response_metadata: { messages: [`[ERROR] ${refused.detail}`] } };
+    this.views.push({ userId: String(args.user_id ?? ''), view: view as Obj });
+    return { ok: true, view };
+  }
+
+  find(channel: string, ts: string): StoredMessage | undefined {
+    const id = WebApiState.channelId(channel);
+    return this.messages.find((m) => m.channel === id && m.ts === ts);
+  }
+}
+
+function shape(args: Obj): Pick<StoredMessage, 'blocks' | 'attachments'> {
+  const out: Pick<StoredMessage, 'blocks' | 'attachments'> = {};
+  if (Array.isArray(args.blocks)) out.blocks = args.blocks;
+  if (Array.isArray(args.attachments)) out.attachments = args.attachments as Obj[];
+  return out;
+}
+
+/** web-api sends complex arguments as JSON strings inside a form body. */
+export function parse(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try { return JSON.parse(value); } catch { return value; }
+}
