@@ -81,7 +81,7 @@ describe('Slack bot → queue → live message, with Slack answering 429 to ever
     try {
       assert.equal((await queue.getJobCounts('waiting')).waiting, 1, 'three clicks, one job');
     } finally { await queue.close(); }
-    const index = await redis.zrange(operationIndexKey(prefix, 'production'), 0, -1);
+    const index = await redis.zrange(operationIndexKey(prefix, 'production'), '0', '-1');
     assert.equal(index.length, 1, 'one operation');
     operationId = index[0]!;
     assert.equal((parents()[0]!.attachments?.[0] as Obj).color, '#439FE0');
