@@ -40,13 +40,13 @@ export interface SlackUseCases {
 
 /** Whether a failed deploy would put the database back, in words, from the environment's settings and the plan. */
 export function databaseOnFailure(env: Pick<EnvironmentConfig, 'rollback' | 'backups'>, plan: DeployPlan): string {
-  const pending = plan.preview?.pendingMigrations.length ?? 0;
+  const pending = plan.preview?.migrations.files.length ?? 0;
   if (!env.rollback.enabled || !env.rollback.auto) return 'no automatic rollback (rollback.auto is off); run `ripcord rollback` by hand';
   if (!env.backups.enabled) return 'code and containers are rolled back; the database is NOT restored (backups.enabled is false)';
   const how = env.backups.enabled ? 'restored from the pre-deploy backup taken right before the migrations' : '';
   return pending > 0
-    ? `rolled back automatically; the database is ${how} if the migrations changed it (${pending} pending)`
-    : `rolled back automatically; no pending migrations, so the database is restored only if the new release changed it (${how.replace('restored from ', 'from ')})`;
+    ? `rolled back automatically; the database is ${how} if the migrations changed it (${pending} migration files in this release)`
+    : `rolled back automatically; no migration files in this release, so the database is restored only if the new release changed it (${how.replace('restored from ', 'from ')})`;
 }
 
 export class LocalUseCases implements SlackUseCases {

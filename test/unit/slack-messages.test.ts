@@ -23,7 +23,7 @@ function view(overrides: Partial<DeployPreviewView> = {}): DeployPreviewView {
     current: { sha: sha('a'), tags: ['v1.0.0'], date: '2026-11-30T11:45:00Z' },
     target: { sha: sha('b'), tags: ['v1.1.0'], date: '2026-11-30T11:58:00Z' },
     commits: [{ sha: sha('b'), subject: 'add price', author: 'Bob', date: '2026-11-30T11:58:00Z' }],
-    pendingMigrations: ['web/app/migrations/003_price.sql'], databaseOnFailure: 'restored from the pre-deploy backup',
+    migrations: { known: false, why: '`/app/bin/migrate` in tasks decides', files: ['web/app/migrations/003_price.sql'] }, databaseOnFailure: 'restored from the pre-deploy backup',
     stages: ['preflight', 'fetch', 'up'], requestedBy: '@alice', lockHeldBy: null,
     confirmValue: encodeConfirm({ environment: 'production', ref: 'v1.1.0', fromSha: sha('a'), toSha: sha('b'), previewedAt: NOW.getTime() }),
     previewedAt: NOW, ...overrides,
@@ -66,7 +66,7 @@ describe('deploy preview', () => {
 
   test('hostile commit subjects and many commits: escaped, "and N more", still within Slack limits', () => {
     const commits = Array.from({ length: 40 }, (_, i) => ({ sha: sha('c'), subject: `<!channel> fix ${i} ${'x'.repeat(5000)}`, author: '@here', date: '2026-11-30T11:00:00Z' }));
-    const m = deployPreviewMessage(view({ commits, pendingMigrations: Array.from({ length: 30 }, (_, i) => `m/${i}.sql`) }));
+    const m = deployPreviewMessage(view({ commits, migrations: { known: false, why: 'x', files: Array.from({ length: 30 }, (_, i) => `m/${i}.sql`) } }));
     const all = JSON.stringify(m);
     assert.doesNotMatch(all, /<!channel>|@here\b/);
     assert.match(all, /…and 30 more/);

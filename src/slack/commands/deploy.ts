@@ -22,7 +22,8 @@ export function registerDeployCommand(app: App, ctx: BotContext): void {
         response_type: 'ephemeral',
         ...deployPreviewMessage({
           environment, ref, current: p.current, target: p.target,
-          commits: p.plan.preview?.commits ?? [], pendingMigrations: (p.plan.preview?.pendingMigrations ?? []).map((m) => m.path),
+          commits: p.plan.preview?.commits ?? [],
+          migrations: { known: p.plan.preview?.migrations.known ?? true, why: p.plan.preview?.migrations.why ?? 'none', files: (p.plan.preview?.migrations.files ?? []).map((m) => m.path) },
           databaseOnFailure: p.databaseOnFailure, stages: p.plan.stages.map((s) => s.name), requestedBy, lockHeldBy: p.lockHeldBy,
           confirmValue: encodeConfirm({ environment, ref, fromSha: p.plan.currentSha, toSha: p.plan.targetSha, previewedAt: previewedAt.getTime() }),
           previewedAt,

@@ -21,7 +21,8 @@ export interface DeployPreviewView {
   current: ReleaseLabel | null;
   target: ReleaseLabel;
   commits: ReadonlyArray<{ sha: string; subject: string; author: string; date: string }>;
-  pendingMigrations: readonly string[];
+  /** As the deploy preview says: known (none) or not known before it runs, with the migration files this release changes. */
+  migrations: { known: boolean; why: string; files: readonly string[] };
   /** In words: whether and when the database is put back if the deploy fails. */
   databaseOnFailure: string;
   stages: readonly string[];
@@ -44,13 +45,20 @@ function commitLines(v: DeployPreviewView): string[] {
   return more > 0 ? [...shown, `…and ${more} more`] : shown;
 }
 
+function migrationText(m: DeployPreviewView['migrations']): string {
+  if (m.known) return `*Pending migrations:* ${escapeText(m.why)}`;
+  const files = m.files.slice(0, 10).map((f) => `• ${code(f)}`);
+  if (m.files.length > 10) files.push(`…and ${m.files.length - 10} more`);
+  return `*Migration files this release adds or changes (${m.files.length})*\n${files.join('\n') || '_none_'}\n_Not known before it runs: ${escapeText(m.why)}_`;
+}
+
 export function deployPreviewMessage(v: DeployPreviewView): SlackMessage {
   const now = v.previewedAt;
   const from = v.current ? label(v.current, now) : '_nothing deployed yet_';
   const blocks: Block[] = [
     section(`*Deploy ${code(v.ref)} to ${escapeText(v.environment)}?*\n${from} → ${label(v.target, now)}`),
     section(`*Commits (${v.commits.length})*\n${commitLines(v).join('\n')}`),
-    section(`*Pending migrations (${v.pendingMigrations.length})*\n${v.pendingMigrations.length ? v.pendingMigrations.slice(0, 10).map((m) => `• ${code(m)}`).join('\n') : '_none_'}${v.pendingMigrations.length > 10 ? `\n…and ${v.pendingMigrations.length - 10} more` : ''}`),
+    section(migrationText(v.migrations)),
     section(`*If it fails:* ${escapeText(v.databaseOnFailure)}`),
     context(`Stages: ${v.stages.map(escapeText).join(' → ')}`),
     context(`Asked by ${escapeText(v.requestedBy)}${v.lockHeldBy ? ` · :lock: lock held by ${escapeText(v.lockHeldBy)} — this waits until it is free` : ''}`),
@@ -62,7 +70,7 @@ export function deployPreviewMessage(v: DeployPreviewView): SlackMessage {
       button({ actionId: DEPLOY_CANCEL_ACTION, text: 'Cancel', value: 'cancel' }),
     ]),
   ];
-  return { text: escapeText(`Deploy ${v.ref} to ${v.environment}? ${v.commits.length} commits, ${v.pendingMigrations.length} pending migrations`), blocks };
+  return { text: escapeText(`Deploy ${v.ref} to ${v.environment}? ${v.commits.length} commits, ${v.migrations.files.length} migration files`), blocks };
 }
 
 /** `/deploy` with no ref: the newest release tags to pick from. */
