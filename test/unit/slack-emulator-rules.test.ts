@@ -1,0 +1,60 @@
+/**
+ * The Slack emulator is strict where Slack is: these are its rules on their own (pure), so an
+ * e2e test that passes through it means the message would also post in a real workspace.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { MAX_BLOCKS_PER_MESSAGE, MAX_BLOCKS_PER_VIEW, MAX_MESSAGE_TEXT_CHARS, MAX_SECTION_TEXT_CHARS } from '../../src/slack/limits.js';
+import { RateLimiter } from '../support/slack-emulator/rate-limits.js';
+import { checkMessage, checkView } from '../support/slack-emulator/slack-rules.js';
+
+const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+
+describe('messages', () => {
+  test('a plain, valid message passes', () => {
+    assert.equal(checkMessage({ text: 'hi', blocks: [section('hello')] }), null);
+  });
+  test('more than 50 blocks, a long section, long text, empty messages, duplicate block IDs are refused', () => {
+    assert.equal(checkMessage({ text: 'x', blocks: Array.from({ length: MAX_BLOCKS_PER_MESSAGE + 1 }, () => ({ type: 'divider' })) })?.error, 'invalid_blocks');
+    assert.equal(checkMessage({ text: 'x', blocks: [section('y'.repeat(MAX_SECTION_TEXT_CHARS + 1))] })?.error, 'invalid_blocks');
+    assert.equal(checkMessage({ text: 'y'.repeat(MAX_MESSAGE_TEXT_CHARS + 1) })?.error, 'msg_too_long');
+    assert.equal(checkMessage({ text: ' ' })?.error, 'no_text');
+    assert.equal(checkMessage({ text: 'x', blocks: [{ ...section('a'), block_id: 'b' }, { ...section('c'), block_id: 'b' }] })?.error, 'invalid_blocks');
+  });
+  test('attachment blocks are checked too, and ~13k characters of blocks is too long even when each block is fine', () => {
+    assert.equal(checkMessage({ text: 'x', attachments: [{ color: 'good', blocks: [{ type: 'nonsense' }] }] })?.error, 'invalid_blocks');
+    const many = Array.from({ length: 6 }, () => section('z'.repeat(2900)));
+    assert.equal(checkMessage({ text: 'x', blocks: many })?.error, 'msg_blocks_too_long');
+  });
+  test('buttons: label length, style, a complete confirm dialog', () => {
+    const actions = (button: Record<string, unknown>) => ({ text: 'x', blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'Go' }, ...button }] }] });
+    assert.equal(checkMessage(actions({})), null);
+    assert.equal(checkMessage(actions({ text: { type: 'plain_text', text: 'g'.repeat(76) } }))?.error, 'invalid_blocks');
+    assert.equal(checkMessage(actions({ style: 'green' }))?.error, 'invalid_blocks');
+    assert.equal(checkMessage(actions({ confirm: { title: { type: 'plain_text', text: 'Sure?' } } }))?.error, 'invalid_blocks');
+  });
+});
+
+describe('views', () => {
+  test('a modal needs a title of at most 24 characters and at most 100 blocks', () => {
+    assert.equal(checkView({ type: 'modal', title: { type: 'plain_text', text: 'Roll back' }, blocks: [section('a')] }), null);
+    assert.equal(checkView({ type: 'modal', title: { type: 'plain_text', text: 't'.repeat(25) }, blocks: [] })?.error, 'invalid_arguments');
+    assert.equal(checkView({ type: 'home', blocks: Array.from({ length: MAX_BLOCKS_PER_VIEW + 1 }, () => ({ type: 'divider' })) })?.error, 'invalid_blocks');
+  });
+});
+
+describe('rate limits', () => {
+  test('over a method\'s window the call waits Retry-After seconds until the window ends; per channel for chat.postMessage', () => {
+    const limiter = new RateLimiter({ 'chat.postMessage': { limit: 2, windowMs: 1000, perChannel: true } });
+    assert.equal(limiter.retryAfter('chat.postMessage', 'C1', 0), 0);
+    assert.equal(limiter.retryAfter('chat.postMessage', 'C1', 10), 0);
+    assert.equal(limiter.retryAfter('chat.postMessage', 'C1', 20), 1);
+    assert.equal(limiter.retryAfter('chat.postMessage', 'C2', 20), 0, 'another channel has its own window');
+    assert.equal(limiter.retryAfter('chat.postMessage', 'C1', 1000), 0, 'a new window');
+  });
+  test('failEvery answers every n-th call with 429', () => {
+    const limiter = new RateLimiter({}, 5);
+    const answers = Array.from({ length: 10 }, () => limiter.retryAfter('chat.update', undefined, 0));
+    assert.deepEqual(answers.map((a) => a > 0), [false, false, false, false, true, false, false, false, false, true]);
+  });
+});
