@@ -19,12 +19,10 @@ import { OperationSubmitter } from '../../src/queue/operation-submitter.js';
 import { ExecutorService } from '../../src/service/executor-service.js';
 import type { OperationEvent } from '../../src/operations/service-report.js';
 import { startCli } from '../support/cli.js';
-import { requireDocker, requireRedis } from '../support/require-services.js';
-import { dropPrefix } from '../support/service-fixtures.js';
-import { deployRequest, finishedSteps, stackServiceConfig, storyOf, type StackService } from '../support/service-stack.js';
-import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
+import { deployRequest, finishedSteps, stackServiceConfig, storyOf, type StackService, setUpServiceStack, tearDownServiceStack } from '../support/service-stack.js';
+import { type ReferenceStack } from '../support/stack/reference-stack.js';
 import { assertAsBefore, hostState, webVersion } from '../support/stack/rollback-checks.js';
-import { freePort, leftovers, waitFor } from '../support/stack/stack-helpers.js';
+import { freePort, waitFor } from '../support/stack/stack-helpers.js';
 
 let stack: ReferenceStack;
 const prefixes: string[] = [];
@@ -56,19 +54,9 @@ async function eventsOf(svc: StackService, operationId: string): Promise<Operati
 
 const buildStarted = (e: OperationEvent) => e.type === 'step_started' && e.name === 'build';
 
-before(async () => {
-  await requireDocker();
-  await requireRedis();
-  stack = await createReferenceStack();
-  await stack.up();
-});
+before(async () => { stack = await setUpServiceStack(); });
 
-after(async () => {
-  for (const p of prefixes) await dropPrefix(p);
-  const id = stack?.id;
-  await stack?.cleanup();
-  if (id) assert.deepEqual(await leftovers(id), { containers: [], images: [], volumes: [], networks: [] });
-});
+after(() => tearDownServiceStack(stack, prefixes));
 
 describe('the service killed, stopped, and without Redis for a while', () => {
   test('SIGKILL mid-build: the next start recovers, and the job is not run again', async () => {

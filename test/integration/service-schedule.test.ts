@@ -8,28 +8,16 @@ import { pino } from 'pino';
 import { listBackups } from '../../src/backups/index.js';
 import { ExecutorService } from '../../src/service/executor-service.js';
 import { EnvironmentLocks } from '../../src/state/environment-lock.js';
-import { requireDocker, requireRedis } from '../support/require-services.js';
-import { dropPrefix } from '../support/service-fixtures.js';
-import { stackServiceConfig } from '../support/service-stack.js';
-import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
-import { leftovers, waitFor } from '../support/stack/stack-helpers.js';
+import { stackServiceConfig, setUpServiceStack, tearDownServiceStack } from '../support/service-stack.js';
+import { type ReferenceStack } from '../support/stack/reference-stack.js';
+import { waitFor } from '../support/stack/stack-helpers.js';
 
 let stack: ReferenceStack;
 let prefix: string | undefined;
 
-before(async () => {
-  await requireDocker();
-  await requireRedis();
-  stack = await createReferenceStack();
-  await stack.up();
-});
+before(async () => { stack = await setUpServiceStack(); });
 
-after(async () => {
-  if (prefix) await dropPrefix(prefix);
-  const id = stack?.id;
-  await stack?.cleanup();
-  if (id) assert.deepEqual(await leftovers(id), { containers: [], images: [], volumes: [], networks: [] });
-});
+after(() => tearDownServiceStack(stack, prefix ? [prefix] : []));
 
 test('a scheduled backup waits while a deploy holds the environment lock, then runs', async () => {
   const svc = stackServiceConfig(stack, { schedule: { daily: '*/3 * * * * *' } });

@@ -14,12 +14,10 @@ import { preview } from '../../src/operations/preview.js';
 import { parseRequest } from '../../src/operations/request.js';
 import { OperationSubmitter } from '../../src/queue/operation-submitter.js';
 import { ExecutorService } from '../../src/service/executor-service.js';
-import { requireDocker, requireRedis } from '../support/require-services.js';
-import { dropPrefix } from '../support/service-fixtures.js';
-import { deployRequest, finishedSteps, stackServiceConfig, storyOf, type StackService } from '../support/service-stack.js';
-import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
+import { deployRequest, finishedSteps, stackServiceConfig, storyOf, type StackService, setUpServiceStack, tearDownServiceStack } from '../support/service-stack.js';
+import { type ReferenceStack } from '../support/stack/reference-stack.js';
 import { assertAsBefore, hostState, webVersion } from '../support/stack/rollback-checks.js';
-import { leftovers, waitFor } from '../support/stack/stack-helpers.js';
+import { waitFor } from '../support/stack/stack-helpers.js';
 
 let stack: ReferenceStack;
 const prefixes: string[] = [];
@@ -34,19 +32,9 @@ async function serve(svc: StackService): Promise<{ service: ExecutorService; sub
   return { service, submitter, async stop() { await submitter.close(); await service.stop(); } };
 }
 
-before(async () => {
-  await requireDocker();
-  await requireRedis();
-  stack = await createReferenceStack();
-  await stack.up();
-});
+before(async () => { stack = await setUpServiceStack(); });
 
-after(async () => {
-  for (const p of prefixes) await dropPrefix(p);
-  const id = stack?.id;
-  await stack?.cleanup();
-  if (id) assert.deepEqual(await leftovers(id), { containers: [], images: [], volumes: [], networks: [] });
-});
+after(() => tearDownServiceStack(stack, prefixes));
 
 describe('operations through the queue on the reference stack', () => {
   test('a good release deploys as the CLI does; submitted twice it deploys once; a late subscriber reads it all', async () => {

@@ -10,8 +10,11 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { RipcordConfig } from '../../src/config/schema.js';
 import { followEvents } from '../../src/queue/operation-events.js';
 import type { OperationEvent, ServiceReport } from '../../src/operations/service-report.js';
-import { configFor, type ReferenceStack } from './stack/reference-stack.js';
-import { newPrefix, REDIS_URL } from './service-fixtures.js';
+import assert from 'node:assert/strict';
+import { configFor, createReferenceStack, type ReferenceStack } from './stack/reference-stack.js';
+import { leftovers } from './stack/stack-helpers.js';
+import { requireDocker, requireRedis } from './require-services.js';
+import { dropPrefix, newPrefix, REDIS_URL } from './service-fixtures.js';
 
 export interface StackService { configPath: string; config: RipcordConfig; prefix: string; redisUrl: string }
 
@@ -51,3 +54,20 @@ export async function storyOf(svc: Pick<StackService, 'prefix' | 'redisUrl'>, op
 /** The names of the steps the events say finished, in order: stages, then rollback steps. */
 export const finishedSteps = (events: readonly OperationEvent[], phase: 'deploy' | 'rollback') =>
   events.flatMap((e) => (e.type === 'step_finished' && e.phase === phase ? [e.step.name] : []));
+
+/** The before() of a service test file: Redis and Docker checked, one reference stack up, shared by its tests. */
+export async function setUpServiceStack(): Promise<ReferenceStack> {
+  await requireDocker();
+  await requireRedis();
+  const stack = await createReferenceStack();
+  await stack.up();
+  return stack;
+}
+
+/** The after(): every queue prefix the tests used dropped, the stack removed, and nothing of it left. */
+export async function tearDownServiceStack(stack: ReferenceStack | undefined, prefixes: readonly string[]): Promise<void> {
+  for (const p of prefixes) await dropPrefix(p);
+  const id = stack?.id;
+  await stack?.cleanup();
+  if (id) assert.deepEqual(await leftovers(id), { containers: [], images: [], volumes: [], networks: [] });
+}
