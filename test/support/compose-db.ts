@@ -27,6 +27,7 @@ services:
     user: "999"
     environment:
       DB_PORT: "\${DB_PORT}"
+      APP_DB: app
       PGPORT: "\${DB_PORT}"
       PGHOST: /var/run/postgresql
       PGDATA: /var/lib/postgresql/data

@@ -178,6 +178,6 @@ export const orderCgi = `#!/bin/sh
 . /tmp/env
 reply() { printf 'Status: %s\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s\\n' "$1" "$2"; exit 0; }
 note=$(echo "$QUERY_STRING" | tr -cd 'a-z0-9-')
-id=$(psql -h 127.0.0.1 -p "$DB_PORT" -U postgres -d app -v ON_ERROR_STOP=1 -Atqc "insert into orders (note) values ('$note') returning id" 2>/dev/null) && [ -n "$id" ] && reply "201 Created" "$id"
+id=$(psql -h 127.0.0.1 -p "$DB_PORT" -U postgres -d "$APP_DB" -v ON_ERROR_STOP=1 -Atqc "insert into orders (note) values ('$note') returning id" 2>/dev/null) && [ -n "$id" ] && reply "201 Created" "$id"
 reply "503 Service Unavailable" "not stored"
 `;
