@@ -1,5 +1,5 @@
 /**
- * A deployment: preflight → backup → fetch → build → migrate → static → up → health → integrity →
+ * A deployment: preflight → fetch → build → backup → migrate → static → up → health → integrity →
  * logs, under the environment lock, journaled before every action; on the first failure the
  * rollback plan derived from the journal puts the environment back.
  */
