@@ -22,7 +22,11 @@ export class EventPublisher {
   private pumping: Promise<void> | null = null;
   private resync = false;
   private closing = false;
-  private readonly onReady = () => { this.resync = true; };
+  private readonly onReady = () => {
+    this.resync = true;
+    // A Redis that restarted empty after the last event still gets the story again.
+    if (this.events.length > 0) this.pumping ??= this.pump().finally(() => { this.pumping = null; });
+  };
 
   /** `after`: the stream's last entry number when this publisher opened (a redelivered or recovered operation continues its story). */
   constructor(
@@ -55,24 +59,46 @@ export class EventPublisher {
 
   private async pump(): Promise<void> {
     let warned = false;
-    while (this.confirmed < this.events.length) {
-      if (this.resync) {
-        this.resync = false;
-        this.confirmed = 0;
-      }
+    while (this.resync || this.confirmed < this.events.length) {
       const n = this.confirmed;
       try {
-        await this.redis.multi().xadd(this.key, `0-${this.after + n + 1}`, 'e', this.events[n] as string).pexpire(this.key, this.retentionMs).exec()
-          .then((replies) => { const err = replies?.[0]?.[0]; if (err && !isDuplicateId(err)) throw err; });
-        this.confirmed = Math.max(this.confirmed, n + 1);
+        if (this.resync) {
+          await this.repair();
+          this.resync = false;
+          continue;
+        }
+        const replies = await this.redis.multi().xadd(this.key, `0-${this.after + n + 1}`, 'e', this.events[n] as string).pexpire(this.key, this.retentionMs).exec();
+        const err = replies?.[0]?.[0];
+        // Refused as "not above the top": an earlier try landed, or a restarted Redis holds a later event alone.
+        if (isDuplicateId(err)) this.resync = true;
+        else if (err) throw err;
+        else this.confirmed = Math.max(this.confirmed, n + 1);
       } catch (error) {
-        if (isDuplicateId(error)) { this.confirmed = Math.max(this.confirmed, n + 1); continue; }
+        if (isDuplicateId(error)) { this.resync = true; continue; }
         if (!warned) this.log.warn({ err: error, stream: this.key }, 'progress event not yet in Redis; retrying');
         warned = true;
         await pause(200);
       }
     }
     if (this.closing) this.redis.off('ready', this.onReady);
+  }
+
+  /**
+   * After a reconnect: keeps what Redis still holds when it is our story so far, in order;
+   * otherwise (Redis restarted empty, and an XADD in flight landed alone) writes the stream again
+   * in one transaction. Re-adding one by one would not do: Redis refuses an ID below the top one.
+   */
+  private async repair(): Promise<void> {
+    const first = this.after + 1;
+    const held = (await this.redis.xrange(this.key, `0-${first}`, '+') as Entries).map(([id]) => id);
+    const inOrder = held.every((id, i) => id === `0-${first + i}`);
+    const whole = inOrder && (this.after === 0 || await this.redis.xlen(this.key) >= this.after + held.length);
+    if (whole && held.length <= this.events.length) { this.confirmed = held.length; return; }
+    const tx = this.redis.multi().del(this.key);
+    this.events.slice(0, this.confirmed).forEach((e, i) => tx.xadd(this.key, `0-${first + i}`, 'e', e));
+    const replies = await tx.pexpire(this.key, this.retentionMs).exec();
+    const failed = replies?.find(([err]) => err)?.[0];
+    if (failed) throw failed;
   }
 }
 

@@ -137,7 +137,7 @@ describe('the service killed, stopped, and without Redis for a while', () => {
       assert.equal(report.outcome, 'succeeded', JSON.stringify(report));
       assert.equal(events[0]?.type, 'started');
       assert.deepEqual(finishedSteps(events, 'deploy'), report.stages.map((s) => s.name));
-      assert.deepEqual(report.stages.map((s) => s.name), ['preflight', 'backup', 'fetch', 'build', 'migrate', 'static', 'up', 'health', 'integrity', 'logs']);
+      assert.deepEqual(report.stages.map((s) => s.name), ['preflight', 'fetch', 'build', 'backup', 'migrate', 'static', 'up', 'health', 'integrity', 'logs']);
       assert.equal(events.filter((e) => e.type === 'step_started').length, report.stages.length, 'every stage start is there too');
       assert.equal(await webVersion(stack), '1.1.0');
     } finally {

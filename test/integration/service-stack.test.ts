@@ -44,7 +44,7 @@ describe('operations through the queue on the reference stack', () => {
       const x = await openExecutorEnv(svc.config, 'production', log);
       const shown = await preview(x, parseRequest(deployRequest('good-1', 'v1.1.0')));
       assert.equal(shown.lockHeldBy, null);
-      assert.match(shown.lines.join('\n'), /Deploy v1.1.0: [0-9a-f]{7} → [0-9a-f]{7}[\s\S]*Pending migrations \(1\)/);
+      assert.match(shown.lines.join('\n'), /Deploy v1.1.0: [0-9a-f]{7} → [0-9a-f]{7}[\s\S]*Migration files this release adds or changes \(1\)/);
       assert.deepEqual(journals(), [], 'a preview changes nothing');
       const first = await s.submitter.submit(deployRequest('good-1', 'v1.1.0'));
       const again = await s.submitter.submit(deployRequest('good-1', 'v1.1.0'));
@@ -55,7 +55,7 @@ describe('operations through the queue on the reference stack', () => {
       const { events, report } = await storyOf(svc, first.operationId);
       assert.equal(report.outcome, 'succeeded', JSON.stringify(report));
       assert.equal(events[0]?.type, 'started');
-      assert.deepEqual(finishedSteps(events, 'deploy'), ['preflight', 'backup', 'fetch', 'build', 'migrate', 'static', 'up', 'health', 'integrity', 'logs']);
+      assert.deepEqual(finishedSteps(events, 'deploy'), ['preflight', 'fetch', 'build', 'backup', 'migrate', 'static', 'up', 'health', 'integrity', 'logs']);
       assert.deepEqual(report.stages.map((st) => st.name), finishedSteps(events, 'deploy'));
       assert.equal(await webVersion(stack), '1.1.0');
       assert.deepEqual(journals(), [`${first.operationId}.jsonl`], 'one operation, one journal, named by its operation ID');

@@ -39,7 +39,7 @@ after(async () => {
 
 async function rolledBackJournal(id: string): Promise<Journal> {
   const j = await Journal.create(stateDir, { id, kind: 'deploy', env: 'production', ref: 'v2', targetSha: null, previousSha: 'a'.repeat(40), previousImages: { web: 'sha256:1' }, requestedBy: 'alice via cli' });
-  for (const stage of ['preflight', 'backup', 'fetch', 'build', 'migrate'] as const) {
+  for (const stage of ['preflight', 'fetch', 'build', 'backup', 'migrate'] as const) {
     await j.append({ type: 'stage_started', stage });
     await j.append({ type: 'stage_finished', stage, outcome: stage === 'migrate' ? 'failed' : 'ok', ...(stage === 'migrate' ? { reason: 'migrate: boom' } : {}) });
   }
@@ -63,7 +63,7 @@ test('journals become deployment and stage records; unchanged ones are skipped',
     assert.equal(d.requested_by, 'alice via cli');
     const runs = (await client.query('SELECT phase, name, outcome FROM ripcord.stage_runs ORDER BY seq')).rows as Array<Record<string, unknown>>;
     assert.deepEqual(runs.map((r) => `${String(r.phase)}:${String(r.name)}:${String(r.outcome)}`), [
-      'deploy:preflight:ok', 'deploy:backup:ok', 'deploy:fetch:ok', 'deploy:build:ok', 'deploy:migrate:failed', 'rollback:git_reset:ok',
+      'deploy:preflight:ok', 'deploy:fetch:ok', 'deploy:build:ok', 'deploy:backup:ok', 'deploy:migrate:failed', 'rollback:git_reset:ok',
     ]);
     assert.equal(await syncJournals(client, stateDir), 0, 'an unchanged journal is not written again');
     await j.append({ type: 'state', state: 'rolled_back' });

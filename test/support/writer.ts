@@ -10,6 +10,8 @@ export interface Ack { seq: number; note: string; id: number; at: number }
 
 export interface Writer {
   acked: Ack[];
+  /** The note of every request sent, answered or not: a write can commit and lose its answer. */
+  sent: string[];
   refused: number;
   /** Stops after the request in flight; resolves when the loop has ended. */
   stop(): Promise<void>;
@@ -17,7 +19,7 @@ export interface Writer {
 
 /** Writes until stopped, or for at most `maxMs` (a bound, so a forgotten writer cannot run on). */
 export function startWriter(webPort: number, everyMs = 100, maxMs = 10 * 60_000): Writer {
-  const writer: Writer = { acked: [], refused: 0, stop: async () => undefined };
+  const writer: Writer = { acked: [], sent: [], refused: 0, stop: async () => undefined };
   let running = true;
   const run = randomBytes(4).toString('hex');
   const deadline = Date.now() + maxMs;
@@ -26,6 +28,7 @@ export function startWriter(webPort: number, everyMs = 100, maxMs = 10 * 60_000)
       const started = Date.now();
       try {
         const note = `w${run}-${seq}`;
+        writer.sent.push(note);
         const r = await fetch(`http://127.0.0.1:${webPort}/cgi-bin/order.cgi?${note}`, { signal: AbortSignal.timeout(3000) });
         const body = (await r.text()).trim();
         if (r.status === 201 && /^\d+$/.test(body)) writer.acked.push({ seq, note, id: Number(body), at: Date.now() });

@@ -1,0 +1,75 @@
+/**
+ * The event stream publisher against a private, real redis-server that is killed and restarted
+ * empty mid-story: the stream ends whole and in order. The race this guards: an XADD queued while
+ * Redis was down lands first in the empty Redis (as event n), so re-adding events 1..n-1 one by
+ * one is refused ("equal or smaller than the top item") — the publisher must write them again.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import pino from 'pino';
+import { Redis } from 'ioredis';
+import { EventPublisher, readEvents } from '../../src/queue/operation-events.js';
+import { durableConnection } from '../../src/queue/redis-connections.js';
+import { eventStreamKey } from '../../src/queue/operation-jobs.js';
+import type { OperationEvent } from '../../src/operations/service-report.js';
+import { freePort, waitFor } from '../support/stack/stack-helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ripcord-events-'));
+let server: ChildProcess | null = null;
+after(() => { server?.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); });
+
+async function startRedis(port: number): Promise<void> {
+  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  await waitFor(async () => {
+    const r = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    r.on('error', () => undefined);
+    try { await r.connect(); return (await r.ping()) === 'PONG'; } catch { return false; } finally { r.disconnect(); }
+  }, 10_000, 'a private redis-server');
+}
+
+const step = (n: number): OperationEvent => ({ type: 'step_started', phase: 'deploy', name: `stage-${n}`, at: new Date(0).toISOString() });
+
+test('Redis killed and restarted empty mid-story: every event is in the stream once, in order', async () => {
+  const port = await freePort();
+  await startRedis(port);
+  const redis = durableConnection(`redis://127.0.0.1:${port}`);
+  try {
+    const publisher = new EventPublisher(redis, eventStreamKey('rc', 'op-1'), 60_000, pino({ level: 'silent' }));
+    for (let n = 1; n <= 5; n++) publisher.publish(step(n));
+    assert.equal(await publisher.drained(10_000), true);
+    server?.kill('SIGKILL');
+    await new Promise((r) => server?.once('exit', r));
+    // Published while Redis is down: queued by ioredis and sent first when it is back.
+    for (let n = 6; n <= 8; n++) publisher.publish(step(n));
+    await new Promise((r) => setTimeout(r, 500));
+    await startRedis(port);
+    for (let n = 9; n <= 10; n++) publisher.publish(step(n));
+    assert.equal(await publisher.drained(20_000), true, 'every event confirmed');
+    const names = (await readEvents(redis, 'rc', 'op-1')).map((e) => ('name' in e ? e.name : e.type));
+    assert.deepEqual(names, Array.from({ length: 10 }, (_, i) => `stage-${i + 1}`));
+  } finally {
+    redis.disconnect();
+  }
+});
+
+test('Redis restarted empty after the last event: the story is written again', async () => {
+  const port = await freePort();
+  await startRedis(port);
+  const redis = durableConnection(`redis://127.0.0.1:${port}`);
+  try {
+    const publisher = new EventPublisher(redis, eventStreamKey('rc', 'op-2'), 60_000, pino({ level: 'silent' }));
+    for (let n = 1; n <= 3; n++) publisher.publish(step(n));
+    assert.equal(await publisher.drained(10_000), true);
+    server?.kill('SIGKILL');
+    await new Promise((r) => server?.once('exit', r));
+    await startRedis(port);
+    await waitFor(async () => (await readEvents(redis, 'rc', 'op-2')).length === 3, 20_000, 'the story written again');
+    publisher.close();
+  } finally {
+    redis.disconnect();
+  }
+});
