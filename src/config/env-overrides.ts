@@ -70,6 +70,7 @@ export function seedOverrides(vars: Vars, environmentCount: number, issues: Conf
   num('MAX_BACKUPS', ['backups', 'predeployRetentionDays'], true);
   text('SLACK_WEBHOOK_URL', ['notifications', 'slackWebhookUrl']);
   text('WEBHOOK_URL', ['notifications', 'webhookUrl']);
+  text('WEBHOOK_SECRET', ['notifications', 'webhookSecret']);
   text('APP_DIR', ['appDir']);
   text('BACKUP_DIR', ['backups', 'dir']);
   text('COMPOSE_FILE', ['composeFile']);

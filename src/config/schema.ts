@@ -108,6 +108,8 @@ const notificationsSchema = z.strictObject({
   logFile: nonEmpty('file every notification is appended to', 'logs/notifications.log').default('logs/notifications.log'),
   slackWebhookUrl: httpUrl('a Slack incoming webhook; SLACK_WEBHOOK_URL', 'https://hooks.slack.com/services/T000/B000/XXXX').nullable().default(null),
   webhookUrl: httpUrl('a webhook that receives every notification as JSON; WEBHOOK_URL', 'https://ops.example.com/hooks/ripcord').nullable().default(null),
+  /** Signs every webhook body (HMAC-SHA256, docs/SECURITY.md "Webhook signatures"); WEBHOOK_SECRET. */
+  webhookSecret: z.string({ error: 'expected text: a shared secret, e.g. ${WEBHOOK_SECRET}' }).min(16, { error: 'must be at least 16 characters: generate one with `openssl rand -hex 32`' }).nullable().default(null),
   email: z.strictObject({
     to: z.array(z.email({ error: 'expected an email address, e.g. ops@example.com' })).min(1, { error: 'list at least one address' }),
     from: z.email({ error: 'expected an email address, e.g. ripcord@example.com' }).default('ripcord@localhost'),
@@ -117,12 +119,17 @@ const notificationsSchema = z.strictObject({
   outboxKeepDays: intAtLeast(1, 'days an undelivered notification is kept and retried', 7).default(7),
 });
 
-const contactLevelSchema = z.strictObject({
-  /** Slack user IDs (U…) or user group handles. */
-  slack: z.array(nonEmpty('a Slack user ID', 'U0123ABCD')).default([]),
+/** One level of the escalation chain; `afterMinutes` defaults to the runbook's 0 / 15 / 30. */
+const contactLevelSchema = (defaultAfterMinutes: number) => z.strictObject({
+  /** Slack user IDs (U…, paged in the incident thread and by direct message) or user groups (S…, mentioned in the thread). */
+  slack: z.array(nonEmpty('a Slack user ID or user group ID', 'U0123ABCD'))
+    .refine((ids) => ids.every((id) => /^[UWS][A-Z0-9]{2,}$/.test(id)), { error: 'expected Slack user IDs (U0123ABCD) or user group IDs (S0123ABCD), not names: find them in the profile\'s "Copy member ID"' })
+    .default([]),
   email: z.array(z.email({ error: 'expected an email address, e.g. lead@example.com' })).default([]),
-  /** Minutes after the incident opens before this level is paged. */
-  afterMinutes: z.number({ error: 'expected minutes, e.g. 15' }).min(0, { error: 'must be ≥ 0 minutes' }),
+  /** Webhooks paged with the signed JSON body (notifications.webhookSecret), e.g. a pager service. */
+  webhooks: z.array(httpUrl('a webhook paged at this level', 'https://pager.example.com/hooks/ripcord')).default([]),
+  /** Minutes after the incident opens (or escalates again) before this level is paged. */
+  afterMinutes: z.number({ error: 'expected minutes, e.g. 15' }).min(0, { error: 'must be ≥ 0 minutes' }).default(defaultAfterMinutes),
   remindEveryMinutes: z.number({ error: 'expected minutes, e.g. 5' }).min(1, { error: 'must be ≥ 1 minute' }).default(5),
 });
 
@@ -166,9 +173,11 @@ export const environmentSchema = z.strictObject({
     incidents: z.enum(['thread', 'channel'], { error: 'expected "thread" or "channel"' }).default('thread'),
   }).prefault({}),
   contacts: z.strictObject({
-    level1: contactLevelSchema.optional(),
-    level2: contactLevelSchema.optional(),
-    level3: contactLevelSchema.optional(),
+    level1: contactLevelSchema(0).optional(),
+    level2: contactLevelSchema(15).optional(),
+    level3: contactLevelSchema(30).optional(),
+    /** After an acknowledgement, an incident still unresolved this long escalates again from Level 1. */
+    reescalateAfterMinutes: z.number({ error: 'expected minutes, e.g. 30' }).min(1, { error: 'must be ≥ 1 minute, e.g. 30' }).default(30),
   }).prefault({}),
   /** Slack user IDs allowed to act; empty means everyone in the workspace. */
   permissions: z.strictObject({
@@ -197,6 +206,8 @@ export const ripcordConfigSchema = z.strictObject({
     jobLockSeconds: intAtLeast(1, 'seconds before a dead executor\'s job is redelivered', 30).default(30),
     /** How long a queued operation waits for an environment lock held by someone else (a CLI rollback). */
     lockWaitMinutes: z.number({ error: 'expected minutes, e.g. 60' }).min(0, { error: 'must be ≥ 0 minutes' }).default(60),
+    /** How long one minute of `contacts` lasts, in ms: 60000; shorter for an escalation drill. */
+    escalationMinuteMs: intAtLeast(1, 'milliseconds in one escalation minute', 60000).default(60000),
   }).prefault({}),
   store: z.strictObject({
     databaseUrl: postgresUrl.nullable().default(null),

@@ -31,7 +31,7 @@ export function notifierFor(config: RipcordConfig, envName: string, log: Logger,
   const timeoutMs = options.timeoutMs ?? DEFAULT_SINK_TIMEOUT_MS;
   const sinks: RemoteSink[] = [];
   if (n.slackWebhookUrl) sinks.push(slackWebhookSink(n.slackWebhookUrl, timeoutMs));
-  if (n.webhookUrl) sinks.push(webhookSink(n.webhookUrl, timeoutMs));
+  if (n.webhookUrl) sinks.push(webhookSink(n.webhookUrl, timeoutMs, n.webhookSecret));
   if (n.email) sinks.push(new EmailSink(n.email, timeoutMs));
   return new FanOutNotifier({
     logFile: new NotificationsLogFile(n.logFile, env.appDir),
