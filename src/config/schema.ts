@@ -145,6 +145,15 @@ const rollbackSchema = z.strictObject({
   healthRetries: intAtLeast(1, 'health attempts after a rollback', 5).nullable().default(null),
 });
 
+/** The Slack actions permissions and approvals are given for. */
+export const SLACK_ACTIONS = ['deploy', 'rollback', 'restore'] as const;
+export type SlackAction = (typeof SLACK_ACTIONS)[number];
+const slackAction = z.enum(SLACK_ACTIONS, { error: 'expected deploy, rollback or restore' });
+const slackPrincipals = z.array(
+  z.string({ error: 'expected a Slack user ID or user group ID, e.g. U0123ABCD or S0123ABCD' })
+    .regex(/^[UWS][A-Z0-9]{2,}$/, { error: 'must be a Slack user ID (U…, W…) or user group ID (S…) — not a @name, which can change; copy it from the profile\'s "Copy member ID", e.g. U0123ABCD' }),
+).default([]);
+
 export const environmentSchema = z.strictObject({
   preset: z.enum(['django', 'nextjs-prisma'], { error: 'expected a preset, django or nextjs-prisma (or leave preset out), e.g. django' }).optional(),
   appDir: absolutePath('the app checkout on this host; APP_DIR', '/srv/app'),
@@ -179,10 +188,17 @@ export const environmentSchema = z.strictObject({
     /** After an acknowledgement, an incident still unresolved this long escalates again from Level 1. */
     reescalateAfterMinutes: z.number({ error: 'expected minutes, e.g. 30' }).min(1, { error: 'must be ≥ 1 minute, e.g. 30' }).default(30),
   }).prefault({}),
-  /** Slack user IDs allowed to act; empty means everyone in the workspace. */
+  /** Who may act from Slack, per action: Slack user IDs (U…/W…) or user group IDs (S…); empty means everyone in the workspace. */
   permissions: z.strictObject({
-    deploy: z.array(z.string()).default([]),
-    rollback: z.array(z.string()).default([]),
+    deploy: slackPrincipals,
+    rollback: slackPrincipals,
+    restore: slackPrincipals,
+  }).prefault({}),
+  /** A second authorised person approves these actions in the deploy channel before anything runs. */
+  approval: z.strictObject({
+    required: z.boolean({ error: 'expected true or false' }).default(false),
+    actions: z.array(slackAction).min(1, { error: 'list at least one action, e.g. [deploy, rollback, restore]' }).default(['deploy', 'rollback', 'restore']),
+    expiresMinutes: intAtLeast(1, 'minutes an approval request stays open', 30).max(24 * 60, { error: 'must be ≤ 1440 minutes (a day), e.g. 30' }).default(30),
   }).prefault({}),
 });
 
@@ -219,7 +235,9 @@ export const ripcordConfigSchema = z.strictObject({
     socketMode: z.boolean({ error: 'expected true or false' }).default(true),
     /** Slack's Web API base; Socket Mode finds its WebSocket through it too. Tests point it at the local emulator. */
     apiUrl: httpUrl('the Slack Web API base URL', 'https://slack.com/api/').default('https://slack.com/api/'),
-    port: intAtLeast(1, 'HTTP port for Events API mode', 3000).default(3000),
+    /** HTTP mode (socketMode: false): host:port Slack's signed requests arrive on (POST /slack/events); loopback by default, behind a TLS proxy. */
+    listen: nonEmpty('host:port for Slack\'s signed HTTP requests', '127.0.0.1:3000')
+      .refine((l) => /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(l), { error: 'must be host:port, e.g. 127.0.0.1:3000' }).default('127.0.0.1:3000'),
   }).prefault({}),
   logging: z.strictObject({
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], { error: 'expected trace, debug, info, warn, error or fatal' }).default('info'),

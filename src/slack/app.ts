@@ -1,53 +1,82 @@
 /**
  * The Slack front end: a Bolt app in Socket Mode (it connects out, so a production host needs no
- * public URL), its listeners (commands/, actions/), and the live progress messages. `slackApiUrl`
- * comes from ripcord.yml (`slack.apiUrl`), which is how tests point it at the local emulator.
- * HTTP mode with signed requests is not built yet: the config refuses it with the fix.
+ * public URL) or, with `slack.socketMode: false`, over signed HTTP on `slack.listen`
+ * (http/signed-http-server.ts refuses forged, old and replayed requests before Bolt sees them);
+ * its listeners (commands/, actions/), permissions, approvals and the audit trail (access/), and
+ * the live progress messages. `slackApiUrl` comes from ripcord.yml (`slack.apiUrl`), which is how
+ * tests point it at the local emulator.
  */
-import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { RipcordConfig } from '../config/schema.js';
 import { BadInputError } from '../domain/errors.js';
+import { ApprovalBook, type Approval } from './access/approvals.js';
+import { AuditTrail } from './access/audit-trail.js';
+import { Gatekeeper } from './access/gatekeeper.js';
+import { UserGroups } from './access/user-groups.js';
 import { registerActions } from './actions/index.js';
 import type { BotContext } from './bot-context.js';
 import { registerCommands } from './commands/index.js';
+import { startSignedHttpServer } from './http/signed-http-server.js';
+import { showDecision } from './operation-gate.js';
 import { ProgressMessages } from './progress.js';
 import { LocalUseCases, type SlackUseCases } from './use-cases.js';
 
 export interface SlackBot {
   app: App;
   progress: ProgressMessages;
+  /** HTTP mode: the address Slack's requests arrive on (host:port); null in Socket Mode. */
+  httpAddress: string | null;
+  audit: AuditTrail;
   stop(): Promise<void>;
 }
 
 /** True when ripcord.yml (or the environment) holds what the bot needs to connect. */
 export function slackConfigured(config: RipcordConfig): boolean {
-  return Boolean(config.slack.botToken && config.slack.appToken);
+  const { botToken, appToken, signingSecret, socketMode } = config.slack;
+  return Boolean(botToken && (socketMode ? appToken : signingSecret));
 }
 
 export async function startSlackBot(config: RipcordConfig, log: Logger, useCases?: SlackUseCases): Promise<SlackBot> {
-  const { botToken, appToken, apiUrl, socketMode } = config.slack;
-  if (!botToken || !appToken) throw new BadInputError('Slack is not configured', 'set slack.botToken (xoxb-…) and slack.appToken (xapp-…) in ripcord.yml, e.g. botToken: ${SLACK_BOT_TOKEN}');
-  if (!socketMode) throw new BadInputError('slack.socketMode: false (HTTP mode) is not supported yet', 'set slack.socketMode: true; the bot connects out over Socket Mode');
+  const { botToken, appToken, signingSecret, apiUrl, socketMode } = config.slack;
+  if (!botToken) throw new BadInputError('Slack is not configured', 'set slack.botToken (xoxb-…) in ripcord.yml, e.g. botToken: ${SLACK_BOT_TOKEN}');
+  if (socketMode && !appToken) throw new BadInputError('Socket Mode needs an app-level token', 'set slack.appToken (xapp-…, with connections:write), e.g. appToken: ${SLACK_APP_TOKEN} — or slack.socketMode: false with a signing secret');
+  if (!socketMode && !signingSecret) throw new BadInputError('HTTP mode (slack.socketMode: false) needs the signing secret', 'set slack.signingSecret: ${SLACK_SIGNING_SECRET} (Basic Information → App Credentials)');
   const cases = useCases ?? await LocalUseCases.open(config, log);
   const slackLog = log.child({ component: 'slack' });
+  const quiet = { logger: boltLogger(slackLog), logLevel: LogLevel.ERROR };
   // Progress has its own client: a 429 must reach it at once (to coalesce), not after web-api's own retries.
-  const progressClient = new webApi.WebClient(botToken, { slackApiUrl: apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logger: boltLogger(slackLog), logLevel: LogLevel.ERROR });
+  const progressClient = new webApi.WebClient(botToken, { slackApiUrl: apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, ...quiet });
+  // Approval requests and group look-ups: a few bounded retries, never web-api's 30 minutes.
+  const web = new webApi.WebClient(botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 4, factor: 1.5, maxRetryTime: 20_000 }, timeout: 10_000, ...quiet });
   const progress = new ProgressMessages(progressClient, (id, signal) => cases.follow(id, signal), slackLog);
+  const receiver = socketMode ? null : new HTTPReceiver({ signingSecret: signingSecret!, logger: boltLogger(slackLog), logLevel: LogLevel.WARN });
   const app = new App({
-    token: botToken, appToken, socketMode: true, logger: boltLogger(slackLog), logLevel: LogLevel.WARN,
+    token: botToken, logger: boltLogger(slackLog), logLevel: LogLevel.WARN,
+    ...(receiver ? { receiver } : { appToken, socketMode: true }),
     clientOptions: { slackApiUrl: apiUrl, retryConfig: { retries: 3, factor: 1.5 } },
   });
-  const ctx: BotContext = { useCases: cases, progress, log: slackLog, now: () => new Date() };
+  const audit = new AuditTrail(config, slackLog);
+  const access = new Gatekeeper(config, new UserGroups(web, slackLog), audit);
+  const approvals = new ApprovalBook((a) => expired(a));
+  const ctx: BotContext = { useCases: cases, progress, log: slackLog, now: () => new Date(), access, web, approvals };
+  const expired = (a: Approval) => {
+    void audit.record({ event: 'denied', environment: a.op.environment, action: `approve ${a.op.action}`, user: a.op.requester, channel: a.message?.channel ?? null, target: a.op.target, requestId: a.op.request.requestId, approvalId: a.id, detail: 'expired: nobody approved in time' });
+    void showDecision(ctx, a, { kind: 'expired' });
+  };
   registerCommands(app, ctx);
   registerActions(app, ctx);
   app.error(async (error) => { slackLog.error({ err: error }, 'unhandled error in a Slack listener'); });
-  await app.start();
+  let http: Awaited<ReturnType<typeof startSignedHttpServer>> | null = null;
+  if (receiver) http = await startSignedHttpServer({ listen: config.slack.listen, signingSecret: signingSecret!, receiver, log: slackLog });
+  else await app.start();
   return {
-    app, progress,
+    app, progress, audit, httpAddress: http?.address ?? null,
     async stop() {
-      await app.stop();
+      ctx.approvals.stop();
+      if (http) await http.close(); else await app.stop();
       await progress.stop();
+      await audit.drain();
       await cases.close();
     },
   };

@@ -1,5 +1,9 @@
 /** What every Slack listener receives besides Bolt's own arguments, and how a failure is answered. */
+import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
+import type { ApprovalBook } from './access/approvals.js';
+import type { Gatekeeper } from './access/gatekeeper.js';
+import type { SlackUser } from './access/permission-rules.js';
 import { RipcordError } from '../domain/errors.js';
 import { redactString } from '../domain/redact.js';
 import { problemMessage } from './messages/deploy-preview.js';
@@ -12,6 +16,11 @@ export interface BotContext {
   progress: ProgressMessages;
   log: Logger;
   now: () => Date;
+  /** Permissions, refusals and the audit trail: every listener that acts asks it first. */
+  access: Gatekeeper;
+  approvals: ApprovalBook;
+  /** Posts the bot's own channel messages (approval requests), with bounded retries. */
+  web: webApi.WebClient;
 }
 
 /** A RipcordError as "what went wrong — what to do"; anything else says it failed without a stack trace or a secret. */
@@ -21,7 +30,15 @@ export function problemOf(error: unknown): SlackMessage {
   return problemMessage(`Ripcord could not do that: ${redactString(why)}`, 'try again; if it keeps failing, run `ripcord doctor` on the host');
 }
 
-/** "@alice": how a Slack user is named in locks, journals and messages. */
-export function slackUser(user: { id: string; username?: string; name?: string; user_name?: string }): string {
-  return `@${user.username ?? user.user_name ?? user.name ?? user.id}`;
+type SlackUserFields = { id: string; username?: string; name?: string; user_name?: string };
+
+/** "@alice (U0ALICE)": how a Slack user is named in locks, journals and messages — readable, and the ID that does not change. */
+export function slackUser(user: SlackUserFields): string {
+  const name = user.username ?? user.user_name ?? user.name;
+  return name && name !== user.id ? `@${name} (${user.id})` : `@${user.id}`;
+}
+
+/** The Slack user as the audit trail and the permission checks see them. */
+export function slackPerson(user: SlackUserFields): SlackUser {
+  return { id: user.id, name: user.username ?? user.user_name ?? user.name ?? user.id };
 }

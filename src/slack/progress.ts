@@ -19,7 +19,11 @@ const pause = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) 
   signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
 });
 
-export interface TrackRequest { operationId: string; environment: string; channel: string; title: string; requestedBy: string }
+export interface TrackRequest {
+  operationId: string; environment: string; channel: string; title: string; requestedBy: string;
+  /** Sees every event of the operation as it arrives (the audit trail records started and finished). */
+  onEvent?: (event: OperationEvent) => void;
+}
 
 export type Follow = (operationId: string, signal: AbortSignal) => AsyncIterable<OperationEvent>;
 
@@ -53,6 +57,7 @@ export class ProgressMessages {
     const updater = new CoalescedUpdate((m) => this.send(() => this.client.chat.update({ channel, ts, ...m }), Date.now() + FINAL_DEADLINE_MS), this.stopping.signal);
     for await (const event of this.follow(req.operationId, this.stopping.signal)) {
       view = foldEvent(view, event);
+      req.onEvent?.(event);
       updater.set(operationMessage(view));
     }
     await updater.flush();

@@ -1,15 +1,17 @@
 /**
- * The Deploy button of a preview (after Slack's confirmation dialog): submits the deploy with a
- * request ID derived from the preview, so a double click or a second person confirming the same
- * preview is one operation; replaces the preview with where to follow it; starts the live message.
+ * The Deploy button of a preview (after Slack's confirmation dialog): checks the clicker may
+ * deploy there, then runs it or holds it for approval (operation-gate.ts). The request ID is
+ * derived from the preview, so a double click, a second person confirming the same preview, or
+ * two approvals are one operation. The preview is replaced by where to follow it.
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
-import { problemOf, slackUser } from '../bot-context.js';
+import { problemOf, slackPerson, slackUser } from '../bot-context.js';
 import { decodeConfirm, deployRequestId, staleProblem } from '../deploy-request.js';
-import { section } from '../messages/blocks.js';
 import { DEPLOY_CONFIRM_ACTION, problemMessage } from '../messages/deploy-preview.js';
-import { code, escapeText } from '../messages/mrkdwn.js';
+import { submittedMessage } from '../messages/submitted-message.js';
+import { code } from '../messages/mrkdwn.js';
+import { runOrHold } from '../operation-gate.js';
 
 export function registerDeployConfirm(app: App, ctx: BotContext): void {
   app.action<BlockAction<ButtonAction>>(DEPLOY_CONFIRM_ACTION, async ({ ack, body, action, respond }) => {
@@ -21,14 +23,15 @@ export function registerDeployConfirm(app: App, ctx: BotContext): void {
         await respond({ replace_original: true, ...problemMessage(stale, `ask for a fresh preview: \`/deploy ${p.ref} ${p.environment}\``) });
         return;
       }
-      const requestedBy = slackUser(body.user);
-      const submitted = await ctx.useCases.submit({ requestId: deployRequestId(p), environment: p.environment, requestedBy, source: 'slack', operation: { kind: 'deploy', ref: p.ref } });
-      const channel = ctx.useCases.channelOf(p.environment);
-      if (submitted.duplicate) return; // the first click already answered and follows it
-      const queued = submitted.position > 0 ? `queued behind ${submitted.position} operation${submitted.position === 1 ? '' : 's'}` : 'starting';
-      const text = `Deploy ${code(p.ref)} to *${escapeText(p.environment)}* ${queued} — operation ${code(submitted.operationId)}; follow it in ${escapeText(channel)}`;
-      await respond({ replace_original: true, text: text.replace(/[*`]/g, ''), blocks: [section(text)] });
-      void ctx.progress.track({ operationId: submitted.operationId, environment: p.environment, channel, title: `deploy ${p.ref}`, requestedBy: `${requestedBy} via slack` });
+      const requester = slackPerson(body.user);
+      const channel = body.channel?.id ?? null;
+      if (!(await ctx.access.require({ action: 'deploy', environment: p.environment, user: requester, channel, target: p.ref, respond }))) return;
+      const outcome = await runOrHold(ctx, {
+        action: 'deploy', environment: p.environment, target: p.ref, what: `deploy ${code(p.ref)}`, title: `deploy ${p.ref}`, requester, channel: channel ?? '',
+        request: { requestId: deployRequestId(p), environment: p.environment, requestedBy: slackUser(body.user), source: 'slack', operation: { kind: 'deploy', ref: p.ref } },
+      });
+      if (outcome.kind === 'held') await respond({ replace_original: true, ...outcome.message });
+      else if (!outcome.submitted.duplicate) await respond({ replace_original: true, ...submittedMessage(`Deploy ${code(p.ref)}`, p.environment, outcome.submitted, outcome.channel) });
     } catch (error) {
       ctx.log.warn({ err: error }, 'deploy confirm failed');
       await respond({ replace_original: false, ...problemOf(error) });

@@ -1,7 +1,7 @@
-/** `/deploy REF [ENV]`: an ephemeral preview with Deploy and Cancel; `/deploy [ENV]` alone lists the newest release tags. */
+/** `/deploy REF [ENV]`: an ephemeral preview with Deploy and Cancel (to those allowed to deploy there); `/deploy [ENV]` alone lists the newest release tags. */
 import type { App } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
-import { problemOf, slackUser } from '../bot-context.js';
+import { problemOf, slackPerson, slackUser } from '../bot-context.js';
 import { encodeConfirm, parseDeployText } from '../deploy-request.js';
 import { deployPreviewMessage, releasesMessage } from '../messages/deploy-preview.js';
 
@@ -15,7 +15,9 @@ export function registerDeployCommand(app: App, ctx: BotContext): void {
         await respond({ response_type: 'ephemeral', ...releasesMessage(environment, releases, current, ctx.now()) });
         return;
       }
-      const requestedBy = slackUser({ id: command.user_id, user_name: command.user_name });
+      const user = { id: command.user_id, user_name: command.user_name };
+      if (!(await ctx.access.require({ action: 'deploy', environment, user: slackPerson(user), channel: command.channel_id, target: ref, respond }))) return;
+      const requestedBy = slackUser(user);
       const p = await ctx.useCases.previewDeploy(environment, ref, requestedBy);
       const previewedAt = ctx.now();
       await respond({

@@ -29,6 +29,8 @@ export class WebApiState {
   readonly messages: StoredMessage[] = [];
   readonly ephemeral: EphemeralMessage[] = [];
   readonly views: PublishedView[] = [];
+  /** User groups (S…) and their members, for usergroups.users.list; tests fill it. */
+  readonly userGroups = new Map<string, string[]>();
   private seq = 0;
 
   constructor(private readonly socketUrl: () => string) {}
@@ -50,6 +52,7 @@ export class WebApiState {
       case 'chat.postEphemeral': return this.postEphemeral(args);
       case 'views.open': return this.openView(args);
       case 'views.publish': return this.publishView(args);
+      case 'usergroups.users.list': return this.userGroupMembers(args);
       default: return { ok: false, error: 'unknown_method' };
     }
   }
@@ -104,6 +107,11 @@ export class WebApiState {
     if (refused) return { ok: false, error: refused.error, response_metadata: { messages: [`[ERROR] ${refused.detail}`] } };
     this.views.push({ userId: String(args.user_id ?? ''), view: view as Obj });
     return { ok: true, view };
+  }
+
+  private userGroupMembers(args: Obj): Obj {
+    const users = typeof args.usergroup === 'string' ? this.userGroups.get(args.usergroup) : undefined;
+    return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
   }
 
   find(channel: string, ts: string): StoredMessage | undefined {

@@ -1,0 +1,57 @@
+/**
+ * Approve / Deny on an approval request in the deploy channel. The decider must be allowed to do
+ * the action there and must not be the requester (ctx.access.require answers and audits a
+ * refusal). The first decision wins; Approve submits the held operation once; the request
+ * message is replaced by the outcome and the decider gets an ephemeral confirmation.
+ */
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { Approval } from '../access/approvals.js';
+import type { BotContext } from '../bot-context.js';
+import { problemOf, slackPerson } from '../bot-context.js';
+import { APPROVAL_APPROVE_ACTION, APPROVAL_DENY_ACTION } from '../messages/access-messages.js';
+import { problemMessage } from '../messages/deploy-preview.js';
+import { submittedMessage } from '../messages/submitted-message.js';
+import { showDecision, submitHeld } from '../operation-gate.js';
+
+export function registerApprovalDecision(app: App, ctx: BotContext): void {
+  for (const [actionId, kind] of [[APPROVAL_APPROVE_ACTION, 'approved'], [APPROVAL_DENY_ACTION, 'denied']] as const) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      try {
+        await decide(ctx, kind, action.value ?? '', body, respond);
+      } catch (error) {
+        ctx.log.warn({ err: error }, 'approval decision failed');
+        await respond({ response_type: 'ephemeral', replace_original: false, ...problemOf(error) });
+      }
+    });
+  }
+}
+
+async function decide(ctx: BotContext, kind: 'approved' | 'denied', id: string, body: BlockAction<ButtonAction>, respond: RespondFn): Promise<void> {
+  const ephemeral = (m: ReturnType<typeof problemMessage>) => respond({ response_type: 'ephemeral', replace_original: false, ...m });
+  const pending = ctx.approvals.get(id);
+  if (!pending) return void await ephemeral(problemMessage('this approval request is no longer open (it expired, or Ripcord restarted since)', 'the requester can ask again with a fresh preview'));
+  const op = pending.op;
+  const decider = slackPerson(body.user);
+  const channel = body.channel?.id ?? null;
+  if (!(await ctx.access.require({ action: op.action, environment: op.environment, user: decider, channel, target: op.target, respond, approving: { requester: op.requester, approvalId: id } }))) return;
+  const d = ctx.approvals.decide(id, kind, decider);
+  if (d.kind === 'unknown') return;
+  if (d.kind === 'expired') {
+    await showDecision(ctx, d.approval, { kind: 'expired' });
+    return void await ephemeral(problemMessage('this approval request has expired; nothing ran', 'the requester can ask again with a fresh preview'));
+  }
+  if (d.kind === 'already') return void await ephemeral(problemMessage(`this request was already ${d.approval.decided?.kind ?? 'decided'}${d.approval.decided?.by ? ` by ${d.approval.decided.by.name}` : ''}`, 'nothing more to do'));
+  await ctx.access.audit.record({ event: kind, environment: op.environment, action: op.action, user: decider, channel, target: op.target, requestId: op.request.requestId, approvalId: id, detail: `requested by ${op.requester.name} (${op.requester.id})` });
+  if (kind === 'denied') {
+    await showDecision(ctx, d.approval, { kind: 'denied', by: decider.id });
+    return;
+  }
+  await approve(ctx, d.approval, decider.id, ephemeral);
+}
+
+async function approve(ctx: BotContext, approval: Approval, by: string, ephemeral: (m: { text: string }) => Promise<unknown>): Promise<void> {
+  const submitted = await submitHeld(ctx, approval.op, approval.decided?.by ?? null);
+  await showDecision(ctx, approval, { kind: 'approved', by, operationId: submitted.operationId });
+  await ephemeral(submittedMessage(`Approved: ${approval.op.title}`, approval.op.environment, submitted, ctx.useCases.channelOf(approval.op.environment)));
+}
