@@ -17,6 +17,7 @@ import { registerBotCommand } from './commands/bot.js';
 import { registerWatchCommand } from './commands/watch.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerInitCommand } from './commands/init.js';
+import { registerAuditCommand } from './commands/audit.js';
 import type { CliContext } from './context.js';
 
 function version(): string {
@@ -44,6 +45,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerWatchCommand(program, ctx);
   registerDemoCommand(program, ctx, runCli);
   registerInitCommand(program, ctx);
+  registerAuditCommand(program, ctx);
   return program;
 }
 

@@ -103,7 +103,7 @@ describe('Slack: /deploy through the emulator onto the reference stack', () => {
     for (const stage of ['preflight', 'backup', 'fetch', 'build', 'migrate', 'static', 'up', 'health', 'integrity', 'logs']) {
       assert.match(body, new RegExp(`:white_check_mark: ${stage} — [0-9.]+ (ms|s)`), `stage ${stage} with its duration`);
     }
-    assert.match(body, /Asked by @alice via slack/);
+    assert.match(body, /Asked by @alice \(U0ALICE\) via slack/);
     assert.ok(done.updates >= 1, 'updated in place');
     assert.equal((await run(['git', 'rev-parse', 'HEAD'], fx.stack.appDir, 10_000)).trim(), (await run(['git', 'rev-parse', 'v1.1.0^{commit}'], fx.stack.appDir, 10_000)).trim());
     const replaced = await answerTo(responseUrl, 2);

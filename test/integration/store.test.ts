@@ -53,7 +53,7 @@ async function rolledBackJournal(id: string): Promise<Journal> {
 test('journals become deployment and stage records; unchanged ones are skipped', async () => {
   const j = await rolledBackJournal('20261122T100000Z-aaaaaa');
   await withStore(url, async (client) => {
-    assert.deepEqual(await migrateStore(client), ['001_deployments.sql']);
+    assert.deepEqual(await migrateStore(client), ['001_deployments.sql', '002_audit.sql']);
     assert.deepEqual(await migrateStore(client), [], 'migrations apply once');
     assert.equal(await syncJournals(client, stateDir), 1);
     const d = (await client.query('SELECT * FROM ripcord.deployments')).rows[0] as Record<string, unknown>;

@@ -72,7 +72,8 @@ export class SlackEmulator {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private newResponseUrl(id: string): string {
+  /** A fresh response_url, as Slack puts in every command and click (HTTP-mode tests send it themselves). */
+  newResponseUrl(id: string): string {
     this.responseUrls.set(id, { createdAt: Date.now(), uses: 0 });
     return `http://127.0.0.1:${this.port}/response/${id}`;
   }
