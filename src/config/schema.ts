@@ -180,6 +180,8 @@ export const environmentSchema = z.strictObject({
   slack: z.strictObject({
     channel: nonEmpty('the channel for deploy progress', '"#deploys"').default('#deploys'),
     incidents: z.enum(['thread', 'channel'], { error: 'expected "thread" or "channel"' }).default('thread'),
+    /** Where incident threads go (and where an incident falls back to when its channel cannot be made); default: channel. */
+    incidentsChannel: nonEmpty('the channel for incident threads', '"#incidents"').nullable().default(null),
   }).prefault({}),
   contacts: z.strictObject({
     level1: contactLevelSchema(0).optional(),

@@ -8,6 +8,7 @@ import type { IncidentFailure, TimelineEntry } from './incident.js';
 import { foldJournal, type JournalFacts } from './journal-facts.js';
 import type { JournalEntry } from './journal-entry.js';
 import { MANUAL_PLAN_FACT, type ManualRollbackPlan } from './manual-rollback.js';
+import type { OperationReport } from './operation-report.js';
 
 const VERIFY_STEPS: readonly string[] = ['health', 'integrity'];
 const AFTER_STEPS: readonly string[] = [...VERIFY_STEPS, 'settle_database'];
@@ -92,4 +93,24 @@ export function timelineFromJournal(entries: readonly JournalEntry[]): TimelineE
   const failedAt = stateAt(entries, 'rollback_failed');
   if (failedAt && !out.some((e) => e.kind === 'detected')) out.push({ at: failedAt, kind: 'detected', text: 'rollback failed' });
   return out.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** When the journal cannot be read (moved, damaged): the same facts from the report, less exact. */
+export function failureFromReport(report: OperationReport): IncidentFailure {
+  const steps = (report.rollback ?? []).map((s) => ({ name: s.name, outcome: s.outcome, ...(s.reason ? { reason: s.reason } : {}) }));
+  const stopped = steps.find((s) => s.outcome === 'failed');
+  return {
+    operationKind: report.kind, rollbackType: report.kind === 'deploy' ? 'automatic' : 'manual',
+    rollbackLevel: steps.some((s) => s.name === 'restore_database') ? 3 : null,
+    ref: report.ref ?? null, previousSha: report.previousSha ?? null, targetSha: report.targetSha ?? null,
+    reason: report.reason ?? 'the rollback failed', steps, stoppedAt: stopped?.name ?? null,
+    safetyBackup: report.safetyBackup ?? null, preDeployBackup: report.preDeployBackup ?? null, requestedBy: null,
+    startedAt: report.startedAt, finishedAt: report.finishedAt,
+  };
+}
+
+/** "deploy v1.1.0 failed; its rollback stopped at start_previous_images": the incident's one line. */
+export function failureSummary(f: IncidentFailure): string {
+  const what = f.operationKind === 'deploy' ? `deploy ${f.ref ?? f.targetSha?.slice(0, 12) ?? ''} failed; its rollback` : `${f.rollbackType} rollback`;
+  return `${what.replace('  ', ' ')} ${f.stoppedAt ? `stopped at ${f.stoppedAt}` : 'failed'}`;
 }

@@ -13,6 +13,7 @@ import { FanOutNotifier, type SinkOutcome } from './fan-out-notifier.js';
 import type { FlushResult } from './flush-outbox.js';
 import { NotificationsLogFile } from './notifications-log-file.js';
 import { Outbox } from './outbox.js';
+import { incidentAfterReport, withIncident } from '../incidents/open-on-failure.js';
 import { notificationFromReport } from './report-notification.js';
 import { DEFAULT_SINK_TIMEOUT_MS, type RemoteSink } from './sink.js';
 import { slackWebhookSink } from './slack-webhook-sink.js';
@@ -49,7 +50,9 @@ export function notifierFor(config: RipcordConfig, envName: string, log: Logger,
  */
 export async function notifyReport(config: RipcordConfig, envName: string, report: OperationReport, log: Logger, options: NotifierOptions = {}): Promise<SinkOutcome[]> {
   try {
-    return await notifierFor(config, envName, log, options).deliver(notificationFromReport(report));
+    // A failed rollback opens its incident first, so the notification can link to where it is worked.
+    const incident = await incidentAfterReport(config, report, log);
+    return await notifierFor(config, envName, log, options).deliver(withIncident(notificationFromReport(report), incident));
   } catch (error) {
     log.error({ err: error, env: envName, deployment: report.id }, 'notification of the report failed');
     return [];

@@ -16,6 +16,9 @@ export const DEFAULT_LIMITS: Readonly<Record<string, MethodLimit>> = {
   'views.publish': { limit: 100, windowMs: 60_000, perChannel: false },
   'auth.test': { limit: 100, windowMs: 60_000, perChannel: false },
   'apps.connections.open': { limit: 50, windowMs: 60_000, perChannel: false },
+  'conversations.create': { limit: 20, windowMs: 60_000, perChannel: false },
+  'conversations.invite': { limit: 50, windowMs: 60_000, perChannel: false },
+  'pins.add': { limit: 20, windowMs: 60_000, perChannel: false },
 };
 
 export class RateLimiter {

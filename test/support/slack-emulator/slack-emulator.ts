@@ -43,6 +43,7 @@ export class SlackEmulator {
   readonly socket: SocketModeHub;
   private readonly responseUrls = new Map<string, { createdAt: number; uses: number }>();
   private readonly limiter: RateLimiter;
+  private readonly injected = new Map<string, Array<{ error: string; status: number }>>();
   private port = 0;
 
   private constructor(private readonly server: Server, opts: EmulatorOptions) {
@@ -65,6 +66,16 @@ export class SlackEmulator {
   get apiUrl(): string { return `http://127.0.0.1:${this.port}/api/`; }
 
   callsOf(method: string): RecordedCall[] { return this.calls.filter((c) => c.method === method); }
+
+  /**
+   * The next `times` calls of `method` fail as a degraded Slack answers: `ratelimited` as HTTP 429
+   * with Retry-After 1, anything else (`fatal_error`, `internal_error`) as HTTP 200 `ok: false`.
+   */
+  failNext(method: string, times: number, error = 'fatal_error'): void {
+    const queue = this.injected.get(method) ?? [];
+    for (let i = 0; i < times; i++) queue.push({ error, status: error === 'ratelimited' ? 429 : 200 });
+    this.injected.set(method, queue);
+  }
 
   async stop(): Promise<void> {
     this.socket.closeAll();
@@ -96,6 +107,13 @@ export class SlackEmulator {
       this.calls.push({ method, args, status: 429, response, at: Date.now() });
       res.setHeader('Retry-After', String(wait));
       return send(res, 429, response);
+    }
+    const injected = this.injected.get(method)?.shift();
+    if (injected) {
+      const response = { ok: false, error: injected.error };
+      this.calls.push({ method, args, status: injected.status, response, at: Date.now() });
+      if (injected.status === 429) res.setHeader('Retry-After', '1');
+      return send(res, injected.status, response);
     }
     const response = this.state.handle(method, token, args);
     this.calls.push({ method, args, status: 200, response, at: Date.now() });

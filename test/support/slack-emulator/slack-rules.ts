@@ -106,5 +106,10 @@ function checkElement(element: unknown, at: string, ids: Set<string>): string | 
       return `${at}/confirm: needs title, text, confirm and deny`;
     }
   }
+  if (element.type === 'checkboxes') {
+    const options = Array.isArray(element.options) ? element.options : [];
+    if (options.length === 0 || options.length > 10) return `${at}/options: 1–10 options`;
+    if (options.some((o) => !textOf(isObj(o) ? o.text : undefined) || textOf(isObj(o) ? o.text : undefined).length > 75)) return `${at}/options: each text 1–75 characters`;
+  }
   return null;
 }

@@ -5,6 +5,7 @@
  * test reads the latest state of every message after all its updates.
  */
 import { createHash } from 'node:crypto';
+import { Conversations } from './conversations.js';
 import { checkMessage, checkView } from './slack-rules.js';
 
 type Obj = Record<string, unknown>;
@@ -31,6 +32,7 @@ export class WebApiState {
   readonly views: PublishedView[] = [];
   /** User groups (S…) and their members, for usergroups.users.list; tests fill it. */
   readonly userGroups = new Map<string, string[]>();
+  readonly conversations = new Conversations((name) => WebApiState.channelId(name), (channel, ts) => this.find(channel, ts) !== undefined);
   private seq = 0;
 
   constructor(private readonly socketUrl: () => string) {}
@@ -53,6 +55,9 @@ export class WebApiState {
       case 'views.open': return this.openView(args);
       case 'views.publish': return this.publishView(args);
       case 'usergroups.users.list': return this.userGroupMembers(args);
+      case 'conversations.create': return this.conversations.create(args);
+      case 'conversations.invite': return this.conversations.invite(args);
+      case 'pins.add': return this.conversations.pin(args, WebApiState.channelId(String(args.channel ?? '')));
       default: return { ok: false, error: 'unknown_method' };
     }
   }

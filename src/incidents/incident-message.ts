@@ -1,0 +1,105 @@
+/**
+ * The Slack messages of an incident, as Block Kit (pure): the pinned summary (what failed, what
+ * Ripcord already did and where it stopped, the backups that hold the state before, the exact
+ * break-glass command, who is paged, severity buttons), the runbook checklists as checkboxes
+ * people tick, and the report. Cut to Slack's limits (src/domain/slack-limits.ts).
+ */
+import type { Incident, Severity } from '../domain/incident.js';
+import { SEVERITIES } from '../domain/incident.js';
+import { breakGlassCommand, CHECKLISTS, type ChecklistPhase } from '../domain/incident-runbook.js';
+import { MAX_HEADER_TEXT_CHARS, MAX_SECTION_TEXT_CHARS } from '../domain/slack-limits.js';
+
+type Block = { type: string; block_id?: string } & Record<string, unknown>;
+export interface IncidentSlackMessage { text: string; blocks: Block[] }
+
+export const SEVERITY_ACTION = 'incident_severity';
+export const CHECKLIST_ACTION = 'incident_checklist';
+/** Checkbox option text is plain/mrkdwn ≤ 75 characters in real Slack. */
+const OPTION_TEXT_MAX = 75;
+
+const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+/** Outside text cannot form mentions, links or broadcasts. */
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/@(channel|here|everyone)\b/gi, '@\u200b$1');
+const section = (mrkdwn: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: cut(mrkdwn, MAX_SECTION_TEXT_CHARS) } });
+const mention = (who: string) => (/^[UW][A-Z0-9]+$/.test(who) ? `<@${who}>` : escape(who));
+
+const STEP_MARK = { ok: '✅', failed: '❌', skipped: '⏭️', not_run: '⬜' } as const;
+
+function didLines(incident: Incident): string {
+  const f = incident.failure;
+  if (!f) return 'Nothing yet: opened by hand.';
+  const steps = f.steps.map((s) => `${STEP_MARK[s.outcome]} ${s.name}${s.reason ? ` — ${escape(cut(s.reason, 300))}` : ''}`);
+  const stopped = f.stoppedAt ? `*Stopped at ${f.stoppedAt}.*` : '';
+  return [`${f.rollbackType} rollback${f.rollbackLevel ? ` (Level ${f.rollbackLevel})` : ''}:`, ...steps, stopped].filter(Boolean).join('\n');
+}
+
+function backupLines(incident: Incident): string {
+  const f = incident.failure;
+  if (!f) return 'none recorded';
+  return [
+    f.preDeployBackup ? `pre-deploy: \`${f.preDeployBackup}\` (the database before the deploy)` : null,
+    f.safetyBackup ? `safety: \`${f.safetyBackup}\` (the database before the rollback touched it)` : null,
+  ].filter(Boolean).join('\n') || 'none: no backup was taken before the failure';
+}
+
+function severityButtons(incident: Incident): Block {
+  return {
+    type: 'actions', block_id: `${SEVERITY_ACTION}:${incident.id}`,
+    elements: SEVERITIES.map((s: Severity) => ({
+      type: 'button', action_id: `${SEVERITY_ACTION}_${s}`, value: `${incident.id}|${s}`,
+      text: { type: 'plain_text', text: s === incident.severity ? `● ${s}` : s },
+      ...(s === 'P1' ? { style: 'danger' } : {}),
+    })),
+  };
+}
+
+/** The summary people see first (pinned): everything needed to act without scrolling. */
+export function incidentSummaryMessage(incident: Incident, paged: readonly string[]): IncidentSlackMessage {
+  const f = incident.failure;
+  const title = `🚨 ${incident.severity} incident in ${incident.environment}: ${incident.summary}`;
+  const blocks: Block[] = [
+    { type: 'header', text: { type: 'plain_text', text: cut(title, MAX_HEADER_TEXT_CHARS), emoji: true } },
+    section(`*What failed*\n${escape(f?.reason ?? incident.summary)}`),
+    section(`*What Ripcord already did*\n${didLines(incident)}`),
+    section(`*Backups that hold the state before*\n${backupLines(incident)}`),
+    section(`*What to do now*\nOn the host (works without Slack and Redis):\n\`\`\`${breakGlassCommand(incident)}\`\`\`\nThen \`/incident ack\` here, and \`/incident resolve\` once it is healthy.`),
+    { type: 'context', elements: [{ type: 'mrkdwn', text: cut(`\`${incident.id}\` · state *${incident.state}* · level ${incident.escalationLevel} paged: ${paged.length ? paged.map(mention).join(' ') : 'nobody configured (contacts.level1)'}`, MAX_SECTION_TEXT_CHARS) }] },
+    severityButtons(incident),
+  ];
+  return { text: cut(title, 3000), blocks };
+}
+
+/** The runbook's three checklists as checkboxes, in one message (one post, within the per-channel rate); ticks go on the timeline. */
+export function checklistMessage(incident: Incident): IncidentSlackMessage {
+  const phases = Object.keys(CHECKLISTS) as ChecklistPhase[];
+  return {
+    text: 'Rollback checklists: before, during, after',
+    blocks: phases.flatMap((phase) => {
+      const list = CHECKLISTS[phase];
+      return [
+        section(`*${list.title}*`),
+        {
+          type: 'actions', block_id: `${CHECKLIST_ACTION}:${incident.id}:${phase}`,
+          elements: [{
+            type: 'checkboxes', action_id: `${CHECKLIST_ACTION}_${phase}`,
+            options: list.items.map((item, i) => ({ text: { type: 'mrkdwn', text: cut(item, OPTION_TEXT_MAX) }, value: String(i) })),
+          }],
+        },
+      ];
+    }),
+  };
+}
+
+/** The filled-in report, posted in the thread on resolve (the Markdown in a code-free section set). */
+export function reportMessage(incident: Incident): IncidentSlackMessage {
+  const md = incident.report ?? '';
+  const chunks: string[] = [];
+  for (let rest = md; rest.length > 0; rest = rest.slice(2900)) chunks.push(rest.slice(0, 2900));
+  return { text: `Incident report ${incident.id}`, blocks: chunks.slice(0, 10).map((c) => section(c)) };
+}
+
+/** The checklist item a tick names, for the timeline. */
+export function checklistItem(phase: string, index: string): string | null {
+  const list = CHECKLISTS[phase as ChecklistPhase];
+  return list?.items[Number(index)] ?? null;
+}
