@@ -1,5 +1,5 @@
 /**
- * `ripcord bot`: the Slack front end alone (Socket Mode), for when the executors run on other hosts.
+ * `ripcord bot`: the Slack front end alone (Socket Mode, or signed HTTP with slack.socketMode: false), for when the executors run on other hosts.
  * It previews from this host's checkout of each environment and submits through Redis; SIGTERM or
  * SIGINT stops it after the progress messages it follows are written.
  */
@@ -12,12 +12,12 @@ import { loadConfigFor, type CliContext } from '../context.js';
 
 export function registerBotCommand(program: Command, ctx: CliContext): void {
   program.command('bot')
-    .description('run only the Slack bot (Socket Mode): /deploy and /status, live progress messages')
+    .description('run only the Slack bot (Socket Mode, or signed HTTP on slack.listen): /deploy and /status, approvals, live progress messages')
     .action(async (_opts: unknown, cmd: Command) => {
       const { config } = loadConfigFor(cmd, ctx);
       const log = createLogger({ name: 'ripcord-bot', level: config.logging.level, file: config.logging.file, stdout: false });
       const bot = await startSlackBot(config, log);
-      ctx.out(`Slack bot connected over Socket Mode (${Object.keys(config.environments).join(', ')}); Ctrl-C to stop`);
+      ctx.out(`Slack bot ${connectedHow(bot)} (${Object.keys(config.environments).join(', ')}); Ctrl-C to stop`);
       const sig = await new Promise<string>((resolve) => { for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s)); });
       ctx.out(`${sig}: stopping the Slack bot`);
       await bot.stop();
@@ -31,13 +31,17 @@ export function registerBotCommand(program: Command, ctx: CliContext): void {
  */
 export function startBotBeside(config: RipcordConfig, log: Logger, say: (line: string) => void): { stop(): Promise<void> } {
   if (!slackConfigured(config)) {
-    say('Slack bot not started: slack.botToken and slack.appToken are not set');
+    say(`Slack bot not started: slack.botToken and ${config.slack.socketMode ? 'slack.appToken' : 'slack.signingSecret'} are not set`);
     return { stop: async () => undefined };
   }
   let bot: SlackBot | null = null;
   void startSlackBot(config, log).then(
-    (b) => { bot = b; say('Slack bot connected over Socket Mode'); },
+    (b) => { bot = b; say(`Slack bot ${connectedHow(b)}`); },
     (err: unknown) => { log.error({ err }, 'Slack bot did not start'); say(`Slack bot did not start: ${err instanceof Error ? err.message : String(err)}`); },
   );
   return { stop: async () => { await (bot as SlackBot | null)?.stop(); } };
+}
+
+function connectedHow(bot: SlackBot): string {
+  return bot.httpAddress ? `listening for signed Slack requests on http://${bot.httpAddress}/slack/events` : 'connected over Socket Mode';
 }
