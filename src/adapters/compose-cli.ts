@@ -16,12 +16,23 @@ export interface ComposeTarget {
   project?: string | undefined;
 }
 
-/** `auto` prefers v2 and falls back to v1, like most hosts migrating between them. */
+const found = new Map<string, ComposeProgram>();
+
+/**
+ * `auto` prefers v2 and falls back to v1, like most hosts migrating between them. A program found
+ * is remembered for the process: every preview opens the environment, and 50 people typing
+ * `/deploy` at once must not start 50 `compose version` (Python start-up, on compose v1). Not
+ * finding one is not remembered, so installing compose needs no restart.
+ */
 export async function resolveComposeProgram(setting: 'auto' | 'docker compose' | 'docker-compose'): Promise<ComposeProgram | null> {
+  const known = found.get(setting);
+  if (known) return known;
   const v2: ComposeProgram = ['docker', 'compose'];
   const v1: ComposeProgram = ['docker-compose'];
   const candidates = setting === 'auto' ? [v2, v1] : setting === 'docker compose' ? [v2] : [v1];
-  for (const c of candidates) if (await commandWorks([...c, 'version'])) return c;
+  for (const c of candidates) {
+    if (await commandWorks([...c, 'version'])) { found.set(setting, c); return c; }
+  }
   return null;
 }
 
