@@ -30,6 +30,8 @@ export interface DeliverOptions {
   keep?: boolean;
   /** Flush kept deliveries first (default true). */
   flushFirst?: boolean;
+  /** Append to the notifications log (default true); an escalation's extra targets share one line. */
+  logFile?: boolean;
 }
 
 export class FanOutNotifier implements Notifier {
@@ -56,7 +58,7 @@ export class FanOutNotifier implements Notifier {
     // A caller's invalid date must not cost the notification: every sink formats the time.
     const at = notification.at instanceof Date && !Number.isNaN(notification.at.getTime()) ? notification.at : this.clock.now();
     const n = sanitizeNotification({ ...notification, at });
-    const outcomes: SinkOutcome[] = [await this.appendToLogFile(n)];
+    const outcomes: SinkOutcome[] = options.logFile === false ? [] : [await this.appendToLogFile(n)];
     const flushed = options.flushFirst === false ? emptyFlushResult() : await this.flushQuietly();
     const id = deliveryId(n.at);
     const remote = await Promise.all([...this.sinks.values()].map((sink) => this.sendOne(sink, n, id, flushed, options.keep ?? true)));

@@ -3,8 +3,8 @@
  * Start: recover every unfinished journal (no Redis needed, so a crashed deploy is undone even
  * while Redis is down) → wait for Redis, saying so → claim the environments (refused when another
  * executor serves one) → publish the recoveries to their operations' streams → take jobs (one
- * queue per environment, concurrency 1) → scheduled backups under the environment lock → outbox
- * flushed on an interval → /healthz and /metrics. Stop (SIGTERM): take no new job, let the running
+ * queue per environment, concurrency 1) → escalation timers of the incidents → scheduled backups
+ * under the environment lock → outbox flushed on an interval → /healthz and /metrics. Stop (SIGTERM): take no new job, let the running
  * one finish, release everything.
  */
 import type { Server } from 'node:http';
@@ -24,6 +24,7 @@ import { eventStreamKey } from '../queue/operation-jobs.js';
 import { createOperationWorker, retentionMs } from '../queue/operation-worker.js';
 import { OperationSubmitter } from '../queue/operation-submitter.js';
 import { durableConnection, safeUrl } from '../queue/redis-connections.js';
+import { EscalationService } from './escalation-service.js';
 import { boundAddress, serveEndpoints } from './http-endpoints.js';
 import { lockedScheduledRun, serviceNotifier } from './scheduled-backups.js';
 import { ServiceMetrics } from './service-metrics.js';
@@ -47,6 +48,8 @@ export class ExecutorService {
   private claims: ExecutorClaims | null = null;
   private flushTimer: NodeJS.Timeout | undefined;
   private submitter: OperationSubmitter | null = null;
+  /** Escalation timers of the environments' incidents. */
+  escalation: EscalationService | null = null;
   private stopping: Promise<void> | null = null;
   readonly metrics: ServiceMetrics;
   /** host:port of /healthz and /metrics once listening. */
@@ -82,6 +85,7 @@ export class ExecutorService {
       this.workers.push(worker);
       void worker.run().catch((err: unknown) => log.error({ err, env: environment }, 'queue worker stopped'));
     }
+    this.escalation = await EscalationService.start({ config, environments, connection: this.redis, log });
     if (this.opts.backups !== false) {
       const envs = Object.fromEntries(environments.map((e) => [e, config.environments[e]!]));
       this.scheduler = await startBackupScheduler({ environments: envs, stateDir: config.stateDir, redisUrl: config.redis.url, prefix: config.redis.prefix, notifier: serviceNotifier(config, log), run: lockedScheduledRun(config, log) });
@@ -98,6 +102,7 @@ export class ExecutorService {
     if (this.redis.status !== 'ready') problems.push(`Redis at ${safeUrl(this.opts.config.redis.url)} is ${this.redis.status}`);
     if (this.stopping) problems.push('stopping');
     for (const w of this.workers) if (!w.isRunning()) problems.push(`worker ${w.name} is not running`);
+    if (this.escalation && !this.escalation.isRunning()) problems.push('an escalation worker is not running');
     return { ok: problems.length === 0, problems, environments: [...this.opts.environments] };
   }
 
@@ -106,6 +111,7 @@ export class ExecutorService {
     this.stopping ??= (async () => {
       clearInterval(this.flushTimer);
       await Promise.all(this.workers.map((w) => w.close()));
+      await this.escalation?.stop();
       await this.scheduler?.close();
       await this.claims?.release();
       await this.submitter?.close();
@@ -134,6 +140,7 @@ export class ExecutorService {
     this.flushing = true;
     try {
       for (const env of this.opts.environments) await flushOutboxFor(this.opts.config, env, this.opts.log);
+      await this.escalation?.flushOutboxes();
     } finally {
       this.flushing = false;
     }

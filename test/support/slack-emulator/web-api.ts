@@ -33,6 +33,8 @@ export class WebApiState {
   /** User groups (S…) and their members, for usergroups.users.list; tests fill it. */
   readonly userGroups = new Map<string, string[]>();
   readonly conversations = new Conversations((name) => WebApiState.channelId(name), (channel, ts) => this.find(channel, ts) !== undefined);
+  /** Direct message channel ID → the user it reaches. */
+  readonly dms = new Map<string, string>();
   private seq = 0;
 
   constructor(private readonly socketUrl: () => string) {}
@@ -49,6 +51,7 @@ export class WebApiState {
     if (token !== BOT_TOKEN) return { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
     switch (method) {
       case 'auth.test': return { ok: true, url: 'https://emulator.slack.invalid/', team: 'Emulator', user: 'ripcord', team_id: 'T0EMULATOR', user_id: 'U0RIPCORD', bot_id: 'B0RIPCORD', is_enterprise_install: false };
+      case 'conversations.open': return this.openDm(args);
       case 'chat.postMessage': return this.post(args);
       case 'chat.update': return this.update(args);
       case 'chat.postEphemeral': return this.postEphemeral(args);
@@ -60,6 +63,15 @@ export class WebApiState {
       case 'pins.add': return this.conversations.pin(args, WebApiState.channelId(String(args.channel ?? '')));
       default: return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** A direct message channel per user, as Slack returns it: D + a stable ID. */
+  private openDm(args: Obj): Obj {
+    const users = String(args.users ?? '').split(',').filter(Boolean);
+    if (users.length !== 1 || !/^[UW][A-Z0-9]+$/.test(users[0]!)) return { ok: false, error: users.length ? 'user_not_found' : 'users_list_not_supplied' };
+    const id = `D${createHash('sha1').update(users[0]!).digest('hex').slice(0, 9).toUpperCase()}`;
+    this.dms.set(id, users[0]!);
+    return { ok: true, channel: { id } };
   }
 
   private nextTs(): string {

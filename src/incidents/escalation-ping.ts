@@ -1,0 +1,98 @@
+/**
+ * Sends one escalation step: a reply in the incident's Slack thread mentioning the level's people
+ * and groups, a direct message to each person (conversations.open + chat.postMessage), and a
+ * notification through the environment's sinks plus the level's own email addresses and
+ * webhooks. The channels go out in parallel and none waits for another: with Slack down, email
+ * and webhooks still fire; a sink that fails keeps its delivery in an outbox that the service
+ * flushes (per level and target: `<stateDir>/escalation-outbox/level<N>-<target>/`).
+ */
+import { join } from 'node:path';
+import type { webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { EnvironmentConfig, RipcordConfig } from '../config/schema.js';
+import type { EscalationStep } from '../domain/escalation-schedule.js';
+import type { Incident } from '../domain/incident.js';
+import { EmailSink } from '../notify/email-sink.js';
+import { FanOutNotifier } from '../notify/fan-out-notifier.js';
+import { NotificationsLogFile } from '../notify/notifications-log-file.js';
+import { notifierFor } from '../notify/notifier-for.js';
+import { Outbox } from '../notify/outbox.js';
+import { DEFAULT_SINK_TIMEOUT_MS, type RemoteSink } from '../notify/sink.js';
+import { webhookSink } from '../notify/webhook-sink.js';
+import { escalationNotification, escalationSlackMessage } from './escalation-message.js';
+import type { IncidentStore } from './incident-store.js';
+
+type Level = NonNullable<EnvironmentConfig['contacts']['level1']>;
+
+export interface EscalationPingOptions {
+  config: RipcordConfig;
+  store: IncidentStore;
+  /** Null when no bot token is configured: email and webhooks only. */
+  slack: webApi.WebClient | null;
+  log: Logger;
+  timeoutMs?: number;
+}
+
+export function levelOf(env: EnvironmentConfig, level: number): Level | undefined {
+  return [env.contacts.level1, env.contacts.level2, env.contacts.level3][level - 1];
+}
+
+/** One notifier per level target, each with its own outbox, so a kept delivery goes back to where it was meant. */
+export function levelNotifiers(config: RipcordConfig, envName: string, level: number, log: Logger, timeoutMs = DEFAULT_SINK_TIMEOUT_MS): FanOutNotifier[] {
+  const env = config.environments[envName];
+  const contacts = env ? levelOf(env, level) : undefined;
+  if (!env || !contacts) return [];
+  const email = env.notifications.email;
+  const targets: Array<[string, RemoteSink]> = [];
+  if (contacts.email.length > 0) {
+    targets.push(['email', new EmailSink({ to: contacts.email, from: email?.from ?? 'ripcord@localhost', smtpUrl: email?.smtpUrl ?? 'smtp://127.0.0.1:25' }, timeoutMs)]);
+  }
+  contacts.webhooks.forEach((url, i) => targets.push([`webhook${i + 1}`, webhookSink(url, timeoutMs, env.notifications.webhookSecret)]));
+  return targets.map(([key, sink]) => new FanOutNotifier({
+    logFile: new NotificationsLogFile(env.notifications.logFile, env.appDir),
+    sinks: [sink],
+    outbox: new Outbox(join(config.stateDir, 'escalation-outbox', `level${level}-${key}`), envName),
+    log: log.child({ env: envName, level, target: key }),
+    keepDays: env.notifications.outboxKeepDays,
+  }));
+}
+
+export class EscalationPinger {
+  constructor(private readonly opts: EscalationPingOptions) {}
+
+  /** Never throws: every failure is logged, and kept in an outbox where it can be. */
+  async ping(incidentId: string, step: EscalationStep): Promise<void> {
+    const { config, log } = this.opts;
+    let incident: Incident;
+    try {
+      incident = await this.opts.store.get(incidentId);
+    } catch (error) {
+      log.error({ err: error, incident: incidentId }, 'escalation step not sent: the incident could not be read');
+      return;
+    }
+    const env = config.environments[incident.environment];
+    const contacts = env ? levelOf(env, step.level) : undefined;
+    const notification = escalationNotification(incident, step, new Date());
+    const plog = log.child({ incident: incidentId, step: step.id });
+    const timeoutMs = this.opts.timeoutMs ?? DEFAULT_SINK_TIMEOUT_MS;
+    await Promise.all([
+      this.toSlack(incident, step, contacts?.slack ?? [], plog),
+      notifierFor(config, incident.environment, plog, { timeoutMs }).deliver(notification),
+      ...levelNotifiers(config, incident.environment, step.level, plog, timeoutMs).map((n) => n.deliver(notification, { logFile: false })),
+    ].map((p) => p.catch((error: unknown) => plog.error({ err: error }, 'escalation delivery failed'))));
+  }
+
+  private async toSlack(incident: Incident, step: EscalationStep, who: readonly string[], log: Logger): Promise<void> {
+    const client = this.opts.slack;
+    if (!client) return;
+    const link = incident.slack ? `https://slack.com/archives/${incident.slack.channel}/p${incident.slack.ts.replace('.', '')}` : null;
+    const message = escalationSlackMessage(incident, step, who, link);
+    const sends: Array<Promise<unknown>> = [];
+    if (incident.slack) sends.push(client.chat.postMessage({ channel: incident.slack.channel, thread_ts: incident.slack.ts, ...message }));
+    for (const user of who.filter((id) => !id.startsWith('S'))) {
+      sends.push(client.conversations.open({ users: user }).then((dm) => client.chat.postMessage({ channel: String(dm.channel?.id), ...message })));
+    }
+    const results = await Promise.allSettled(sends);
+    for (const r of results) if (r.status === 'rejected') log.warn({ err: r.reason }, 'escalation ping not delivered in Slack');
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The executor's escalation timers: one BullMQ worker per environment firing the steps of its
+ * incidents (src/queue/escalation-timers.ts), and a sweep that schedules the timers every
+ * unresolved incident needs — at start (Redis may have lost its jobs) and every few seconds
+ * after, so an incident opened, acknowledged or escalated by another process (the CLI, a bot on
+ * another host) gets its timers without that process reaching Redis. Scheduling is idempotent
+ * (deterministic job IDs), so the sweep never adds a timer twice.
+ */
+import { webApi } from '@slack/bolt';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { RipcordConfig } from '../config/schema.js';
+import { escalationPolicy } from '../domain/escalation-schedule.js';
+import { EscalationPinger, levelNotifiers } from '../incidents/escalation-ping.js';
+import { IncidentEscalations } from '../incidents/escalation-store.js';
+import { IncidentStore } from '../incidents/incident-store.js';
+import { createEscalationWorker, EscalationTimers, type EscalationJobData, type FireOutcome } from '../queue/escalation-timers.js';
+
+export const SWEEP_MS = 2000;
+/** Slack is one of several channels of a ping: a call that hangs must not hold the others' report. */
+const SLACK_TIMEOUT_MS = 5000;
+
+export interface EscalationServiceOptions {
+  config: RipcordConfig;
+  environments: readonly string[];
+  connection: Redis;
+  log: Logger;
+}
+
+export function escalationTimersFor(config: RipcordConfig, connection: Redis, store = new IncidentStore(config.stateDir)): EscalationTimers {
+  return new EscalationTimers({
+    connection, prefix: config.redis.prefix, incidents: new IncidentEscalations(store),
+    policyOf: (env) => escalationPolicy(config.environments[env]!.contacts, config.service.escalationMinuteMs),
+  });
+}
+
+export class EscalationService {
+  private readonly workers: Worker<EscalationJobData, FireOutcome>[] = [];
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping = false;
+  readonly timers: EscalationTimers;
+
+  private constructor(private readonly opts: EscalationServiceOptions) {
+    this.timers = escalationTimersFor(opts.config, opts.connection);
+  }
+
+  static async start(opts: EscalationServiceOptions): Promise<EscalationService> {
+    const service = new EscalationService(opts);
+    const { config, log } = opts;
+    const store = new IncidentStore(config.stateDir);
+    const slack = config.slack.botToken
+      ? new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl, timeout: SLACK_TIMEOUT_MS, rejectRateLimitedCalls: true, retryConfig: { retries: 1, maxTimeout: 1000 }, logLevel: webApi.LogLevel.ERROR })
+      : null;
+    const pinger = new EscalationPinger({ config, store, slack, log: log.child({ component: 'escalation' }) });
+    for (const environment of opts.environments) {
+      const worker = createEscalationWorker({
+        connection: opts.connection, prefix: config.redis.prefix, incidents: new IncidentEscalations(store), environment, log,
+        policyOf: (env) => escalationPolicy(config.environments[env]!.contacts, config.service.escalationMinuteMs),
+        ping: (id, step) => pinger.ping(id, step),
+      }, service.timers);
+      worker.on('error', (err) => log.warn({ err, env: environment }, 'escalation worker error'));
+      service.workers.push(worker);
+      void worker.run().catch((err: unknown) => log.error({ err, env: environment }, 'escalation worker stopped'));
+    }
+    await service.sweep();
+    service.sweepTimer = setInterval(() => void service.sweep(), SWEEP_MS);
+    service.sweepTimer.unref();
+    return service;
+  }
+
+  isRunning(): boolean {
+    return this.workers.every((w) => w.isRunning());
+  }
+
+  /** Schedules what every unresolved incident needs now; never throws. */
+  async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      for (const env of this.opts.environments) await this.timers.syncAll(env);
+    } catch (error) {
+      this.opts.log.warn({ err: error }, 'escalation sweep failed; retrying');
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  /** Re-sends what the level targets' outboxes kept. Never throws. */
+  async flushOutboxes(): Promise<void> {
+    const { config, log } = this.opts;
+    for (const env of this.opts.environments) {
+      for (const level of [1, 2, 3]) {
+        for (const n of levelNotifiers(config, env, level, log)) await n.flush().catch((err: unknown) => log.warn({ err, env, level }, 'escalation outbox not flushed'));
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await Promise.all(this.workers.map((w) => w.close()));
+    await this.timers.close();
+  }
+}
