@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RipcordConfig } from '../config/schema.js';
 import { escalationPolicy } from '../domain/escalation-schedule.js';
-import { EscalationPinger, levelNotifiers } from '../incidents/escalation-ping.js';
+import { EscalationPinger, levelNotifiers } from './escalation-ping.js';
 import { IncidentEscalations } from '../incidents/escalation-store.js';
 import { IncidentStore } from '../incidents/incident-store.js';
 import { createEscalationWorker, EscalationTimers, type EscalationJobData, type FireOutcome } from '../queue/escalation-timers.js';
@@ -39,6 +39,7 @@ export class EscalationService {
   private readonly workers: Worker<EscalationJobData, FireOutcome>[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping = false;
+  private sweepAgain = false;
   readonly timers: EscalationTimers;
 
   private constructor(private readonly opts: EscalationServiceOptions) {
@@ -75,12 +76,19 @@ export class EscalationService {
 
   /** Schedules what every unresolved incident needs now; never throws. */
   async sweep(): Promise<void> {
-    if (this.sweeping) return;
+    // A sweep asked for while one runs runs right after it: the incident it is for may be newer.
+    if (this.sweeping) {
+      this.sweepAgain = true;
+      return;
+    }
     this.sweeping = true;
     try {
-      for (const env of this.opts.environments) await this.timers.syncAll(env);
+      do {
+        this.sweepAgain = false;
+        for (const env of this.opts.environments) await this.timers.syncAll(env);
+      } while (this.sweepAgain);
     } catch (error) {
-      this.opts.log.warn({ err: error }, 'escalation sweep failed; retrying');
+      this.opts.log.warn({ err: error }, 'escalation sweep failed; the next one retries');
     } finally {
       this.sweeping = false;
     }

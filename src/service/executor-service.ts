@@ -21,7 +21,7 @@ import { startBackupScheduler, type BackupScheduler } from '../queue/backup-sche
 import { ExecutorClaims } from '../queue/executor-claim.js';
 import { openPublisher } from '../queue/operation-events.js';
 import { eventStreamKey } from '../queue/operation-jobs.js';
-import { createOperationWorker, retentionMs } from '../queue/operation-worker.js';
+import { createOperationWorker, retentionMs, type OperationObserver } from '../queue/operation-worker.js';
 import { OperationSubmitter } from '../queue/operation-submitter.js';
 import { durableConnection, safeUrl } from '../queue/redis-connections.js';
 import { EscalationService } from './escalation-service.js';
@@ -80,7 +80,7 @@ export class ExecutorService {
     for (const report of recovered) await this.publishRecovery(report);
     this.submitter = await OperationSubmitter.connect(config);
     for (const environment of environments) {
-      const worker = createOperationWorker({ config, environment, connection: this.redis, events: this.events, log, observer: this.metrics });
+      const worker = createOperationWorker({ config, environment, connection: this.redis, events: this.events, log, observer: this.observer() });
       worker.on('error', (err) => log.warn({ err, env: environment }, 'queue worker error'));
       this.workers.push(worker);
       void worker.run().catch((err: unknown) => log.error({ err, env: environment }, 'queue worker stopped'));
@@ -120,6 +120,17 @@ export class ExecutorService {
       this.events.disconnect();
     })();
     return this.stopping;
+  }
+
+  /** Metrics, and the escalation timers of the incident a failed rollback has just opened (Level 1 is due at once). */
+  private observer(): OperationObserver {
+    return {
+      progress: (environment, event) => this.metrics.progress(environment, event),
+      finished: (report) => {
+        this.metrics.finished(report);
+        if (report.outcome === 'rollback_failed') void this.escalation?.sweep();
+      },
+    };
   }
 
   /** A recovered operation that came through the queue: its subscribers see how it ended. */

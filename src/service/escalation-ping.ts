@@ -19,8 +19,8 @@ import { notifierFor } from '../notify/notifier-for.js';
 import { Outbox } from '../notify/outbox.js';
 import { DEFAULT_SINK_TIMEOUT_MS, type RemoteSink } from '../notify/sink.js';
 import { webhookSink } from '../notify/webhook-sink.js';
-import { escalationNotification, escalationSlackMessage } from './escalation-message.js';
-import type { IncidentStore } from './incident-store.js';
+import { escalationNotification, escalationSlackMessage } from '../incidents/escalation-message.js';
+import type { IncidentStore } from '../incidents/incident-store.js';
 
 type Level = NonNullable<EnvironmentConfig['contacts']['level1']>;
 
