@@ -17,6 +17,7 @@ import { registerBotCommand } from './commands/bot.js';
 import { registerWatchCommand } from './commands/watch.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerInitCommand } from './commands/init.js';
+import { registerIncidentsCommands } from './commands/incidents.js';
 import { registerAuditCommand } from './commands/audit.js';
 import type { CliContext } from './context.js';
 
@@ -39,6 +40,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerStatusCommand(program, ctx);
   registerBackupsCommands(program, ctx);
   registerRollbackCommand(program, ctx);
+  registerIncidentsCommands(program, ctx);
   registerNotifyCommands(program, ctx);
   registerServiceCommands(program, ctx);
   registerBotCommand(program, ctx);

@@ -26,7 +26,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function incidentSlackClient(config: RipcordConfig): webApi.WebClient | null {
   const { botToken, apiUrl } = config.slack;
   if (!botToken) return null;
-  return new webApi.WebClient(botToken, { slackApiUrl: apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
+  return new webApi.WebClient(botToken, { slackApiUrl: apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, timeout: 10_000, logLevel: webApi.LogLevel.ERROR });
 }
 
 /** A link to a message that opens the right workspace for whoever clicks it. */
