@@ -82,9 +82,9 @@ export class IncidentService {
     return { incident, markdown: incident.report ?? renderIncidentReport(incident) };
   }
 
-  /** A checklist item ticked in Slack, on the timeline. */
+  /** A checklist item ticked in Slack, on the timeline once (Slack sends every ticked box with each click). */
   tick(id: string, text: string, by: string): Promise<Incident> {
-    return this.store.update(id, (i, now) => addNote(i, text, by, now));
+    return this.store.update(id, (i, now) => (i.timeline.some((e) => e.kind === 'note' && e.text === text) ? i : addNote(i, text, by, now)));
   }
 
   private env(incident: Incident) {

@@ -5,6 +5,7 @@ import type { ApprovalBook } from './access/approvals.js';
 import type { Gatekeeper } from './access/gatekeeper.js';
 import type { SlackUser } from './access/permission-rules.js';
 import { RipcordError } from '../domain/errors.js';
+import type { IncidentService } from '../incidents/incident-service.js';
 import { redactString } from '../domain/redact.js';
 import { problemMessage } from './messages/deploy-preview.js';
 import type { SlackMessage } from './messages/blocks.js';
@@ -21,6 +22,8 @@ export interface BotContext {
   approvals: ApprovalBook;
   /** Posts the bot's own channel messages (approval requests), with bounded retries. */
   web: webApi.WebClient;
+  /** `/incident` and the incident buttons: the same use case as `ripcord incidents`. */
+  incidents: IncidentService;
 }
 
 /** A RipcordError as "what went wrong — what to do"; anything else says it failed without a stack trace or a secret. */

@@ -3,8 +3,10 @@ import type { App } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { registerDeployCommand } from './deploy.js';
 import { registerStatusCommand } from './status.js';
+import { registerIncidentCommand } from './incident.js';
 
 export function registerCommands(app: App, ctx: BotContext): void {
   registerDeployCommand(app, ctx);
   registerStatusCommand(app, ctx);
+  registerIncidentCommand(app, ctx);
 }

@@ -1,0 +1,31 @@
+/**
+ * The incident summary's severity buttons and the checklists' checkboxes: the first sets the
+ * severity (the summary is refreshed by the service), the second puts each newly ticked item on
+ * the incident timeline.
+ */
+import type { App, BlockAction, ButtonAction, CheckboxesAction } from '@slack/bolt';
+import type { BotContext } from '../bot-context.js';
+import { problemOf } from '../bot-context.js';
+import { parseSeverity } from '../../domain/incident.js';
+import { CHECKLIST_ACTION, checklistItem, SEVERITY_ACTION } from '../../incidents/incident-message.js';
+
+export function registerIncidentButtons(app: App, ctx: BotContext): void {
+  app.action<BlockAction<ButtonAction>>(new RegExp(`^${SEVERITY_ACTION}_P[1-4]$`), async ({ ack, body, action, respond }) => {
+    await ack();
+    try {
+      const [id = '', level = ''] = (action.value ?? '').split('|');
+      await ctx.incidents.setSeverity(id, parseSeverity(level), body.user.id);
+    } catch (error) {
+      ctx.log.info({ err: error }, 'severity button refused');
+      await respond({ response_type: 'ephemeral', replace_original: false, ...problemOf(error) });
+    }
+  });
+  app.action<BlockAction<CheckboxesAction>>(new RegExp(`^${CHECKLIST_ACTION}_(before|during|after)$`), async ({ ack, body, action }) => {
+    await ack();
+    const [, id = '', phase = ''] = action.block_id.split(':');
+    for (const option of action.selected_options) {
+      const item = checklistItem(phase, option.value ?? '');
+      if (item) await ctx.incidents.tick(id, `checklist ${phase}: ✔ ${item}`, body.user.id).catch((error: unknown) => ctx.log.warn({ err: error }, 'checklist tick not recorded'));
+    }
+  });
+}
