@@ -16,6 +16,7 @@ import { AuditTrail } from './access/audit-trail.js';
 import { Gatekeeper } from './access/gatekeeper.js';
 import { UserGroups } from './access/user-groups.js';
 import { registerActions } from './actions/index.js';
+import { boundedUseCases } from './bounded-use-cases.js';
 import type { BotContext } from './bot-context.js';
 import { registerCommands } from './commands/index.js';
 import { startSignedHttpServer } from './http/signed-http-server.js';
@@ -43,7 +44,7 @@ export async function startSlackBot(config: RipcordConfig, log: Logger, useCases
   if (!botToken) throw new BadInputError('Slack is not configured', 'set slack.botToken (xoxb-…) in ripcord.yml, e.g. botToken: ${SLACK_BOT_TOKEN}');
   if (socketMode && !appToken) throw new BadInputError('Socket Mode needs an app-level token', 'set slack.appToken (xapp-…, with connections:write), e.g. appToken: ${SLACK_APP_TOKEN} — or slack.socketMode: false with a signing secret');
   if (!socketMode && !signingSecret) throw new BadInputError('HTTP mode (slack.socketMode: false) needs the signing secret', 'set slack.signingSecret: ${SLACK_SIGNING_SECRET} (Basic Information → App Credentials)');
-  const cases = useCases ?? await LocalUseCases.open(config, log);
+  const cases = boundedUseCases(useCases ?? await LocalUseCases.open(config, log));
   const slackLog = log.child({ component: 'slack' });
   const quiet = { logger: boltLogger(slackLog), logLevel: LogLevel.ERROR };
   // Progress has its own client: a 429 must reach it at once (to coalesce), not after web-api's own retries.
