@@ -10,6 +10,7 @@ import { auditLine, parseSince } from '../../src/cli/commands/audit.js';
 import { ApprovalBook, type HeldOperation } from '../../src/slack/access/approvals.js';
 import { approvalRefusal, approvalRequired, describePrincipals, permits } from '../../src/slack/access/permission-rules.js';
 import { slackPerson, slackUser } from '../../src/slack/bot-context.js';
+import { boundedUseCases, MAX_CONCURRENT } from '../../src/slack/bounded-use-cases.js';
 import { ReplayCache, slackSignature, verifySignature } from '../../src/slack/http/slack-signature.js';
 import { approvalDecidedMessage, approvalRequestMessage, refusalMessage, type ApprovalView } from '../../src/slack/messages/access-messages.js';
 import { checkMessage } from '../support/slack-emulator/slack-rules.js';
@@ -142,5 +143,22 @@ describe('ripcord audit', () => {
       auditLine({ at: '2026-11-30T12:00:00.000Z', event: 'denied', environment: 'production', action: 'deploy', target: 'v1.2.0', user: { id: 'U0EVE', name: 'eve' }, channel: 'C0OPS', detail: 'not_permitted' }),
       '2026-11-30T12:00:00.000Z  production denied             deploy v1.2.0 — eve (U0EVE) in C0OPS · not_permitted',
     );
+  });
+});
+
+describe('bounded use cases', () => {
+  test('at most two previews run at once; the rest wait their turn and all finish', async () => {
+    let running = 0;
+    let most = 0;
+    const inner = {
+      environments: () => ['production'], channelOf: () => '#deploys',
+      previewDeploy: async () => { running++; most = Math.max(most, running); await new Promise((r) => setTimeout(r, 5)); running--; return {} as never; },
+      recentReleases: async () => ({ releases: [], current: null }), status: async () => ({}) as never,
+      submit: async () => ({ operationId: 'op', position: 0, duplicate: false }), follow: async function* () { /* no events */ }, close: async () => undefined,
+    };
+    const bounded = boundedUseCases(inner);
+    await Promise.all(Array.from({ length: 10 }, () => bounded.previewDeploy('production', 'v1', '@a')));
+    assert.equal(most, MAX_CONCURRENT);
+    assert.equal(running, 0);
   });
 });
