@@ -4,7 +4,9 @@
  * concurrent previews, measured by bench/ack). Run unbounded, a burst of commands blocks the
  * loop, and envelopes arriving meanwhile are acknowledged seconds late — past Slack's 3 s. At
  * most MAX_CONCURRENT of them run at once; the rest wait their turn after their ack, so the
- * loop stays free to acknowledge the next envelope between spawns.
+ * loop stays free to acknowledge the next envelope between spawns. The same preview asked again
+ * while one is being computed (a channel all typing the same `/deploy`) shares that computation:
+ * a deploy preview depends on the environment and the ref, not on who asks.
  */
 import type { SlackUseCases } from './use-cases.js';
 
@@ -28,12 +30,25 @@ class Semaphore {
   }
 }
 
+/** One computation per key while it is in flight; forgotten as soon as it settles (never a stale cache). */
+function sharedWhileInFlight<T>(): (key: string, body: () => Promise<T>) => Promise<T> {
+  const inFlight = new Map<string, Promise<T>>();
+  return (key, body) => {
+    const running = inFlight.get(key);
+    if (running) return running;
+    const started = body().finally(() => inFlight.delete(key));
+    inFlight.set(key, started);
+    return started;
+  };
+}
+
 export function boundedUseCases(inner: SlackUseCases, limit = MAX_CONCURRENT): SlackUseCases {
   const slots = new Semaphore(limit);
+  const sharedPreview = sharedWhileInFlight<Awaited<ReturnType<SlackUseCases['previewDeploy']>>>();
   return {
     environments: () => inner.environments(),
     channelOf: (environment) => inner.channelOf(environment),
-    previewDeploy: (environment, ref, requestedBy) => slots.run(() => inner.previewDeploy(environment, ref, requestedBy)),
+    previewDeploy: (environment, ref, requestedBy) => sharedPreview(`${environment}\n${ref}`, () => slots.run(() => inner.previewDeploy(environment, ref, requestedBy))),
     recentReleases: (environment, n) => slots.run(() => inner.recentReleases(environment, n)),
     status: (environment) => slots.run(() => inner.status(environment)),
     submit: (request) => inner.submit(request),

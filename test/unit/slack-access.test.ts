@@ -147,7 +147,7 @@ describe('ripcord audit', () => {
 });
 
 describe('bounded use cases', () => {
-  test('at most two previews run at once; the rest wait their turn and all finish', async () => {
+  test('at most two previews run at once, the rest wait their turn; the same one in flight is shared', async () => {
     let running = 0;
     let most = 0;
     const inner = {
@@ -157,8 +157,14 @@ describe('bounded use cases', () => {
       submit: async () => ({ operationId: 'op', position: 0, duplicate: false }), follow: async function* () { /* no events */ }, close: async () => undefined,
     };
     const bounded = boundedUseCases(inner);
-    await Promise.all(Array.from({ length: 10 }, () => bounded.previewDeploy('production', 'v1', '@a')));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => bounded.previewDeploy('production', `v${i}`, '@a')));
     assert.equal(most, MAX_CONCURRENT);
     assert.equal(running, 0);
+    let computed = 0;
+    const counting = boundedUseCases({ ...inner, previewDeploy: async () => { computed++; await new Promise((r) => setTimeout(r, 5)); return {} as never; } });
+    await Promise.all(Array.from({ length: 10 }, () => counting.previewDeploy('production', 'v1', '@a')));
+    assert.equal(computed, 1, 'the same preview in flight is computed once');
+    await counting.previewDeploy('production', 'v1', '@a');
+    assert.equal(computed, 2, 'and computed again once it settled');
   });
 });
