@@ -27,6 +27,7 @@ export const ALLOWED_BOT_SCOPES: Readonly<Record<string, string>> = {
   'im:write': 'open DMs to on-call contacts',
   'users:read': 'resolve escalation contacts',
   'usergroups:read': 'expand user-group contacts to their members',
+  'pins:write': 'pin an incident\'s summary',
 };
 
 /** Scopes every Ripcord install needs whatever else it enables. */
