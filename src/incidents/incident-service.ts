@@ -12,7 +12,7 @@ import { renderIncidentReport } from '../domain/incident-report.js';
 import { IncidentStore } from './incident-store.js';
 import { incidentSummaryMessage, reportMessage } from './incident-message.js';
 import { placed, type OpenOptions } from './open-on-failure.js';
-import { incidentSlackClient, pagedPeople } from './slack-placement.js';
+import { incidentSlackClient, pagedPeople, politely } from './slack-placement.js';
 
 export class IncidentService {
   readonly store: IncidentStore;
@@ -104,9 +104,10 @@ export class IncidentService {
     if (!client || !incident.slack) return;
     const { channel, ts } = incident.slack;
     try {
-      if (note) await client.chat.postMessage({ channel, thread_ts: ts, text: note });
-      if (message) await client.chat.postMessage({ channel, thread_ts: ts, text: message.text, blocks: message.blocks as never });
-      await client.chat.update({ channel, ts, ...incidentSummaryMessage(incident, pagedPeople(this.env(incident), incident.escalationLevel)) });
+      // About one message a second per channel: a quick ack-then-resolve must wait its turn, not lose the report.
+      if (note) await politely(() => client.chat.postMessage({ channel, thread_ts: ts, text: note }));
+      if (message) await politely(() => client.chat.postMessage({ channel, thread_ts: ts, text: message.text, blocks: message.blocks as never }));
+      await politely(() => client.chat.update({ channel, ts, ...incidentSummaryMessage(incident, pagedPeople(this.env(incident), incident.escalationLevel)) }));
     } catch (error) {
       this.log.warn({ err: error, incident: incident.id }, 'Slack not told about the incident change; the store has it');
     }

@@ -67,7 +67,7 @@ async function createChannel(client: webApi.WebClient, baseName: string, opts: R
 }
 
 /** A post Slack rate-limits (about one message a second per channel) waits its Retry-After and goes again. */
-async function politely<T>(call: () => Promise<T>, attempts = 5): Promise<T> {
+export async function politely<T>(call: () => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();

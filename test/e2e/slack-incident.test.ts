@@ -77,7 +77,8 @@ describe('/incident through the emulator', () => {
     const thread = slack.state.messages.filter((m) => m.threadTs === incident.slack!.ts).map((m) => JSON.stringify([m.text, m.blocks]));
     assert.ok(thread.some((t) => t.includes('Incident report') && t.includes('| Detection |')), 'the report is posted in the thread');
     assert.match(await incidentCommand(`report ${incident.id}`), /Severity:\*\* P3.*Resolved \| \d{4}-/s);
-    assert.deepEqual(slack.calls.filter((c) => c.status !== 200 || c.response.ok !== true).map((c) => [c.method, c.response]), []);
+    // A 429 is Slack pacing a burst (note, report, summary update within a second): waited out and sent again, never refused.
+    assert.deepEqual(slack.calls.filter((c) => c.status !== 429 && c.response.ok !== true).map((c) => [c.method, c.response]), []);
   });
 
   test('open by hand places a new incident; bad input says what works', async () => {
