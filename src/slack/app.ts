@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { RipcordConfig } from '../config/schema.js';
 import { BadInputError } from '../domain/errors.js';
 import { IncidentService } from '../incidents/incident-service.js';
+import { IncidentActions } from './incident-actions.js';
 import { ApprovalBook, type Approval } from './access/approvals.js';
 import { AuditTrail } from './access/audit-trail.js';
 import { Gatekeeper } from './access/gatekeeper.js';
@@ -62,6 +63,7 @@ export async function startSlackBot(config: RipcordConfig, log: Logger, useCases
   const access = new Gatekeeper(config, new UserGroups(web, slackLog), audit);
   const approvals = new ApprovalBook((a) => expired(a));
   const ctx: BotContext = { useCases: cases, progress, log: slackLog, now: () => new Date(), access, web, approvals, incidents: new IncidentService(config, slackLog) };
+  ctx.escalation = new IncidentActions(config, ctx.incidents, slackLog);
   const expired = (a: Approval) => {
     void audit.record({ event: 'denied', environment: a.op.environment, action: `approve ${a.op.action}`, user: a.op.requester, channel: a.message?.channel ?? null, target: a.op.target, requestId: a.op.request.requestId, approvalId: a.id, detail: 'expired: nobody approved in time' });
     void showDecision(ctx, a, { kind: 'expired' });
@@ -76,6 +78,7 @@ export async function startSlackBot(config: RipcordConfig, log: Logger, useCases
     app, progress, audit, httpAddress: http?.address ?? null,
     async stop() {
       ctx.approvals.stop();
+      await ctx.escalation?.close();
       if (http) await http.close(); else await app.stop();
       await progress.stop();
       await audit.drain();

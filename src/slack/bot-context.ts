@@ -9,6 +9,7 @@ import type { IncidentService } from '../incidents/incident-service.js';
 import { redactString } from '../domain/redact.js';
 import { problemMessage } from './messages/deploy-preview.js';
 import type { SlackMessage } from './messages/blocks.js';
+import type { IncidentActions } from './incident-actions.js';
 import type { ProgressMessages } from './progress.js';
 import type { SlackUseCases } from './use-cases.js';
 
@@ -24,6 +25,8 @@ export interface BotContext {
   web: webApi.WebClient;
   /** `/incident` and the incident buttons: the same use case as `ripcord incidents`. */
   incidents: IncidentService;
+  /** The escalation buttons (Acknowledge, Escalate now, Resolve) and the timers they change. */
+  escalation?: IncidentActions;
 }
 
 /** A RipcordError as "what went wrong — what to do"; anything else says it failed without a stack trace or a secret. */

@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { startSlackBot } from '../../src/slack/app.js';
+import { SlackEmulator } from '../support/slack-emulator/slack-emulator.js';
 import { flushOutboxFor } from '../../src/notify/notifier-for.js';
 import { Outbox } from '../../src/notify/outbox.js';
 import { verifyWebhookSignature } from '../../src/notify/webhook-signature.js';
@@ -142,4 +144,51 @@ test('dead SMTP, a webhook answering 500 and Slack down: the chain keeps time, a
   const delivered = fx.bed.http.requests.filter((r) => r.body.includes(id)).slice(-2).map((r) => r.path).sort();
   assert.deepEqual(delivered, ['/level2', '/level3'], 'both webhooks resent after the 500s');
   await fx.store.resolve(id, 'U0DEV00001');
+});
+
+test('the buttons of a ping, clicked in Slack: Acknowledge stops it, Escalate now in the quiet time starts the next round at once, Resolve ends it', async () => {
+  await fx.slack.stop().catch(() => undefined);
+  fx.slack = await SlackEmulator.start();
+  // Slack was left down by the test before: a fresh Slack, and the executor pointed at it.
+  fx.config.slack.apiUrl = fx.slack.apiUrl;
+  await fx.stop();
+  await fx.start();
+  const bot = await startSlackBot(fx.config, pino({ level: 'silent' }));
+  try {
+    await fx.slack.socket.connected();
+    const id = await fx.open('buttons');
+    const opened = await openedAtOf(id);
+    await waitFor('level 1', () => threadPings(id).length >= 1);
+    const ping = fx.slack.callsOf('chat.postMessage').find((c) => typeof c.args.thread_ts === 'string' && JSON.stringify(c.args.blocks).includes(id))!;
+    const actions = (ping.args.blocks as Array<{ type: string; block_id: string; elements: Array<Record<string, unknown>> }>).find((b) => b.type === 'actions')!;
+    const click = async (actionId: string, userId: string) => {
+      const button = actions.elements.find((e) => e.action_id === actionId)!;
+      const { ack, responseUrl } = await fx.slack.socket.clickButton({ button, blockId: actions.block_id, userId });
+      assert.ok(ack.ms < 3000);
+      await waitFor(`the answer to ${actionId}`, () => fx.slack.responsePosts.some((p) => responseUrl.endsWith(p.id)));
+      return JSON.stringify(fx.slack.responsePosts.find((p) => responseUrl.endsWith(p.id))!.body);
+    };
+    assert.match(await click('incident_acknowledge', 'U0DEV00001'), /Acknowledged incident .*escalates again from level 1/);
+    assert.equal((await fx.store.get(id)).acknowledgedBy, 'U0DEV00001');
+    // In the quiet time after the acknowledgement (10 minutes), Escalate now starts the next round at once.
+    const pressed = Date.now();
+    assert.match(await click('incident_escalate_now', 'U0LEAD0001'), /Escalated incident/);
+    await waitFor('the next round', () => threadPings(id).length >= 2);
+    assert.match(threadPings(id)[1]!.text, /^Level 1 paged \(escalated again/);
+    assert.ok(threadPings(id)[1]!.at - pressed <= LATE_MS, 'at once');
+    // Open again: a second Acknowledge counts, and that round's Level 2 (15 minutes after the press) never comes.
+    assert.match(await click('incident_acknowledge', 'U0DEV00001'), /Acknowledged incident/);
+    await new Promise((r) => setTimeout(r, pressed + 17 * MINUTE_MS - Date.now()));
+    // Level 1 again 10 minutes after the second acknowledgement (r2), but never Level 2.
+    assert.deepEqual(Object.keys(await sentOf(id)).filter((k) => !k.startsWith('r2-')).sort(), ['r0-l1-0', 'r1-l1-0']);
+    assert.ok(threadPings(id).every((p) => p.text.startsWith('Level 1 paged')), 'no level 2 after either acknowledgement');
+    assert.ok(threadPings(id)[0]!.at - opened <= LATE_MS);
+    assert.match(await click('incident_resolve', 'U0LEAD0001'), /Resolved incident/);
+    assert.equal((await fx.store.get(id)).state, 'resolved');
+    const count = threadPings(id).length;
+    await new Promise((r) => setTimeout(r, 20 * MINUTE_MS));
+    assert.equal(threadPings(id).length, count, 'nothing after Resolve');
+  } finally {
+    await bot.stop();
+  }
 });

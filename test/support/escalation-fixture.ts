@@ -13,7 +13,7 @@ import { durableConnection } from '../../src/queue/redis-connections.js';
 import { EscalationService } from '../../src/service/escalation-service.js';
 import { openTestbed, type Testbed } from './notify-receivers.js';
 import { dropPrefix, newPrefix, REDIS_URL } from './service-fixtures.js';
-import { BOT_TOKEN, SlackEmulator } from './slack-emulator/slack-emulator.js';
+import { APP_TOKEN, BOT_TOKEN, SlackEmulator } from './slack-emulator/slack-emulator.js';
 
 export const WEBHOOK_SECRET = 'escalation-test-secret-0123456789';
 export const INCIDENTS_CHANNEL = '#incidents-esc';
@@ -43,7 +43,7 @@ export async function startEscalationFixture(setup: EscalationSetup): Promise<Es
     stateDir: bed.root.stateDir,
     redis: { url: REDIS_URL, prefix },
     service: { escalationMinuteMs: setup.minuteMs },
-    slack: { botToken: BOT_TOKEN, appToken: 'xapp-unused', apiUrl: slack.apiUrl },
+    slack: { botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: slack.apiUrl },
     environments: {
       production: {
         appDir: bed.root.appDir,
@@ -63,7 +63,6 @@ export async function startEscalationFixture(setup: EscalationSetup): Promise<Es
   const connection = durableConnection(REDIS_URL);
   const store = new IncidentStore(config.stateDir);
   const log = pino({ level: process.env.RIPCORD_TEST_LOG ?? 'silent' });
-  const poster = new webApi.WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl });
   const fixture: EscalationFixture = {
     bed, slack, config, store, service: null,
     async start() {
@@ -76,6 +75,7 @@ export async function startEscalationFixture(setup: EscalationSetup): Promise<Es
     },
     async open(summary) {
       const { incident } = await store.open({ environment: 'production', operationId: null, summary, openedBy: 'test' });
+      const poster = new webApi.WebClient(BOT_TOKEN, { slackApiUrl: fixture.slack.apiUrl });
       const summaryMessage = await poster.chat.postMessage({ channel: INCIDENTS_CHANNEL, text: `incident ${incident.id}` });
       await store.placeInSlack(incident.id, { mode: 'thread', channel: String(summaryMessage.channel), ts: String(summaryMessage.ts) });
       await fixture.service?.timers.sync(incident.id);
@@ -83,7 +83,7 @@ export async function startEscalationFixture(setup: EscalationSetup): Promise<Es
     },
     async cleanup() {
       await fixture.stop().catch(() => undefined);
-      await slack.stop().catch(() => undefined);
+      await fixture.slack.stop().catch(() => undefined);
       connection.disconnect();
       await dropPrefix(prefix);
       await bed.close();

@@ -55,3 +55,10 @@ test('the Slack ping mentions people and groups, escapes the summary, and carrie
   assert.match(n.title, /^Reminder 1 to level 1/);
   assert.equal(n.fields?.incident, base.id);
 });
+
+test('the answer to a button press says what happened and what comes next, escaped', async () => {
+  const { incidentButtonAnswer } = await import('../../src/slack/messages/incident-button-answer.js');
+  assert.match(incidentButtonAnswer('acknowledge', base, 30).text, /escalation stopped\. Still unresolved in 30 min, it escalates again from level 1/);
+  assert.match(JSON.stringify(incidentButtonAnswer('escalate_now', { ...base, escalationLevel: 2 }, 30).blocks), /level 2 is paged now/);
+  assert.match(JSON.stringify(incidentButtonAnswer('resolve', base, 30).blocks), /&lt;restore&gt;/);
+});
