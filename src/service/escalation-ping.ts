@@ -88,11 +88,34 @@ export class EscalationPinger {
     const link = incident.slack ? `https://slack.com/archives/${incident.slack.channel}/p${incident.slack.ts.replace('.', '')}` : null;
     const message = escalationSlackMessage(incident, step, who, link);
     const sends: Array<Promise<unknown>> = [];
-    if (incident.slack) sends.push(client.chat.postMessage({ channel: incident.slack.channel, thread_ts: incident.slack.ts, ...message }));
+    if (incident.slack) {
+      const { channel, ts } = incident.slack;
+      sends.push(afterRateLimits(() => client.chat.postMessage({ channel, thread_ts: ts, ...message })));
+    }
     for (const user of who.filter((id) => !id.startsWith('S'))) {
-      sends.push(client.conversations.open({ users: user }).then((dm) => client.chat.postMessage({ channel: String(dm.channel?.id), ...message })));
+      sends.push(afterRateLimits(() => client.conversations.open({ users: user }))
+        .then((dm) => afterRateLimits(() => client.chat.postMessage({ channel: String(dm.channel?.id), ...message }))));
     }
     const results = await Promise.allSettled(sends);
     for (const r of results) if (r.status === 'rejected') log.warn({ err: r.reason }, 'escalation ping not delivered in Slack');
+  }
+}
+
+const RATE_LIMIT_TRIES = 4;
+const MAX_RETRY_AFTER_S = 10;
+
+/**
+ * A ping shares its channel with the incident's own notes (one message a second per channel):
+ * a 429 waits out Slack's Retry-After (bounded) and tries again instead of losing the ping.
+ */
+async function afterRateLimits<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const e = error as { code?: string; retryAfter?: number };
+      if (e.code !== 'slack_webapi_rate_limited_error' || attempt >= RATE_LIMIT_TRIES) throw error;
+      await new Promise((r) => setTimeout(r, Math.min(e.retryAfter ?? 1, MAX_RETRY_AFTER_S) * 1000));
+    }
   }
 }

@@ -13,7 +13,7 @@ import { durableConnection } from '../../src/queue/redis-connections.js';
 import { EscalationService } from '../../src/service/escalation-service.js';
 import { openTestbed, type Testbed } from './notify-receivers.js';
 import { dropPrefix, newPrefix, REDIS_URL } from './service-fixtures.js';
-import { APP_TOKEN, BOT_TOKEN, SlackEmulator } from './slack-emulator/slack-emulator.js';
+import { APP_TOKEN, BOT_TOKEN, SlackEmulator, type EmulatorOptions } from './slack-emulator/slack-emulator.js';
 
 export const WEBHOOK_SECRET = 'escalation-test-secret-0123456789';
 export const INCIDENTS_CHANNEL = '#incidents-esc';
@@ -31,11 +31,17 @@ export interface EscalationFixture {
   cleanup(): Promise<void>;
 }
 
-export interface EscalationSetup { minuteMs: number; remindEveryMinutes?: number; reescalateAfterMinutes?: number; timeoutMs?: number }
+export interface EscalationSetup {
+  minuteMs: number;
+  remindEveryMinutes?: number;
+  reescalateAfterMinutes?: number;
+  /** Slack's rate limits (default: as Slack enforces them; the bench lifts them to time the timers alone). */
+  slackLimits?: EmulatorOptions['limits'];
+}
 
 export async function startEscalationFixture(setup: EscalationSetup): Promise<EscalationFixture> {
   const bed = await openTestbed();
-  const slack = await SlackEmulator.start();
+  const slack = await SlackEmulator.start(setup.slackLimits ? { limits: setup.slackLimits } : {});
   const prefix = newPrefix();
   mkdirSync(bed.root.appDir, { recursive: true });
   const remind = setup.remindEveryMinutes ?? 1000;
