@@ -20,6 +20,7 @@ import { registerActions } from './actions/index.js';
 import { boundedUseCases } from './bounded-use-cases.js';
 import type { BotContext } from './bot-context.js';
 import { registerCommands } from './commands/index.js';
+import { registerEvents } from './events/index.js';
 import { startSignedHttpServer } from './http/signed-http-server.js';
 import { showDecision } from './operation-gate.js';
 import { ProgressMessages } from './progress.js';
@@ -70,6 +71,7 @@ export async function startSlackBot(config: RipcordConfig, log: Logger, useCases
   };
   registerCommands(app, ctx);
   registerActions(app, ctx);
+  registerEvents(app, ctx);
   app.error(async (error) => { slackLog.error({ err: error }, 'unhandled error in a Slack listener'); });
   let http: Awaited<ReturnType<typeof startSignedHttpServer>> | null = null;
   if (receiver) http = await startSignedHttpServer({ listen: config.slack.listen, signingSecret: signingSecret!, receiver, log: slackLog });

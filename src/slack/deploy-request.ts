@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { BadInputError } from '../domain/errors.js';
 import { refProblem } from '../domain/ref.js';
+import { freshnessProblem } from './preview-freshness.js';
 
-/** How long a preview may be confirmed: after that the plan may no longer hold. */
-export const PREVIEW_VALID_MS = 10 * 60 * 1000;
+export { PREVIEW_VALID_MS } from './preview-freshness.js';
 
 export interface ConfirmedPreview { environment: string; ref: string; fromSha: string | null; toSha: string; previewedAt: number }
 
@@ -34,9 +34,8 @@ export function deployRequestId(p: ConfirmedPreview): string {
 }
 
 /** Why this preview may not be confirmed any more, or null. */
-export function staleProblem(p: ConfirmedPreview, now: number): string | null {
-  const minutes = Math.round((now - p.previewedAt) / 60_000);
-  return now - p.previewedAt > PREVIEW_VALID_MS ? `this preview is ${minutes} minutes old; the plan may no longer hold` : null;
+export function staleProblem(p: ConfirmedPreview, now: number, currentSha?: string | null): string | null {
+  return freshnessProblem(p, now, currentSha);
 }
 
 /** The environment a command names, or the only one; otherwise a clear error naming them. */

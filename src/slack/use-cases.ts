@@ -8,14 +8,19 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EnvironmentConfig, RipcordConfig } from '../config/schema.js';
+import { BadInputError } from '../domain/errors.js';
+import type { ManualRollbackPlan, ManualRollbackRequest } from '../domain/manual-rollback.js';
 import type { DeployPlan } from '../domain/plan.js';
 import { environmentStatus, type EnvironmentStatus } from '../executor/environment-status.js';
 import { openExecutorEnv } from '../executor/executor-env.js';
+import { releaseLabels } from '../executor/manual-rollback-inputs.js';
 import { preview } from '../operations/preview.js';
+import { backupSummaries, rollbackChoices, type BackupSummary, type RollbackChoices } from '../operations/rollback-choices.js';
 import type { OperationRequest } from '../operations/request.js';
 import type { OperationEvent } from '../operations/service-report.js';
 import { followEvents } from '../queue/operation-events.js';
 import { OperationSubmitter, type Submitted } from '../queue/operation-submitter.js';
+import { recentOperations, type RecentOperation } from '../queue/recent-operations.js';
 import { durableConnection } from '../queue/redis-connections.js';
 import type { ReleaseLabel } from './messages/deploy-preview.js';
 
@@ -27,6 +32,19 @@ export interface DeployPreviewData {
   databaseOnFailure: string;
 }
 
+export interface RollbackPreviewData {
+  plan: ManualRollbackPlan;
+  /** sha → "v1.0.0 9e8d7c6" for the SHAs the plan names. */
+  labels: Record<string, string>;
+  lockHeldBy: string | null;
+}
+
+export interface RestorePreviewData {
+  backup: BackupSummary;
+  currentSha: string | null;
+  lockHeldBy: string | null;
+}
+
 export interface SlackUseCases {
   environments(): string[];
   channelOf(environment: string): string;
@@ -35,7 +53,24 @@ export interface SlackUseCases {
   status(environment: string): Promise<EnvironmentStatus>;
   submit(request: OperationRequest): Promise<Submitted>;
   follow(operationId: string, signal: AbortSignal): AsyncIterable<OperationEvent>;
+  previewRollback(environment: string, choice: ManualRollbackRequest, requestedBy: string): Promise<RollbackPreviewData>;
+  rollbackChoices(environment: string): Promise<RollbackChoices>;
+  backups(environment: string): Promise<BackupSummary[]>;
+  previewRestore(environment: string, backup: string): Promise<RestorePreviewData>;
+  /** The live release now (null when the checkout has none), to tell whether a preview still holds. */
+  currentSha(environment: string): Promise<string | null>;
+  /** Who holds the environment lock, doing what, since when — or null. */
+  lockHolder(environment: string): Promise<string | null>;
+  recentOperations(environment: string, n: number): Promise<RecentOperation[]>;
   close(): Promise<void>;
+}
+
+/** A backup named in Slack must be one `/backups list` shows; the error names the newest ones. */
+export function findBackup(environment: string, backups: readonly BackupSummary[], name: string): BackupSummary {
+  const found = backups.find((b) => b.name === name);
+  if (found) return found;
+  const newest = backups.slice(0, 3).map((b) => b.name);
+  throw new BadInputError(`there is no backup "${name}" in ${environment}`, newest.length ? `use one \`/backups list ${environment}\` shows, e.g. ${newest.join(', ')}` : `${environment} has no backups yet: \`/backups create ${environment}\` takes one`);
 }
 
 /** Whether a failed deploy would put the database back, in words, from the environment's settings and the plan. */
@@ -51,6 +86,8 @@ export function databaseOnFailure(env: Pick<EnvironmentConfig, 'rollback' | 'bac
 
 export class LocalUseCases implements SlackUseCases {
   private readonly followers = new Set<Redis>();
+  /** For reads that do not block (the Home tab's recent operations); opened on first use. */
+  private reader: Redis | undefined;
 
   private constructor(private readonly config: RipcordConfig, private readonly log: Logger, private readonly submitter: OperationSubmitter) {}
 
@@ -99,8 +136,47 @@ export class LocalUseCases implements SlackUseCases {
     }
   }
 
+  async previewRollback(environment: string, choice: ManualRollbackRequest, requestedBy: string): Promise<RollbackPreviewData> {
+    const x = await openExecutorEnv(this.config, environment, this.log);
+    if (choice.backup) findBackup(environment, await backupSummaries(x), choice.backup);
+    const p = await preview(x, { requestId: 'preview', environment, requestedBy, source: 'slack', operation: { kind: 'rollback', rollback: choice } });
+    const plan = p.plan as ManualRollbackPlan;
+    return { plan, labels: await releaseLabels(x, [plan.fromSha, plan.toSha]), lockHeldBy: p.lockHeldBy };
+  }
+
+  async rollbackChoices(environment: string): Promise<RollbackChoices> {
+    return rollbackChoices(await openExecutorEnv(this.config, environment, this.log));
+  }
+
+  async backups(environment: string): Promise<BackupSummary[]> {
+    return backupSummaries(await openExecutorEnv(this.config, environment, this.log));
+  }
+
+  async previewRestore(environment: string, name: string): Promise<RestorePreviewData> {
+    const x = await openExecutorEnv(this.config, environment, this.log);
+    const backup = findBackup(environment, await backupSummaries(x), name);
+    const holder = await x.locks.holder(environment);
+    return { backup, currentSha: await x.repo.currentSha().catch(() => null), lockHeldBy: holder ? x.locks.describeOwner(holder) : null };
+  }
+
+  async currentSha(environment: string): Promise<string | null> {
+    return (await openExecutorEnv(this.config, environment, this.log)).repo.currentSha().catch(() => null);
+  }
+
+  async lockHolder(environment: string): Promise<string | null> {
+    const x = await openExecutorEnv(this.config, environment, this.log);
+    const holder = await x.locks.holder(environment);
+    return holder ? x.locks.describeOwner(holder) : null;
+  }
+
+  async recentOperations(environment: string, n: number): Promise<RecentOperation[]> {
+    this.reader ??= durableConnection(this.config.redis.url);
+    return recentOperations(this.reader, this.config.redis.prefix, environment, n);
+  }
+
   async close(): Promise<void> {
     for (const r of this.followers) r.disconnect();
+    this.reader?.disconnect();
     await this.submitter.close();
   }
 }

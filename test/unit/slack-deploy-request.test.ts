@@ -35,6 +35,6 @@ describe('confirming a preview', () => {
   });
   test('a preview older than the window cannot be confirmed', () => {
     assert.equal(staleProblem(p, p.previewedAt + 60_000), null);
-    assert.match(staleProblem(p, p.previewedAt + PREVIEW_VALID_MS + 60_000) ?? '', /11 minutes old/);
+    assert.match(staleProblem(p, p.previewedAt + PREVIEW_VALID_MS + 60_000) ?? '', /6 minutes old/);
   });
 });

@@ -1,37 +1,34 @@
 /**
- * The Deploy button of a preview (after Slack's confirmation dialog): checks the clicker may
- * deploy there, then runs it or holds it for approval (operation-gate.ts). The request ID is
- * derived from the preview, so a double click, a second person confirming the same preview, or
- * two approvals are one operation. The preview is replaced by where to follow it.
+ * The Deploy button of a preview (after Slack's confirmation dialog): refuses a preview that no
+ * longer holds (too old, or the environment moved since — compared with the SHA now) with a Fresh
+ * preview button; otherwise checks the clicker may deploy there and runs it or holds it for
+ * approval (submit-and-follow.ts). The request ID is derived from the preview, so a double click,
+ * a second person confirming the same preview, or two approvals are one operation.
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
-import { problemOf, slackPerson, slackUser } from '../bot-context.js';
+import { problemOf, slackUser } from '../bot-context.js';
 import { decodeConfirm, deployRequestId, staleProblem } from '../deploy-request.js';
-import { DEPLOY_CONFIRM_ACTION, problemMessage } from '../messages/deploy-preview.js';
-import { submittedMessage } from '../messages/submitted-message.js';
-import { code } from '../messages/mrkdwn.js';
-import { runOrHold } from '../operation-gate.js';
+import { staleMessage } from '../messages/confirm-outcome.js';
+import { DEPLOY_CONFIRM_ACTION } from '../messages/deploy-preview.js';
+import { encodePreviewAsk } from '../preview-ask.js';
+import { replyTo } from '../reply.js';
+import { submitAndFollow } from '../submit-and-follow.js';
 
 export function registerDeployConfirm(app: App, ctx: BotContext): void {
-  app.action<BlockAction<ButtonAction>>(DEPLOY_CONFIRM_ACTION, async ({ ack, body, action, respond }) => {
+  app.action<BlockAction<ButtonAction>>(DEPLOY_CONFIRM_ACTION, async ({ ack, body, action, respond, client }) => {
     await ack();
+    const reply = replyTo(body, respond, client, ctx.log, 'Deploy');
     try {
       const p = decodeConfirm(action.value);
-      const stale = staleProblem(p, ctx.now().getTime());
+      const stale = staleProblem(p, ctx.now().getTime(), await ctx.useCases.currentSha(p.environment));
       if (stale) {
-        await respond({ replace_original: true, ...problemMessage(stale, `ask for a fresh preview: \`/deploy ${p.ref} ${p.environment}\``) });
+        await reply(staleMessage(stale, encodePreviewAsk({ kind: 'deploy', environment: p.environment, ref: p.ref })));
         return;
       }
-      const requester = slackPerson(body.user);
-      const channel = body.channel?.id ?? null;
-      if (!(await ctx.access.require({ action: 'deploy', environment: p.environment, user: requester, channel, target: p.ref, respond }))) return;
-      const outcome = await runOrHold(ctx, {
-        action: 'deploy', environment: p.environment, target: p.ref, what: `deploy ${code(p.ref)}`, title: `deploy ${p.ref}`, requester, channel: channel ?? '',
-        request: { requestId: deployRequestId(p), environment: p.environment, requestedBy: slackUser(body.user), source: 'slack', operation: { kind: 'deploy', ref: p.ref } },
-      });
-      if (outcome.kind === 'held') await respond({ replace_original: true, ...outcome.message });
-      else if (!outcome.submitted.duplicate) await respond({ replace_original: true, ...submittedMessage(`Deploy ${code(p.ref)}`, p.environment, outcome.submitted, outcome.channel) });
+      await submitAndFollow(ctx, {
+        requestId: deployRequestId(p), environment: p.environment, requestedBy: slackUser(body.user), source: 'slack', operation: { kind: 'deploy', ref: p.ref },
+      }, `Deploy ${p.ref}`, reply, { action: 'deploy', user: body.user, channel: body.channel?.id ?? null, target: p.ref, refuse: respond });
     } catch (error) {
       ctx.log.warn({ err: error }, 'deploy confirm failed');
       await respond({ replace_original: false, ...problemOf(error) });

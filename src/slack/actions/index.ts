@@ -8,6 +8,14 @@ import { registerIncidentAcknowledge } from './incident-acknowledge.js';
 import { registerIncidentButtons } from './incident-buttons.js';
 import { registerIncidentEscalateNow } from './incident-escalate-now.js';
 import { registerIncidentResolve } from './incident-resolve.js';
+import { registerBackupRestoreConfirm } from './backup-restore-confirm.js';
+import { registerHomeBackup } from './home-backup.js';
+import { registerHomeRefresh } from './home-refresh.js';
+import { registerHomeRollback } from './home-rollback.js';
+import { registerPreviewCancel } from './preview-cancel.js';
+import { registerPreviewRefresh } from './preview-refresh.js';
+import { registerRollbackConfirm } from './rollback-confirm.js';
+import { registerRollbackModalSubmit } from '../views/rollback-modal-submit.js';
 
 export function registerActions(app: App, ctx: BotContext): void {
   registerDeployConfirm(app, ctx);
@@ -17,4 +25,12 @@ export function registerActions(app: App, ctx: BotContext): void {
   registerIncidentAcknowledge(app, ctx);
   registerIncidentEscalateNow(app, ctx);
   registerIncidentResolve(app, ctx);
+  registerRollbackConfirm(app, ctx);
+  registerBackupRestoreConfirm(app, ctx);
+  registerPreviewRefresh(app, ctx);
+  registerPreviewCancel(app, ctx);
+  registerRollbackModalSubmit(app, ctx);
+  registerHomeRollback(app, ctx);
+  registerHomeBackup(app, ctx);
+  registerHomeRefresh(app, ctx);
 }

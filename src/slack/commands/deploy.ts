@@ -2,8 +2,9 @@
 import type { App } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackPerson, slackUser } from '../bot-context.js';
-import { encodeConfirm, parseDeployText } from '../deploy-request.js';
-import { deployPreviewMessage, releasesMessage } from '../messages/deploy-preview.js';
+import { parseDeployText } from '../deploy-request.js';
+import { releasesMessage } from '../messages/deploy-preview.js';
+import { deployPreview } from '../previews.js';
 
 export function registerDeployCommand(app: App, ctx: BotContext): void {
   app.command('/deploy', async ({ command, ack, respond }) => {
@@ -17,20 +18,7 @@ export function registerDeployCommand(app: App, ctx: BotContext): void {
       }
       const user = { id: command.user_id, user_name: command.user_name };
       if (!(await ctx.access.require({ action: 'deploy', environment, user: slackPerson(user), channel: command.channel_id, target: ref, respond }))) return;
-      const requestedBy = slackUser(user);
-      const p = await ctx.useCases.previewDeploy(environment, ref, requestedBy);
-      const previewedAt = ctx.now();
-      await respond({
-        response_type: 'ephemeral',
-        ...deployPreviewMessage({
-          environment, ref, current: p.current, target: p.target,
-          commits: p.plan.preview?.commits ?? [],
-          migrations: { known: p.plan.preview?.migrations.known ?? true, why: p.plan.preview?.migrations.why ?? 'none', files: (p.plan.preview?.migrations.files ?? []).map((m) => m.path) },
-          databaseOnFailure: p.databaseOnFailure, stages: p.plan.stages.map((s) => s.name), requestedBy, lockHeldBy: p.lockHeldBy,
-          confirmValue: encodeConfirm({ environment, ref, fromSha: p.plan.currentSha, toSha: p.plan.targetSha, previewedAt: previewedAt.getTime() }),
-          previewedAt,
-        }),
-      });
+      await respond({ response_type: 'ephemeral', ...(await deployPreview(ctx, environment, ref, slackUser(user))) });
     } catch (error) {
       ctx.log.info({ err: error }, '/deploy refused');
       await respond({ response_type: 'ephemeral', ...problemOf(error) });

@@ -1,0 +1,37 @@
+/**
+ * The danger-styled Restore button of `/backups restore NAME` (after Slack's confirmation
+ * dialog): refuses a preview that no longer holds with a Fresh preview button; otherwise submits
+ * the restore (a safety backup is taken first, under the environment lock), once per preview.
+ */
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BotContext } from '../bot-context.js';
+import { problemOf, slackUser } from '../bot-context.js';
+import { decodeRestoreConfirm, restoreRequestId } from '../backups-request.js';
+import { RESTORE_CONFIRM_ACTION } from '../messages/backups-message.js';
+import { staleMessage } from '../messages/confirm-outcome.js';
+import { encodePreviewAsk } from '../preview-ask.js';
+import { freshnessProblem } from '../preview-freshness.js';
+import { refusalTo, replyTo } from '../reply.js';
+import { submitAndFollow } from '../submit-and-follow.js';
+
+export function registerBackupRestoreConfirm(app: App, ctx: BotContext): void {
+  app.action<BlockAction<ButtonAction>>(RESTORE_CONFIRM_ACTION, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const reply = replyTo(body, respond, client, ctx.log, 'Restore');
+    try {
+      const p = decodeRestoreConfirm(action.value);
+      const stale = freshnessProblem(p, ctx.now().getTime(), await ctx.useCases.currentSha(p.environment));
+      if (stale) {
+        await reply(staleMessage(stale, encodePreviewAsk({ kind: 'restore', environment: p.environment, backup: p.backup })));
+        return;
+      }
+      await submitAndFollow(ctx, {
+        requestId: restoreRequestId(p), environment: p.environment, requestedBy: slackUser(body.user), source: 'slack',
+        operation: { kind: 'backup_restore', backup: p.backup },
+      }, `Restore of ${p.backup}`, reply, { action: 'restore', user: body.user, channel: body.channel?.id ?? null, target: p.backup, refuse: refusalTo(body, respond, reply) });
+    } catch (error) {
+      ctx.log.warn({ err: error }, 'restore confirm failed');
+      await reply(problemOf(error));
+    }
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * The danger-styled Roll back button (after Slack's confirmation dialog), in the `/rollback quick`
+ * answer or in the modal: refuses a preview that no longer holds with a Fresh preview button;
+ * otherwise submits the rollback carrying the plan that was confirmed (the executor refuses it
+ * again if the environment changed while it waited in the queue), once per preview.
+ */
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BotContext } from '../bot-context.js';
+import { problemOf, slackUser } from '../bot-context.js';
+import { staleMessage } from '../messages/confirm-outcome.js';
+import { ROLLBACK_CONFIRM_ACTION } from '../messages/rollback-preview.js';
+import { encodePreviewAsk } from '../preview-ask.js';
+import { freshnessProblem } from '../preview-freshness.js';
+import { refusalTo, replyTo } from '../reply.js';
+import { shortSha } from '../../domain/ref.js';
+import { decodeRollbackConfirm, rollbackRequestId } from '../rollback-request.js';
+import { submitAndFollow } from '../submit-and-follow.js';
+
+export function registerRollbackConfirm(app: App, ctx: BotContext): void {
+  app.action<BlockAction<ButtonAction>>(ROLLBACK_CONFIRM_ACTION, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const reply = replyTo(body, respond, client, ctx.log, 'Rollback');
+    try {
+      const p = decodeRollbackConfirm(action.value);
+      const stale = freshnessProblem(p, ctx.now().getTime(), await ctx.useCases.currentSha(p.environment));
+      if (stale) {
+        await reply(staleMessage(stale, encodePreviewAsk({ kind: 'rollback', environment: p.environment, choice: p.choice })));
+        return;
+      }
+      const confirmed = { fromSha: p.fromSha, toSha: p.toSha, backup: p.backup };
+      await submitAndFollow(ctx, {
+        requestId: rollbackRequestId(p), environment: p.environment, requestedBy: slackUser(body.user), source: 'slack',
+        operation: { kind: 'rollback', rollback: { ...p.choice, confirmed } },
+      }, `Rollback ${p.choice.kind}`, reply, {
+        action: 'rollback', user: body.user, channel: body.channel?.id ?? null, refuse: refusalTo(body, respond, reply),
+        target: `${p.choice.kind} to ${shortSha(p.toSha)}${p.backup ? ` with ${p.backup}` : ''}`,
+      });
+    } catch (error) {
+      ctx.log.warn({ err: error }, 'rollback confirm failed');
+      await reply(problemOf(error));
+    }
+  });
+}
