@@ -13,6 +13,7 @@ export const DEFAULT_LIMITS: Readonly<Record<string, MethodLimit>> = {
   'chat.update': { limit: CHAT_UPDATE_PER_MINUTE, windowMs: 60_000, perChannel: false },
   'chat.postEphemeral': { limit: 100, windowMs: 60_000, perChannel: false },
   'views.open': { limit: 50, windowMs: 60_000, perChannel: false },
+  'views.update': { limit: 50, windowMs: 60_000, perChannel: false },
   'views.publish': { limit: 100, windowMs: 60_000, perChannel: false },
   'auth.test': { limit: 100, windowMs: 60_000, perChannel: false },
   'apps.connections.open': { limit: 50, windowMs: 60_000, perChannel: false },

@@ -49,7 +49,7 @@ export class SlackEmulator {
   private constructor(private readonly server: Server, opts: EmulatorOptions) {
     this.limiter = new RateLimiter(opts.limits ?? { ...DEFAULT_LIMITS }, opts.failEvery ?? 0);
     this.state = new WebApiState(() => `ws://127.0.0.1:${this.port}/socket-mode?ticket=${randomBytes(6).toString('hex')}`);
-    this.socket = new SocketModeHub((id) => this.newResponseUrl(id));
+    this.socket = new SocketModeHub((id) => this.newResponseUrl(id), this.state);
   }
 
   static async start(opts: EmulatorOptions = {}): Promise<SlackEmulator> {

@@ -6,7 +6,7 @@
  */
 import {
   MAX_ACTION_ID_CHARS, MAX_ACTIONS_ELEMENTS, MAX_BLOCK_ID_CHARS, MAX_BLOCKS_PER_MESSAGE, MAX_BLOCKS_PER_VIEW, MAX_BUTTON_TEXT_CHARS,
-  MAX_BUTTON_VALUE_CHARS, MAX_HEADER_TEXT_CHARS, MAX_MESSAGE_BLOCKS_CHARS_OBSERVED, MAX_MESSAGE_TEXT_CHARS, MAX_MODAL_TITLE_CHARS,
+  MAX_BUTTON_VALUE_CHARS, MAX_CALLBACK_ID_CHARS, MAX_HEADER_TEXT_CHARS, MAX_MESSAGE_BLOCKS_CHARS_OBSERVED, MAX_MESSAGE_TEXT_CHARS, MAX_MODAL_TITLE_CHARS,
   MAX_PRIVATE_METADATA_CHARS, MAX_SECTION_FIELD_CHARS, MAX_SECTION_FIELDS, MAX_SECTION_TEXT_CHARS,
 } from '../../../src/slack/limits.js';
 
@@ -33,16 +33,20 @@ export function checkMessage(body: Obj): Refusal | null {
   return null;
 }
 
-/** A views.open / views.publish `view`. */
+/** A views.open / views.update / views.publish `view`: modal rules (title, submit, close ≤ 24; submit when there is an input), ≤ 100 blocks. */
 export function checkView(view: unknown): Refusal | null {
   if (!isObj(view)) return { error: 'invalid_arguments', detail: 'view must be an object' };
+  if (view.type !== 'modal' && view.type !== 'home') return { error: 'invalid_arguments', detail: `view/type must be modal or home, not ${String(view.type)}` };
   if (view.type === 'modal') {
     for (const key of ['title', 'submit', 'close']) {
       const t = textOf(view[key]);
       if (key === 'title' && !t) return { error: 'invalid_arguments', detail: 'view/title is required' };
       if (t.length > MAX_MODAL_TITLE_CHARS) return { error: 'invalid_arguments', detail: `view/${key} is ${t.length} characters (max ${MAX_MODAL_TITLE_CHARS})` };
     }
+    const hasInput = Array.isArray(view.blocks) && view.blocks.some((b) => isObj(b) && b.type === 'input');
+    if (hasInput && !textOf(view.submit)) return { error: 'invalid_arguments', detail: 'view/submit is required when the view has an input block' };
   }
+  if (typeof view.callback_id === 'string' && view.callback_id.length > MAX_CALLBACK_ID_CHARS) return { error: 'invalid_arguments', detail: 'view/callback_id too long' };
   if (typeof view.private_metadata === 'string' && view.private_metadata.length > MAX_PRIVATE_METADATA_CHARS) return { error: 'invalid_arguments', detail: 'view/private_metadata too long' };
   return checkBlocks(view.blocks, MAX_BLOCKS_PER_VIEW, 'view/blocks');
 }
@@ -86,7 +90,13 @@ function checkBlock(block: Obj, at: string, ids: Set<string>): string | null {
       const elements = Array.isArray(block.elements) ? block.elements : [];
       return elements.length === 0 || elements.length > 10 ? `${at}/elements: 1–10 elements` : null;
     }
-    case 'divider': case 'input': case 'image': case 'markdown': case 'rich_text': return null;
+    case 'input': {
+      const label = textOf(block.label);
+      if (!label || label.length > 2000) return `${at}/label: 1–2000 characters`;
+      if (textOf(block.hint).length > 2000) return `${at}/hint: at most 2000 characters`;
+      return isObj(block.element) ? checkElement(block.element, `${at}/element`, ids) : `${at}/element: required`;
+    }
+    case 'divider': case 'image': case 'markdown': case 'rich_text': return null;
     default: return `${at}: unknown block type ${String(block.type)}`;
   }
 }
@@ -96,6 +106,16 @@ function checkElement(element: unknown, at: string, ids: Set<string>): string | 
   if (typeof element.action_id === 'string') {
     if (element.action_id.length > MAX_ACTION_ID_CHARS || ids.has(`action:${element.action_id}`)) return `${at}/action_id: too long or not unique`;
     ids.add(`action:${element.action_id}`);
+  }
+  if (element.type === 'static_select' || element.type === 'radio_buttons') {
+    const max = element.type === 'radio_buttons' ? 10 : 100;
+    const options = Array.isArray(element.options) ? element.options : [];
+    if (options.length === 0 || options.length > max) return `${at}/options: 1–${max} options`;
+    for (const [i, o] of options.entries()) {
+      if (!isObj(o) || !textOf(o.text) || textOf(o.text).length > 75) return `${at}/options/${i}/text: 1–75 characters`;
+      if (typeof o.value !== 'string' || !o.value || o.value.length > 150) return `${at}/options/${i}/value: 1–150 characters`;
+    }
+    if (element.placeholder !== undefined && textOf(element.placeholder).length > 150) return `${at}/placeholder: at most 150 characters`;
   }
   if (element.type === 'button') {
     const label = textOf(element.text);

@@ -4,9 +4,10 @@
  * apps.connections.open), channels addressed by name resolved to IDs, messages kept by ts so a
  * test reads the latest state of every message after all its updates.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { TRIGGER_ID_TTL_MS } from '../../../src/slack/limits.js';
 import { Conversations } from './conversations.js';
-import { checkMessage, checkView } from './slack-rules.js';
+import { checkMessage, checkView, type Refusal } from './slack-rules.js';
 
 type Obj = Record<string, unknown>;
 
@@ -23,6 +24,9 @@ export interface StoredMessage {
 export interface EphemeralMessage { channel: string; user: string; body: Obj }
 export interface PublishedView { userId: string; view: Obj }
 
+/** A modal as Slack keeps it: open until closed, replaced by views.update or a submission's `response_action: update`. */
+export interface OpenView { id: string; hash: string; userId: string; view: Obj; open: boolean; updates: number }
+
 export const BOT_TOKEN = 'xoxb-emulator-bot-token';
 export const APP_TOKEN = 'xapp-emulator-app-token';
 
@@ -35,6 +39,11 @@ export class WebApiState {
   readonly conversations = new Conversations((name) => WebApiState.channelId(name), (channel, ts) => this.find(channel, ts) !== undefined);
   /** Direct message channel ID → the user it reaches. */
   readonly dms = new Map<string, string>();
+  /** Modals by view ID. */
+  readonly modals = new Map<string, OpenView>();
+  /** The Home tab of each user, as last published. */
+  readonly homes = new Map<string, Obj>();
+  private readonly triggers = new Map<string, { issuedAt: number; userId: string; used: boolean }>();
   private seq = 0;
 
   constructor(private readonly socketUrl: () => string) {}
@@ -56,6 +65,7 @@ export class WebApiState {
       case 'chat.update': return this.update(args);
       case 'chat.postEphemeral': return this.postEphemeral(args);
       case 'views.open': return this.openView(args);
+      case 'views.update': return this.updateView(args);
       case 'views.publish': return this.publishView(args);
       case 'usergroups.users.list': return this.userGroupMembers(args);
       case 'conversations.create': return this.conversations.create(args);
@@ -109,21 +119,59 @@ export class WebApiState {
     return { ok: true, message_ts: this.nextTs() };
   }
 
+  /** A trigger_id for an interaction (slash command, click, submission): valid TRIGGER_ID_TTL_MS, for one views.open. */
+  issueTrigger(userId: string): string {
+    const id = `${Date.now()}.${randomBytes(6).toString('hex')}`;
+    this.triggers.set(id, { issuedAt: Date.now(), userId, used: false });
+    return id;
+  }
+
   private openView(args: Obj): Obj {
-    if (typeof args.trigger_id !== 'string') return { ok: false, error: 'invalid_trigger_id' };
+    const trigger = typeof args.trigger_id === 'string' ? this.triggers.get(args.trigger_id) : undefined;
+    if (!trigger) return { ok: false, error: 'invalid_trigger_id' };
+    if (trigger.used) return { ok: false, error: 'exchanged_trigger_id' };
+    if (Date.now() - trigger.issuedAt > TRIGGER_ID_TTL_MS) return { ok: false, error: 'expired_trigger_id' };
     const view = parse(args.view);
-    const refused = checkView(view);
-    if (refused) return { ok: false, error: refused.error, response_metadata: { messages: [`[ERROR] ${refused.detail}`] } };
-    this.views.push({ userId: '', view: view as Obj });
-    return { ok: true, view: { id: `V${this.nextTs().replace('.', '')}`, ...(view as Obj) } };
+    const refused = checkView(view) ?? ((view as Obj).type === 'modal' ? null : { error: 'invalid_arguments', detail: 'views.open takes a modal' });
+    if (refused) return refusal(refused);
+    trigger.used = true;
+    const stored: OpenView = { id: `V${this.nextTs().replace('.', '')}`, hash: this.nextTs(), userId: trigger.userId, view: view as Obj, open: true, updates: 0 };
+    this.modals.set(stored.id, stored);
+    this.views.push({ userId: trigger.userId, view: view as Obj });
+    return { ok: true, view: this.viewOutput(stored) };
+  }
+
+  private updateView(args: Obj): Obj {
+    const stored = typeof args.view_id === 'string' ? this.modals.get(args.view_id) : undefined;
+    if (!stored || !stored.open) return { ok: false, error: 'not_found' };
+    if (typeof args.hash === 'string' && args.hash !== stored.hash) return { ok: false, error: 'hash_conflict' };
+    const refused = this.replaceModal(stored, parse(args.view));
+    return refused ? refusal(refused) : { ok: true, view: this.viewOutput(stored) };
+  }
+
+  /** views.update, or a view_submission answered with `response_action: update`. */
+  replaceModal(stored: OpenView, view: unknown): Refusal | null {
+    const refused = checkView(view) ?? ((view as Obj).type === 'modal' ? null : { error: 'invalid_arguments', detail: 'a modal can only become another modal' });
+    if (refused) return refused;
+    stored.view = view as Obj;
+    stored.hash = this.nextTs();
+    stored.updates += 1;
+    return null;
+  }
+
+  /** The `view` object Slack sends in interactions and answers with: the stored view plus its ID, hash and state. */
+  viewOutput(stored: OpenView, values: Obj = {}): Obj {
+    return { ...stored.view, id: stored.id, hash: stored.hash, team_id: 'T0EMULATOR', app_id: 'A0RIPCORD', bot_id: 'B0RIPCORD', state: { values }, private_metadata: stored.view.private_metadata ?? '', callback_id: stored.view.callback_id ?? '' };
   }
 
   private publishView(args: Obj): Obj {
+    if (typeof args.user_id !== 'string' || !args.user_id) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] user_id is required'] } };
     const view = parse(args.view);
-    const refused = checkView(view);
-    if (refused) return { ok: false, error: refused.error, response_metadata: { messages: [`[ERROR] ${refused.detail}`] } };
-    this.views.push({ userId: String(args.user_id ?? ''), view: view as Obj });
-    return { ok: true, view };
+    const refused = checkView(view) ?? ((view as Obj).type === 'home' ? null : { error: 'invalid_arguments', detail: 'views.publish takes a home view' });
+    if (refused) return refusal(refused);
+    this.homes.set(args.user_id, view as Obj);
+    this.views.push({ userId: args.user_id, view: view as Obj });
+    return { ok: true, view: { ...(view as Obj), id: `V${this.nextTs().replace('.', '')}` } };
   }
 
   private userGroupMembers(args: Obj): Obj {
@@ -135,6 +183,10 @@ export class WebApiState {
     const id = WebApiState.channelId(channel);
     return this.messages.find((m) => m.channel === id && m.ts === ts);
   }
+}
+
+function refusal(r: Refusal): Obj {
+  return { ok: false, error: r.error, response_metadata: { messages: [`[ERROR] ${r.detail}`] } };
 }
 
 function shape(args: Obj): Pick<StoredMessage, 'blocks' | 'attachments'> {
