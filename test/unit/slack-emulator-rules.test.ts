@@ -4,9 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MAX_BLOCKS_PER_MESSAGE, MAX_BLOCKS_PER_VIEW, MAX_MESSAGE_TEXT_CHARS, MAX_SECTION_TEXT_CHARS } from '../../src/slack/limits.js';
+import { MAX_BLOCKS_PER_MESSAGE, MAX_BLOCKS_PER_VIEW, MAX_MESSAGE_TEXT_CHARS, MAX_MODAL_TITLE_CHARS, MAX_SECTION_TEXT_CHARS, TRIGGER_ID_TTL_MS } from '../../src/slack/limits.js';
 import { RateLimiter } from '../support/slack-emulator/rate-limits.js';
 import { checkMessage, checkView } from '../support/slack-emulator/slack-rules.js';
+import { BOT_TOKEN, WebApiState } from '../support/slack-emulator/web-api.js';
 
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
@@ -56,5 +57,47 @@ describe('rate limits', () => {
     const limiter = new RateLimiter({}, 5);
     const answers = Array.from({ length: 10 }, () => limiter.retryAfter('chat.update', undefined, 0));
     assert.deepEqual(answers.map((a) => a > 0), [false, false, false, false, true, false, false, false, false, true]);
+  });
+});
+
+describe('views.open, views.update, views.publish', () => {
+  const modalView = (title = 'Roll back', extra: Record<string, unknown> = {}) => JSON.stringify({ type: 'modal', title: { type: 'plain_text', text: title }, blocks: [section('a')], ...extra });
+  const input = { type: 'input', block_id: 'kind', label: { type: 'plain_text', text: 'Kind' }, element: { type: 'static_select', action_id: 'kind', options: [{ text: { type: 'plain_text', text: 'Quick' }, value: 'quick' }] } };
+
+  test('a trigger_id opens one modal, within 3 s, and only one Slack issued', (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: 1_800_000_000_000 });
+    const slack = new WebApiState(() => 'ws://127.0.0.1:1/');
+    const trigger = slack.issueTrigger('U1');
+    assert.equal(slack.handle('views.open', BOT_TOKEN, { trigger_id: 'made-up', view: modalView() }).error, 'invalid_trigger_id');
+    const opened = slack.handle('views.open', BOT_TOKEN, { trigger_id: trigger, view: modalView() });
+    assert.equal(opened.ok, true);
+    assert.equal(slack.handle('views.open', BOT_TOKEN, { trigger_id: trigger, view: modalView() }).error, 'exchanged_trigger_id');
+    const late = slack.issueTrigger('U1');
+    t.mock.timers.tick(TRIGGER_ID_TTL_MS + 1);
+    assert.equal(slack.handle('views.open', BOT_TOKEN, { trigger_id: late, view: modalView() }).error, 'expired_trigger_id');
+    assert.equal(slack.handle('views.open', BOT_TOKEN, { trigger_id: slack.issueTrigger('U1'), view: JSON.stringify({ type: 'home', blocks: [] }) }).error, 'invalid_arguments');
+  });
+
+  test('the modal rules: title ≤ 24, submit required with an input, select options checked', () => {
+    const slack = new WebApiState(() => 'ws://127.0.0.1:1/');
+    const open = (view: string) => slack.handle('views.open', BOT_TOKEN, { trigger_id: slack.issueTrigger('U1'), view });
+    assert.equal(open(modalView('t'.repeat(MAX_MODAL_TITLE_CHARS + 1))).error, 'invalid_arguments');
+    assert.equal(open(JSON.stringify({ type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [input] })).error, 'invalid_arguments');
+    assert.equal(open(JSON.stringify({ type: 'modal', title: { type: 'plain_text', text: 'x' }, submit: { type: 'plain_text', text: 'Go' }, blocks: [input] })).ok, true);
+    const emptySelect = { ...input, element: { ...input.element, options: [] } };
+    assert.equal(open(JSON.stringify({ type: 'modal', title: { type: 'plain_text', text: 'x' }, submit: { type: 'plain_text', text: 'Go' }, blocks: [emptySelect] })).error, 'invalid_blocks');
+  });
+
+  test('views.update needs an open modal and its current hash when one is given; views.publish a home view and a user', () => {
+    const slack = new WebApiState(() => 'ws://127.0.0.1:1/');
+    const opened = slack.handle('views.open', BOT_TOKEN, { trigger_id: slack.issueTrigger('U1'), view: modalView() }).view as { id: string; hash: string };
+    assert.equal(slack.handle('views.update', BOT_TOKEN, { view_id: 'V0NOPE', view: modalView() }).error, 'not_found');
+    assert.equal(slack.handle('views.update', BOT_TOKEN, { view_id: opened.id, hash: 'stale', view: modalView() }).error, 'hash_conflict');
+    assert.equal(slack.handle('views.update', BOT_TOKEN, { view_id: opened.id, hash: opened.hash, view: modalView('Next') }).ok, true);
+    assert.equal(slack.modals.get(opened.id)?.updates, 1);
+    assert.equal(slack.handle('views.publish', BOT_TOKEN, { view: JSON.stringify({ type: 'home', blocks: [] }) }).error, 'invalid_arguments');
+    assert.equal(slack.handle('views.publish', BOT_TOKEN, { user_id: 'U1', view: modalView() }).error, 'invalid_arguments');
+    assert.equal(slack.handle('views.publish', BOT_TOKEN, { user_id: 'U1', view: JSON.stringify({ type: 'home', blocks: [section('hi')] }) }).ok, true);
+    assert.deepEqual(slack.homes.get('U1'), { type: 'home', blocks: [section('hi')] });
   });
 });
