@@ -9,8 +9,8 @@ import { describeOperation, type OperationRequest } from '../operations/request.
 import type { Respond } from './access/gatekeeper.js';
 import { slackPerson, type BotContext } from './bot-context.js';
 import { submittedMessage } from './messages/confirm-outcome.js';
-import { code, escapeText } from './messages/mrkdwn.js';
 import { runOrHold } from './operation-gate.js';
+import type { SlackMessage } from './messages/blocks.js';
 import type { Reply } from './reply.js';
 
 export interface Asker {
@@ -22,29 +22,44 @@ export interface Asker {
   target: string;
   /** Where a refusal goes: the ephemeral response, or the modal. */
   refuse: Respond;
+  /** The act in mrkdwn for an approval request: "deploy `v1.2.0`", "restore `backup_….dump`". */
+  held: string;
+  /** Why the confirmed preview no longer holds — the live SHA moved (answered instead of submitting), or null. */
+  stale: () => Promise<SlackMessage | null>;
 }
 
-/** `what` is plain text ("Rollback quick"); it is escaped here. */
+/** `what` is plain text ("Rollback quick") for the answer; it is escaped there. */
 export async function submitAndFollow(ctx: BotContext, request: OperationRequest, what: string, reply: Reply, asker: Asker): Promise<void> {
   const { environment } = request;
   const requester = slackPerson(asker.user);
   if (!(await ctx.access.require({ action: asker.action, environment, user: requester, channel: asker.channel, target: asker.target, respond: asker.refuse }))) return;
-  const lockHeldBy = await ctx.useCases.lockHolder(environment).catch(() => null);
+  // Held for approval, it runs later: what runs now is checked when it would start now (the age was checked already).
+  if (!ctx.access.approvalRequired(environment, asker.action)) {
+    const stale = await asker.stale();
+    if (stale) return reply(stale);
+  }
   const outcome = await runOrHold(ctx, {
-    action: asker.action, environment, target: asker.target, what: `${escapeText(what)} (${code(asker.target)})`, title: describeOperation(request.operation),
+    action: asker.action, environment, target: asker.target, what: asker.held, title: describeOperation(request.operation),
     requester, channel: asker.channel ?? '', request,
   });
   if (outcome.kind === 'held') return reply(outcome.message);
   if (outcome.submitted.duplicate) return; // the first click answered and follows it
-  await reply(submittedMessage({ what, environment, operationId: outcome.submitted.operationId, position: outcome.submitted.position, lockHeldBy, channel: outcome.channel }));
+  const { operationId, position } = outcome.submitted;
+  await reply(submittedMessage({ what, environment, operationId, position, lockHeldBy: await otherLockHolder(ctx, environment, operationId), channel: outcome.channel }));
+}
+
+/** Who holds the lock now, unless it is this operation itself (the executor may already have started it). */
+async function otherLockHolder(ctx: BotContext, environment: string, operationId: string): Promise<string | null> {
+  const holder = await ctx.useCases.lockHolder(environment).catch(() => null);
+  return holder && !holder.includes(operationId) ? holder : null;
 }
 
 /** Backup create and verify change nothing a person relies on: no permission or approval, straight to the queue. */
 export async function submitTask(ctx: BotContext, request: OperationRequest, what: string, reply: Reply): Promise<void> {
-  const lockHeldBy = await ctx.useCases.lockHolder(request.environment).catch(() => null);
   const submitted = await ctx.useCases.submit(request);
   if (submitted.duplicate) return;
   const channel = ctx.useCases.channelOf(request.environment);
+  const lockHeldBy = await otherLockHolder(ctx, request.environment, submitted.operationId);
   await reply(submittedMessage({ what, environment: request.environment, operationId: submitted.operationId, position: submitted.position, lockHeldBy, channel }));
   void ctx.progress.track({ operationId: submitted.operationId, environment: request.environment, channel, title: describeOperation(request.operation), requestedBy: `${request.requestedBy} via slack` });
 }

@@ -192,10 +192,10 @@ describe('Slack: /rollback, /backups and the Home tab through the emulator onto 
     const lines = recent.split('\\n• ').filter(Boolean);
     const ago = ', \\d+ (second|minute)s? ago';
     assert.equal(lines.length, 4, recent);
-    assert.match(lines[0]!, new RegExp(`^:white_check_mark: succeeded rollback commit level 1 [0-9a-f]{40} by @alice via slack${ago}$`));
-    assert.match(lines[1]!, new RegExp(`^:white_check_mark: succeeded backup restore backup_\\d+_\\d+\\.dump by @alice via slack${ago}$`));
-    assert.match(lines[2]!, new RegExp(`^:white_check_mark: succeeded rollback quick by @alice via slack${ago}$`));
-    assert.match(lines[3]!, new RegExp(`^:white_check_mark: succeeded deploy v1\\.1\\.0 by @alice via slack${ago}$`));
+    assert.match(lines[0]!, new RegExp(`^:white_check_mark: succeeded rollback commit level 1 [0-9a-f]{40} by @alice \\(U0ALICE\\) via slack${ago}$`));
+    assert.match(lines[1]!, new RegExp(`^:white_check_mark: succeeded backup restore backup_\\d+_\\d+\\.dump by @alice \\(U0ALICE\\) via slack${ago}$`));
+    assert.match(lines[2]!, new RegExp(`^:white_check_mark: succeeded rollback quick by @alice \\(U0ALICE\\) via slack${ago}$`));
+    assert.match(lines[3]!, new RegExp(`^:white_check_mark: succeeded deploy v1\\.1\\.0 by @alice \\(U0ALICE\\) via slack${ago}$`));
     for (const id of ['home_rollback:production', 'home_backup:production', 'home_refresh']) assert.match(home, new RegExp(`"action_id":"${id}"`));
     const published = fx.slack.callsOf('views.publish').length;
     await fx.slack.socket.clickButton({ ...buttonIn(fx.slack.state.homes.get('U0ALICE')!.blocks, 'home_refresh'), homeOf: 'U0ALICE' });

@@ -11,6 +11,7 @@ import { problemOf, slackUser } from '../bot-context.js';
 import { decodeConfirm, deployRequestId, staleProblem } from '../deploy-request.js';
 import { staleMessage } from '../messages/confirm-outcome.js';
 import { DEPLOY_CONFIRM_ACTION } from '../messages/deploy-preview.js';
+import { code } from '../messages/mrkdwn.js';
 import { encodePreviewAsk } from '../preview-ask.js';
 import { replyTo } from '../reply.js';
 import { submitAndFollow } from '../submit-and-follow.js';
@@ -21,14 +22,18 @@ export function registerDeployConfirm(app: App, ctx: BotContext): void {
     const reply = replyTo(body, respond, client, ctx.log, 'Deploy');
     try {
       const p = decodeConfirm(action.value);
-      const stale = staleProblem(p, ctx.now().getTime(), await ctx.useCases.currentSha(p.environment));
-      if (stale) {
-        await reply(staleMessage(stale, encodePreviewAsk({ kind: 'deploy', environment: p.environment, ref: p.ref })));
+      const old = staleProblem(p, ctx.now().getTime());
+      if (old) {
+        await reply(staleMessage(old, encodePreviewAsk({ kind: 'deploy', environment: p.environment, ref: p.ref })));
         return;
       }
+      const stale = async () => {
+        const why = staleProblem(p, ctx.now().getTime(), await ctx.useCases.currentSha(p.environment));
+        return why ? staleMessage(why, encodePreviewAsk({ kind: 'deploy', environment: p.environment, ref: p.ref })) : null;
+      };
       await submitAndFollow(ctx, {
         requestId: deployRequestId(p), environment: p.environment, requestedBy: slackUser(body.user), source: 'slack', operation: { kind: 'deploy', ref: p.ref },
-      }, `Deploy ${p.ref}`, reply, { action: 'deploy', user: body.user, channel: body.channel?.id ?? null, target: p.ref, refuse: respond });
+      }, `Deploy ${p.ref}`, reply, { action: 'deploy', user: body.user, channel: body.channel?.id ?? null, target: p.ref, refuse: respond, held: `deploy ${code(p.ref)}`, stale });
     } catch (error) {
       ctx.log.warn({ err: error }, 'deploy confirm failed');
       await respond({ replace_original: false, ...problemOf(error) });

@@ -9,6 +9,7 @@ import type { BotContext } from '../bot-context.js';
 import { problemOf, slackUser } from '../bot-context.js';
 import { staleMessage } from '../messages/confirm-outcome.js';
 import { ROLLBACK_CONFIRM_ACTION } from '../messages/rollback-preview.js';
+import { code } from '../messages/mrkdwn.js';
 import { encodePreviewAsk } from '../preview-ask.js';
 import { freshnessProblem } from '../preview-freshness.js';
 import { refusalTo, replyTo } from '../reply.js';
@@ -22,18 +23,23 @@ export function registerRollbackConfirm(app: App, ctx: BotContext): void {
     const reply = replyTo(body, respond, client, ctx.log, 'Rollback');
     try {
       const p = decodeRollbackConfirm(action.value);
-      const stale = freshnessProblem(p, ctx.now().getTime(), await ctx.useCases.currentSha(p.environment));
-      if (stale) {
-        await reply(staleMessage(stale, encodePreviewAsk({ kind: 'rollback', environment: p.environment, choice: p.choice })));
+      const old = freshnessProblem(p, ctx.now().getTime());
+      if (old) {
+        await reply(staleMessage(old, encodePreviewAsk({ kind: 'rollback', environment: p.environment, choice: p.choice })));
         return;
       }
+      const stale = async () => {
+        const why = freshnessProblem(p, ctx.now().getTime(), await ctx.useCases.currentSha(p.environment));
+        return why ? staleMessage(why, encodePreviewAsk({ kind: 'rollback', environment: p.environment, choice: p.choice })) : null;
+      };
       const confirmed = { fromSha: p.fromSha, toSha: p.toSha, backup: p.backup };
       await submitAndFollow(ctx, {
         requestId: rollbackRequestId(p), environment: p.environment, requestedBy: slackUser(body.user), source: 'slack',
         operation: { kind: 'rollback', rollback: { ...p.choice, confirmed } },
       }, `Rollback ${p.choice.kind}`, reply, {
-        action: 'rollback', user: body.user, channel: body.channel?.id ?? null, refuse: refusalTo(body, respond, reply),
+        action: 'rollback', user: body.user, channel: body.channel?.id ?? null, refuse: refusalTo(body, respond, reply), stale,
         target: `${p.choice.kind} to ${shortSha(p.toSha)}${p.backup ? ` with ${p.backup}` : ''}`,
+        held: `roll back (${p.choice.kind}) to ${code(shortSha(p.toSha))}${p.backup ? ` with the database from ${code(p.backup)}` : ''}`,
       });
     } catch (error) {
       ctx.log.warn({ err: error }, 'rollback confirm failed');
