@@ -155,6 +155,8 @@ describe('bounded use cases', () => {
       previewDeploy: async () => { running++; most = Math.max(most, running); await new Promise((r) => setTimeout(r, 5)); running--; return {} as never; },
       recentReleases: async () => ({ releases: [], current: null }), status: async () => ({}) as never,
       submit: async () => ({ operationId: 'op', position: 0, duplicate: false }), follow: async function* () { /* no events */ }, close: async () => undefined,
+      previewRollback: async () => ({}) as never, rollbackChoices: async () => ({}) as never, backups: async () => [], previewRestore: async () => ({}) as never,
+      currentSha: async () => null, lockHolder: async () => null, recentOperations: async () => [],
     };
     const bounded = boundedUseCases(inner);
     await Promise.all(Array.from({ length: 10 }, (_, i) => bounded.previewDeploy('production', `v${i}`, '@a')));
