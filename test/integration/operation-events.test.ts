@@ -20,10 +20,13 @@ import { freePort, waitFor } from '../support/stack/stack-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ripcord-events-'));
 let server: ChildProcess | null = null;
-after(() => { server?.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); });
+const servers: ChildProcess[] = [];
+// Every redis-server this file started dies with it: a live child would keep the test process running.
+after(() => { for (const s of servers) s.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); });
 
 async function startRedis(port: number): Promise<void> {
   server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  servers.push(server);
   await waitFor(async () => {
     const r = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     r.on('error', () => undefined);
@@ -51,6 +54,7 @@ test('Redis killed and restarted empty mid-story: every event is in the stream o
     assert.equal(await publisher.drained(20_000), true, 'every event confirmed');
     const names = (await readEvents(redis, 'rc', 'op-1')).map((e) => ('name' in e ? e.name : e.type));
     assert.deepEqual(names, Array.from({ length: 10 }, (_, i) => `stage-${i + 1}`));
+    publisher.close();
   } finally {
     redis.disconnect();
   }
