@@ -33,8 +33,9 @@ export class IncidentActions {
     const incident = button === 'acknowledge' ? await this.incidents.acknowledge(incidentId, by)
       : button === 'resolve' ? await this.incidents.resolve(incidentId, by)
         : await this.incidents.escalateNow(incidentId, by);
-    // Best effort: the executor's sweep schedules the same timers within seconds if Redis is away now.
-    await this.timers.sync(incidentId).catch((err: unknown) => this.log.warn({ err, incident: incidentId }, 'escalation timers not scheduled from the bot; the executor sweep will'));
+    // Not awaited: the connection waits out a Redis outage forever, and the person who clicked must
+    // hear back now. The executor's sweep schedules the same timers within seconds anyway.
+    void this.timers.sync(incidentId).catch((err: unknown) => this.log.warn({ err, incident: incidentId }, 'escalation timers not scheduled from the bot; the executor sweep will'));
     return incident;
   }
 
