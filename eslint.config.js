@@ -25,6 +25,12 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript outside the TypeScript project (scripts/slowest-files-reporter.mjs): no type-aware rules.
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { parserOptions: { projectService: false }, globals: { process: 'readonly' } },
+  },
+  {
     files: ['src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

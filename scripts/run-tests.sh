@@ -16,5 +16,8 @@ echo "== tests: $* (${#files[@]} files)"
 # Integration tests share one Docker engine on a 2-core machine: one file at a time keeps them honest.
 # The timeout bounds a hang, not a speed: node applies it to each file as a whole too, and the
 # deploy-rollback file (nine real deploys and rollbacks) took over 10 min on this machine at load 15.
+# Beside spec, a reporter that ends the run with the slowest files: the cost of each test stays visible.
 exec node --import tsx --test --test-concurrency=1 --test-timeout=1500000 \
-  --test-reporter=spec "${files[@]}"
+  --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=./scripts/slowest-files-reporter.mjs --test-reporter-destination=stdout \
+  "${files[@]}"
