@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { BadInputError } from '../domain/errors.js';
 import { refProblem } from '../domain/ref.js';
-import { freshnessProblem } from './preview-freshness.js';
 
 export { PREVIEW_VALID_MS } from './preview-freshness.js';
 
@@ -31,11 +30,6 @@ export function decodeConfirm(value: string | undefined): ConfirmedPreview {
 export function deployRequestId(p: ConfirmedPreview): string {
   const digest = createHash('sha256').update([p.environment, p.ref, p.fromSha ?? '', p.toSha, String(p.previewedAt)].join('\n')).digest('hex');
   return `slack-deploy-${p.environment}-${digest.slice(0, 24)}`;
-}
-
-/** Why this preview may not be confirmed any more, or null. */
-export function staleProblem(p: ConfirmedPreview, now: number, currentSha?: string | null): string | null {
-  return freshnessProblem(p, now, currentSha);
 }
 
 /** The environment a command names, or the only one; otherwise a clear error naming them. */

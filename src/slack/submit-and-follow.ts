@@ -8,8 +8,10 @@ import type { SlackAction } from '../config/schema.js';
 import { describeOperation, type OperationRequest } from '../operations/request.js';
 import type { Respond } from './access/gatekeeper.js';
 import { slackPerson, type BotContext } from './bot-context.js';
-import { submittedMessage } from './messages/confirm-outcome.js';
+import { staleMessage, submittedMessage } from './messages/confirm-outcome.js';
 import { runOrHold } from './operation-gate.js';
+import { encodePreviewAsk, type PreviewAsk } from './preview-ask.js';
+import { freshnessProblem, type ShownPreview } from './preview-freshness.js';
 import type { SlackMessage } from './messages/blocks.js';
 import type { Reply } from './reply.js';
 
@@ -52,6 +54,22 @@ export async function submitAndFollow(ctx: BotContext, request: OperationRequest
 async function otherLockHolder(ctx: BotContext, environment: string, operationId: string): Promise<string | null> {
   const holder = await ctx.useCases.lockHolder(environment).catch(() => null);
   return holder && !holder.includes(operationId) ? holder : null;
+}
+
+/**
+ * A confirmed preview (deploy, rollback, restore): refused with why and a Fresh preview button
+ * (`fresh`) when it is too old, or — when it would run now — when the live SHA moved since;
+ * otherwise submitAndFollow.
+ */
+export async function submitConfirmedPreview(
+  ctx: BotContext, preview: ShownPreview, fresh: PreviewAsk,
+  request: OperationRequest, what: string, reply: Reply, asker: Omit<Asker, 'stale'>,
+): Promise<void> {
+  const answer = (why: string | null) => (why ? staleMessage(why, encodePreviewAsk(fresh)) : null);
+  const old = answer(freshnessProblem(preview, ctx.now().getTime()));
+  if (old) return reply(old);
+  const stale = async () => answer(freshnessProblem(preview, ctx.now().getTime(), await ctx.useCases.currentSha(preview.environment)));
+  await submitAndFollow(ctx, request, what, reply, { ...asker, stale });
 }
 
 /** Backup create and verify change nothing a person relies on: no permission or approval, straight to the queue. */

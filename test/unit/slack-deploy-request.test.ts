@@ -1,7 +1,8 @@
 /** From Slack text to a request, pure: arguments, the confirm value, the request ID a double click shares, stale previews. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decodeConfirm, deployRequestId, encodeConfirm, parseDeployText, PREVIEW_VALID_MS, staleProblem } from '../../src/slack/deploy-request.js';
+import { decodeConfirm, deployRequestId, encodeConfirm, parseDeployText, PREVIEW_VALID_MS } from '../../src/slack/deploy-request.js';
+import { freshnessProblem } from '../../src/slack/preview-freshness.js';
 import { REQUEST_ID } from '../../src/operations/request.js';
 
 const p = { environment: 'production', ref: 'v1.1.0', fromSha: 'a'.repeat(40), toSha: 'b'.repeat(40), previewedAt: 1_800_000_000_000 };
@@ -34,7 +35,7 @@ describe('confirming a preview', () => {
     assert.match(deployRequestId(p), REQUEST_ID);
   });
   test('a preview older than the window cannot be confirmed', () => {
-    assert.equal(staleProblem(p, p.previewedAt + 60_000), null);
-    assert.match(staleProblem(p, p.previewedAt + PREVIEW_VALID_MS + 60_000) ?? '', /6 minutes old/);
+    assert.equal(freshnessProblem(p, p.previewedAt + 60_000), null);
+    assert.match(freshnessProblem(p, p.previewedAt + PREVIEW_VALID_MS + 60_000) ?? '', /6 minutes old/);
   });
 });

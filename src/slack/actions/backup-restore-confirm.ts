@@ -8,12 +8,9 @@ import type { BotContext } from '../bot-context.js';
 import { problemOf, slackUser } from '../bot-context.js';
 import { decodeRestoreConfirm, restoreRequestId } from '../backups-request.js';
 import { RESTORE_CONFIRM_ACTION } from '../messages/backups-message.js';
-import { staleMessage } from '../messages/confirm-outcome.js';
 import { code } from '../messages/mrkdwn.js';
-import { encodePreviewAsk } from '../preview-ask.js';
-import { freshnessProblem } from '../preview-freshness.js';
 import { refusalTo, replyTo } from '../reply.js';
-import { submitAndFollow } from '../submit-and-follow.js';
+import { submitConfirmedPreview } from '../submit-and-follow.js';
 
 export function registerBackupRestoreConfirm(app: App, ctx: BotContext): void {
   app.action<BlockAction<ButtonAction>>(RESTORE_CONFIRM_ACTION, async ({ ack, body, action, respond, client }) => {
@@ -21,19 +18,10 @@ export function registerBackupRestoreConfirm(app: App, ctx: BotContext): void {
     const reply = replyTo(body, respond, client, ctx.log, 'Restore');
     try {
       const p = decodeRestoreConfirm(action.value);
-      const old = freshnessProblem(p, ctx.now().getTime());
-      if (old) {
-        await reply(staleMessage(old, encodePreviewAsk({ kind: 'restore', environment: p.environment, backup: p.backup })));
-        return;
-      }
-      const stale = async () => {
-        const why = freshnessProblem(p, ctx.now().getTime(), await ctx.useCases.currentSha(p.environment));
-        return why ? staleMessage(why, encodePreviewAsk({ kind: 'restore', environment: p.environment, backup: p.backup })) : null;
-      };
-      await submitAndFollow(ctx, {
+      await submitConfirmedPreview(ctx, p, { kind: 'restore', environment: p.environment, backup: p.backup }, {
         requestId: restoreRequestId(p), environment: p.environment, requestedBy: slackUser(body.user), source: 'slack',
         operation: { kind: 'backup_restore', backup: p.backup },
-      }, `Restore of ${p.backup}`, reply, { action: 'restore', user: body.user, channel: body.channel?.id ?? null, target: p.backup, refuse: refusalTo(body, respond, reply), stale, held: `restore ${code(p.backup)}` });
+      }, `Restore of ${p.backup}`, reply, { action: 'restore', user: body.user, channel: body.channel?.id ?? null, target: p.backup, refuse: refusalTo(body, respond, reply), held: `restore ${code(p.backup)}` });
     } catch (error) {
       ctx.log.warn({ err: error }, 'restore confirm failed');
       await reply(problemOf(error));

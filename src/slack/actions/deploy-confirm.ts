@@ -8,13 +8,11 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackUser } from '../bot-context.js';
-import { decodeConfirm, deployRequestId, staleProblem } from '../deploy-request.js';
-import { staleMessage } from '../messages/confirm-outcome.js';
+import { decodeConfirm, deployRequestId } from '../deploy-request.js';
 import { DEPLOY_CONFIRM_ACTION } from '../messages/deploy-preview.js';
 import { code } from '../messages/mrkdwn.js';
-import { encodePreviewAsk } from '../preview-ask.js';
 import { replyTo } from '../reply.js';
-import { submitAndFollow } from '../submit-and-follow.js';
+import { submitConfirmedPreview } from '../submit-and-follow.js';
 
 export function registerDeployConfirm(app: App, ctx: BotContext): void {
   app.action<BlockAction<ButtonAction>>(DEPLOY_CONFIRM_ACTION, async ({ ack, body, action, respond, client }) => {
@@ -22,18 +20,9 @@ export function registerDeployConfirm(app: App, ctx: BotContext): void {
     const reply = replyTo(body, respond, client, ctx.log, 'Deploy');
     try {
       const p = decodeConfirm(action.value);
-      const old = staleProblem(p, ctx.now().getTime());
-      if (old) {
-        await reply(staleMessage(old, encodePreviewAsk({ kind: 'deploy', environment: p.environment, ref: p.ref })));
-        return;
-      }
-      const stale = async () => {
-        const why = staleProblem(p, ctx.now().getTime(), await ctx.useCases.currentSha(p.environment));
-        return why ? staleMessage(why, encodePreviewAsk({ kind: 'deploy', environment: p.environment, ref: p.ref })) : null;
-      };
-      await submitAndFollow(ctx, {
+      await submitConfirmedPreview(ctx, p, { kind: 'deploy', environment: p.environment, ref: p.ref }, {
         requestId: deployRequestId(p), environment: p.environment, requestedBy: slackUser(body.user), source: 'slack', operation: { kind: 'deploy', ref: p.ref },
-      }, `Deploy ${p.ref}`, reply, { action: 'deploy', user: body.user, channel: body.channel?.id ?? null, target: p.ref, refuse: respond, held: `deploy ${code(p.ref)}`, stale });
+      }, `Deploy ${p.ref}`, reply, { action: 'deploy', user: body.user, channel: body.channel?.id ?? null, target: p.ref, refuse: respond, held: `deploy ${code(p.ref)}` });
     } catch (error) {
       ctx.log.warn({ err: error }, 'deploy confirm failed');
       await respond({ replace_original: false, ...problemOf(error) });

@@ -7,15 +7,12 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackUser } from '../bot-context.js';
-import { staleMessage } from '../messages/confirm-outcome.js';
 import { ROLLBACK_CONFIRM_ACTION } from '../messages/rollback-preview.js';
 import { code } from '../messages/mrkdwn.js';
-import { encodePreviewAsk } from '../preview-ask.js';
-import { freshnessProblem } from '../preview-freshness.js';
 import { refusalTo, replyTo } from '../reply.js';
 import { shortSha } from '../../domain/ref.js';
 import { decodeRollbackConfirm, rollbackRequestId } from '../rollback-request.js';
-import { submitAndFollow } from '../submit-and-follow.js';
+import { submitConfirmedPreview } from '../submit-and-follow.js';
 
 export function registerRollbackConfirm(app: App, ctx: BotContext): void {
   app.action<BlockAction<ButtonAction>>(ROLLBACK_CONFIRM_ACTION, async ({ ack, body, action, respond, client }) => {
@@ -23,21 +20,12 @@ export function registerRollbackConfirm(app: App, ctx: BotContext): void {
     const reply = replyTo(body, respond, client, ctx.log, 'Rollback');
     try {
       const p = decodeRollbackConfirm(action.value);
-      const old = freshnessProblem(p, ctx.now().getTime());
-      if (old) {
-        await reply(staleMessage(old, encodePreviewAsk({ kind: 'rollback', environment: p.environment, choice: p.choice })));
-        return;
-      }
-      const stale = async () => {
-        const why = freshnessProblem(p, ctx.now().getTime(), await ctx.useCases.currentSha(p.environment));
-        return why ? staleMessage(why, encodePreviewAsk({ kind: 'rollback', environment: p.environment, choice: p.choice })) : null;
-      };
       const confirmed = { fromSha: p.fromSha, toSha: p.toSha, backup: p.backup };
-      await submitAndFollow(ctx, {
+      await submitConfirmedPreview(ctx, p, { kind: 'rollback', environment: p.environment, choice: p.choice }, {
         requestId: rollbackRequestId(p), environment: p.environment, requestedBy: slackUser(body.user), source: 'slack',
         operation: { kind: 'rollback', rollback: { ...p.choice, confirmed } },
       }, `Rollback ${p.choice.kind}`, reply, {
-        action: 'rollback', user: body.user, channel: body.channel?.id ?? null, refuse: refusalTo(body, respond, reply), stale,
+        action: 'rollback', user: body.user, channel: body.channel?.id ?? null, refuse: refusalTo(body, respond, reply),
         target: `${p.choice.kind} to ${shortSha(p.toSha)}${p.backup ? ` with ${p.backup}` : ''}`,
         held: `roll back (${p.choice.kind}) to ${code(shortSha(p.toSha))}${p.backup ? ` with the database from ${code(p.backup)}` : ''}`,
       });
