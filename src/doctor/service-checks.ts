@@ -15,7 +15,13 @@ export const checkRedis: Check = async ({ config }) => {
     return fail('redis', `${where} is not reachable: ${(error as Error).message}`, 'start Redis (redis-server --daemonize yes --port 6379 …) or fix redis.url');
   }
   try {
-    const results: CheckResult[] = [ok('redis', `${where} answers`)];
+    const version = /redis_version:(\d+)\.(\d+)/.exec(await redis.info('server'));
+    const [major, minor] = [Number(version?.[1] ?? 0), Number(version?.[2] ?? 0)];
+    // Progress streams rely on XADD NOMKSTREAM (6.2): an event must not recreate a stream a restart lost.
+    if (major < 6 || (major === 6 && minor < 2)) {
+      return fail('redis', `${where} runs Redis ${version ? `${major}.${minor}` : '(version unknown)'}; Ripcord needs 6.2 or later`, 'upgrade Redis to 6.2 or later (7.x recommended)');
+    }
+    const results: CheckResult[] = [ok('redis', `${where} answers (Redis ${major}.${minor})`)];
     const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
     const [, aof] = (await redis.config('GET', 'appendonly')) as [string, string];
     const [, save] = (await redis.config('GET', 'save')) as [string, string];

@@ -2,11 +2,13 @@
  * Live progress over Redis: one Stream per operation, every event in order, the report last.
  *
  * Publishing never loses an event, even across a Redis restart that lost the stream: each event
- * gets an explicit ID (`0-<n>`), one XADD is in flight at a time, and after every reconnect the
- * publisher re-adds everything from the first event — IDs already present are refused by Redis
- * and skipped, missing ones are written again, in order. The stream expires after the configured
- * retention. Following reads the whole story with XRANGE, then waits with XREAD BLOCK, so a
- * subscriber that joins late (a restarted bot, `ripcord watch`) sees everything from the start.
+ * gets an explicit ID (`0-<n>`) and one XADD is in flight at a time. Only the first event a
+ * publisher writes may create the stream; every later XADD carries NOMKSTREAM, so one queued while Redis was down
+ * cannot land alone in a restarted, empty Redis — a reader would take that lone event for the
+ * start of the story. Such an XADD is a no-op, and the publisher then writes the stream again, in
+ * one transaction. The stream expires after the configured retention. Following reads the whole
+ * story with XRANGE, then waits with XREAD BLOCK, so a subscriber that joins late (a restarted
+ * bot, `ripcord watch`) sees everything from the start.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -25,7 +27,7 @@ export class EventPublisher {
   private readonly onReady = () => {
     this.resync = true;
     // A Redis that restarted empty after the last event still gets the story again.
-    if (this.events.length > 0) this.pumping ??= this.pump().finally(() => { this.pumping = null; });
+    if (this.events.length > 0) this.kick();
   };
 
   /** `after`: the stream's last entry number when this publisher opened (a redelivered or recovered operation continues its story). */
@@ -41,7 +43,12 @@ export class EventPublisher {
   /** Queues the event; it reaches Redis in order, whatever happens to the connection meanwhile. */
   publish(event: OperationEvent): void {
     this.events.push(JSON.stringify(event));
-    this.pumping ??= this.pump().finally(() => { this.pumping = null; });
+    this.kick();
+  }
+
+  /** Starts the pump unless it runs; `pumping` is cleared by the pump itself, so no event waits for a next one. */
+  private kick(): void {
+    if (!this.pumping) this.pumping = this.pump();
   }
 
   /** Resolves once every event published so far is in Redis (or `timeoutMs` passed: false). */
@@ -63,23 +70,30 @@ export class EventPublisher {
       const n = this.confirmed;
       try {
         if (this.resync) {
+          this.resync = false; // set again by a reconnect during the repair, which then runs again
           await this.repair();
-          this.resync = false;
           continue;
         }
-        const replies = await this.redis.multi().xadd(this.key, `0-${this.after + n + 1}`, 'e', this.events[n] as string).pexpire(this.key, this.retentionMs).exec();
-        const err = replies?.[0]?.[0];
-        // Refused as "not above the top": an earlier try landed, or a restarted Redis holds a later event alone.
-        if (isDuplicateId(err)) this.resync = true;
+        const id = `0-${this.after + n + 1}`;
+        // The first event this publisher writes may (re)create the stream; later ones never do.
+        const add = n === 0
+          ? this.redis.multi().xadd(this.key, id, 'e', this.events[n] as string)
+          : this.redis.multi().xadd(this.key, 'NOMKSTREAM', id, 'e', this.events[n] as string);
+        const replies = await add.pexpire(this.key, this.retentionMs).exec();
+        const [err, added] = replies?.[0] ?? [];
+        // Refused as "not above the top" (an earlier try landed), or no stream (Redis restarted empty).
+        if (isDuplicateId(err) || (!err && added === null)) this.resync = true;
         else if (err) throw err;
         else this.confirmed = Math.max(this.confirmed, n + 1);
       } catch (error) {
         if (isDuplicateId(error)) { this.resync = true; continue; }
         if (!warned) this.log.warn({ err: error, stream: this.key }, 'progress event not yet in Redis; retrying');
         warned = true;
+        this.resync = true; // what the failed call did is unknown: look before going on
         await pause(200);
       }
     }
+    this.pumping = null;
     if (this.closing) this.redis.off('ready', this.onReady);
   }
 

@@ -3,6 +3,8 @@
  * empty mid-story: the stream ends whole and in order. The race this guards: an XADD queued while
  * Redis was down lands first in the empty Redis (as event n), so re-adding events 1..n-1 one by
  * one is refused ("equal or smaller than the top item") — the publisher must write them again.
+ * And a reader starting then must never see that lone event as the start of the story: CI caught
+ * the service-crash test's follower beginning at a mid-deploy step.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -34,6 +36,21 @@ async function startRedis(port: number): Promise<void> {
   }, 10_000, 'a private redis-server');
 }
 
+/** Reads the stream in a tight loop on a connection of its own until stopped: every non-empty state it saw. */
+function watchSnapshots(port: number, operationId: string): { stop(): Promise<string[][]> } {
+  const reader = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 0, retryStrategy: () => 10 });
+  reader.on('error', () => undefined);
+  const snapshots: string[][] = [];
+  let stopped = false;
+  const loop = (async () => {
+    for (let i = 0; i < 100_000 && !stopped; i++) {
+      const names = await readEvents(reader, 'rc', operationId).then((es) => es.map((e) => ('name' in e ? e.name : e.type)), async () => { await new Promise((r) => setTimeout(r, 5)); return []; });
+      if (names.length > 0) snapshots.push(names);
+    }
+  })();
+  return { async stop() { stopped = true; await loop; reader.disconnect(); return snapshots; } };
+}
+
 const step = (n: number): OperationEvent => ({ type: 'step_started', phase: 'deploy', name: `stage-${n}`, at: new Date(0).toISOString() });
 
 test('Redis killed and restarted empty mid-story: every event is in the stream once, in order', async () => {
@@ -49,9 +66,15 @@ test('Redis killed and restarted empty mid-story: every event is in the stream o
     // Published while Redis is down: queued by ioredis and sent first when it is back.
     for (let n = 6; n <= 8; n++) publisher.publish(step(n));
     await new Promise((r) => setTimeout(r, 500));
+    // Watching from before the restart: it reconnects every 10 ms, the publisher every second.
+    const seen = watchSnapshots(port, 'op-1');
     await startRedis(port);
     for (let n = 9; n <= 10; n++) publisher.publish(step(n));
     assert.equal(await publisher.drained(20_000), true, 'every event confirmed');
+    const snapshots = await seen.stop();
+    assert.ok(snapshots.length > 0, 'the stream was watched while it was written again');
+    // A reader starting from the beginning never sees a story that does not begin with its first event.
+    for (const names of snapshots) assert.deepEqual(names, Array.from({ length: names.length }, (_, i) => `stage-${i + 1}`));
     const names = (await readEvents(redis, 'rc', 'op-1')).map((e) => ('name' in e ? e.name : e.type));
     assert.deepEqual(names, Array.from({ length: 10 }, (_, i) => `stage-${i + 1}`));
     publisher.close();
