@@ -66,7 +66,7 @@ async function dumpToFile(dir: string, access: DatabaseAccess, session: Snapshot
     const record: BackupRecord = {
       name, path: join(dir, name), kind: opts.kind, format: 'custom', sizeBytes: size, sha256, database,
       serverVersion: session.serverVersion, pgDumpVersion, releaseSha: opts.releaseSha ?? null, createdAt: createdAt.toISOString(),
-      verifiedAt: null, snapshot: session.transactions, rowCounts: counts, hasManifest: true,
+      verifiedAt: null, snapshot: session.transactions, ...(session.identity ? { databaseIdentity: session.identity } : {}), rowCounts: counts, hasManifest: true,
     };
     writeManifest(record);
     return record;

@@ -1,9 +1,11 @@
 /**
  * What a rollback needs to know about the live database, read with one psql each: the state its
- * migrations change (a catalog hash and the migrations table), and how many rows were written
- * after a dump's snapshot — the writes a restore of that dump would take away.
+ * migrations change (a catalog hash and the migrations table), which database it is, and how many
+ * rows were written or rewritten since a dump's snapshot — the writes a restore of that dump would
+ * take away.
  */
 import type { DatabaseState } from '../domain/database-change.js';
+import type { LiveDatabase } from '../domain/database-identity.js';
 import { sql } from './database-facts.js';
 import { quoteLiteral, type DatabaseAccess } from './pg-commands.js';
 
@@ -68,6 +70,20 @@ export function parseDatabaseState(line: string): DatabaseState {
   const parts = migrations.split('|');
   const [rows = '0', hash = ''] = [parts.pop(), parts.pop()];
   return { schema, migrations: { table: parts.join('|'), hash, rows: Number(rows) } };
+}
+
+/** `system|oid` of the database named by `db` (an SQL expression): recorded with every snapshot. */
+export const identitySql = (db: string) =>
+  `select s.system_identifier::text || '|' || d.oid::text from pg_database d, pg_control_system() s where d.datname = ${db}`;
+/** The identity of the database a session is in. */
+export const IDENTITY_SQL = identitySql('current_database()');
+
+/** The live database's identity and the server's next transaction ID (database-identity.ts). */
+export async function readLiveDatabase(access: DatabaseAccess, dbname: string): Promise<LiveDatabase> {
+  const line = await sql(access, dbname, `select pg_snapshot_xmax(pg_current_snapshot())::text || '|' || (${IDENTITY_SQL})`);
+  const m = /^(\d+)\|(\d+)\|(\d+)$/.exec(line);
+  if (!m) throw new Error(`unexpected database identity output: ${line.slice(0, 200)}`);
+  return { xmax: m[1]!, system: m[2]!, oid: Number(m[3]) };
 }
 
 /**

@@ -6,7 +6,9 @@
  */
 import { runCommand } from '../adapters/process-runner.js';
 import { BadInputError } from '../domain/errors.js';
+import { parseDatabaseIdentity, type DatabaseIdentity } from '../domain/database-identity.js';
 import { sql, sqlSteps, unreachable } from './database-facts.js';
+import { identitySql } from './database-state.js';
 import { connectionOf, pgCommand, quoteIdent, quoteLiteral, type DatabaseAccess } from './pg-commands.js';
 
 /**
@@ -122,11 +124,12 @@ async function psql(access: DatabaseAccess, statements: readonly string[], stopO
  * allowed again even if the copy fails or this process dies mid-way; the `finally` covers a psql
  * that was itself cut short.
  */
-export async function cloneDatabase(access: DatabaseAccess, db: string, clone: string): Promise<string> {
+export async function cloneDatabase(access: DatabaseAccess, db: string, clone: string): Promise<{ transactions: string; identity: DatabaseIdentity | null }> {
   const props = (await survey(access, db, [])).props;
   // With no session on `db`, every transaction that wrote to it has ended: the snapshot taken
-  // right then is exactly what the clone holds (for counting the rows a swap back would drop).
-  const statements = [dropStatement(clone), allowStatement(db, false), terminateStatement(db), 'select pg_current_snapshot()',
+  // right then is exactly what the clone holds (for counting the rows a swap back would drop),
+  // and `db`'s identity says which database those rows must be counted in.
+  const statements = [dropStatement(clone), allowStatement(db, false), terminateStatement(db), 'select pg_current_snapshot()', identitySql(quoteLiteral(db)),
     `CREATE DATABASE ${quoteIdent(clone)} TEMPLATE ${quoteIdent(db)}${shapeOptions(props, false)}`, allowStatement(db, true),
     `select ${exists(clone)}`];
   try {
@@ -134,7 +137,8 @@ export async function cloneDatabase(access: DatabaseAccess, db: string, clone: s
     const r = await psql(access, statements, false, 3600_000);
     const lines = r.out.split('\n');
     if (lines.at(-1) !== 't') throw unreachable(access, r.err || `CREATE DATABASE ${clone} TEMPLATE ${db} did not create it`);
-    return lines.find((l) => /^\d+:\d+:[\d,]*$/.test(l)) ?? '';
+    const identity = lines.map(parseDatabaseIdentity).find((i) => i !== null) ?? null;
+    return { transactions: lines.find((l) => /^\d+:\d+:[\d,]*$/.test(l)) ?? '', identity };
   } finally {
     await sql(access, maintenanceDatabase(access), allowStatement(db, true));
   }

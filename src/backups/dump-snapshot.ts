@@ -7,7 +7,9 @@
  */
 import { PassThrough, Writable } from 'node:stream';
 import { runCommand, type CommandResult } from '../adapters/process-runner.js';
+import { parseDatabaseIdentity, type DatabaseIdentity } from '../domain/database-identity.js';
 import { unreachable } from './database-facts.js';
+import { IDENTITY_SQL } from './database-state.js';
 import { parseRowCounts, pgCommand, ROW_COUNTS_SQL, type DatabaseAccess } from './pg-commands.js';
 
 export interface SnapshotSession {
@@ -18,6 +20,8 @@ export interface SnapshotSession {
    * dump holds, so a later count can tell the rows written after it (backups/database-state.ts).
    */
   transactions: string;
+  /** The database the snapshot is of, recorded so a later count knows it is counting in the same one. */
+  identity: DatabaseIdentity | null;
   serverVersion: string;
   /** Rows of every user table as the snapshot sees them ("schema.table" → rows). */
   countRows(): Promise<Record<string, number>>;
@@ -61,15 +65,15 @@ export async function openSnapshot(access: DatabaseAccess, dbname: string): Prom
     await exited.catch(() => undefined);
   };
   try {
-    stdin.write("begin isolation level repeatable read read only;\nselect pg_export_snapshot();\nselect pg_current_snapshot();\nshow server_version;\nselect 'ripcord:ready';\n");
-    const [snapshot = '', transactions = '', serverVersion = ''] = (await out.until('ripcord:ready', exited)).filter(Boolean);
+    stdin.write(`begin isolation level repeatable read read only;\nselect pg_export_snapshot();\nselect pg_current_snapshot();\nshow server_version;\n${IDENTITY_SQL};\nselect 'ripcord:ready';\n`);
+    const [snapshot = '', transactions = '', serverVersion = '', identity = ''] = (await out.until('ripcord:ready', exited)).filter(Boolean);
     out.consume();
     let counting: Promise<Record<string, number>> | null = null;
     const countRows = () => {
       counting ??= (stdin.write(`${ROW_COUNTS_SQL};\nselect 'ripcord:counted';\n`), out.until('ripcord:counted', exited).then(parseRowCounts));
       return counting;
     };
-    return { snapshot, transactions, serverVersion, countRows, close };
+    return { snapshot, transactions, identity: parseDatabaseIdentity(identity), serverVersion, countRows, close };
   } catch (error) {
     await close();
     throw unreachable(access, error instanceof Error ? error.message : String(error));

@@ -1,6 +1,7 @@
 /** The manifest beside every dump: what it is, where it came from, and how to check it is intact. */
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import type { DatabaseIdentity } from '../domain/database-identity.js';
 import type { BackupKind } from './backup-files.js';
 
 export interface BackupRecord {
@@ -21,6 +22,11 @@ export interface BackupRecord {
    * manifests and old-format dumps. Rows committed after it are not in the dump.
    */
   snapshot?: string;
+  /**
+   * Which database the snapshot was taken of (server and OID): rows written since it can be counted
+   * only in that same database. Absent in older manifests.
+   */
+  databaseIdentity?: DatabaseIdentity;
   /** table → rows at dump time, compared by a deep verify. */
   rowCounts: Record<string, number> | null;
   /** False for an old-format dump with no manifest: facts were inferred from the file. */

@@ -61,23 +61,27 @@ function describeChange(before: DatabaseState, now: DatabaseState): string | nul
 }
 
 /**
- * Rows written after the pre-deploy snapshot and not in the restored database, by table: what the
- * report names. Tables with none are left out; the biggest first.
+ * Rows whose current version was committed after the snapshot — inserted or updated by users, or
+ * rewritten by a migration — and so not in the restored database, by table: what the report names.
+ * Only meaningful while the live database is the one the snapshot was taken of
+ * (database-identity.ts). Tables with none are left out; the biggest first.
  */
 export function describeRowsWritten(rows: Readonly<Record<string, number>>): { total: number; text: string } {
   const entries = Object.entries(rows).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const total = entries.reduce((sum, [, n]) => sum + n, 0);
-  if (total === 0) return { total, text: 'no rows were written after the pre-deploy snapshot' };
+  if (total === 0) return { total, text: 'no rows were written or rewritten since the snapshot' };
   const shown = entries.slice(0, 8).map(([t, n]) => `${t} ${n}`);
   const more = entries.length > 8 ? `, and ${entries.length - 8} more tables` : '';
-  return { total, text: `${total} row${total === 1 ? '' : 's'} written after the pre-deploy snapshot (${shown.join(', ')}${more})` };
+  return { total, text: `${total} row${total === 1 ? '' : 's'} written or rewritten since the snapshot (${shown.join(', ')}${more})` };
 }
 
 /** Journaled by the restore_database step before it changes anything; the report is built from it. */
 export interface RestoreDecisionFact {
   restore: boolean;
   why: string;
-  /** table → rows written after the snapshot, which the restored database does not have. */
+  /** table → rows written or rewritten since the snapshot, which the restored database does not have. */
   rowsWritten?: Record<string, number>;
+  /** Why those rows could not be counted (database-identity.ts), instead of `rowsWritten`. */
+  rowsUncounted?: string;
   snapshotAt?: string;
 }

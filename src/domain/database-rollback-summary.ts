@@ -34,6 +34,7 @@ export function databaseRollbackOf(facts: Pick<JournalFacts, 'steps' | 'safetyBa
     action: 'restored', backup: planned.backup, safetyBackup, how: text(done.evidence?.how),
     ...(decision ? { why: decision.why } : {}),
     ...(decision?.rowsWritten && decision.snapshotAt ? { rowsLost: { total: describeRowsWritten(decision.rowsWritten).total, byTable: decision.rowsWritten, since: decision.snapshotAt } } : {}),
+    ...(decision?.rowsUncounted ? { rowsUncounted: decision.rowsUncounted } : {}),
     ...(keptIn ? { keptIn } : {}),
   };
 }
@@ -50,9 +51,13 @@ export function describeDatabaseRollback(db: DatabaseRollback): string {
 
 function lostRows(db: Extract<DatabaseRollback, { action: 'restored' }>): string {
   const where = db.keptIn ?? (db.safetyBackup ? `safety backup ${db.safetyBackup}` : null);
-  if (!db.rowsLost) return where ? ` The database as the deploy left it is kept in ${where}.` : '';
-  if (db.rowsLost.total === 0) return ` No rows were written after the snapshot: nothing users committed was lost.${where ? ` The database as the deploy left it is kept in ${where}.` : ''}`;
-  const { text: rows } = describeRowsWritten(db.rowsLost.byTable);
   const back = db.safetyBackup ? ` To get them back: \`ripcord backups restore ${db.safetyBackup} --into NEW_DB\`, then copy the rows you need.` : '';
+  if (db.rowsUncounted) {
+    return ` The rows written since the snapshot cannot be counted: ${db.rowsUncounted}.${where ? ` The database as it was before this rollback, with all of them, is kept in ${where}.${back}` : ''}`;
+  }
+  if (!db.rowsLost) return where ? ` The database as the deploy left it is kept in ${where}.` : '';
+  // Deletions leave no row behind to count, so a zero never claims that nothing was lost.
+  if (db.rowsLost.total === 0) return ` No rows were written or rewritten since the snapshot (deletions cannot be counted).${where ? ` The database as the deploy left it is kept in ${where}.` : ''}`;
+  const { text: rows } = describeRowsWritten(db.rowsLost.byTable);
   return ` ${rows.charAt(0).toUpperCase()}${rows.slice(1)} are not in it${where ? `; they are in ${where}` : ''}.${back}`;
 }

@@ -39,7 +39,8 @@ export interface OperationReport {
 
 /**
  * What a rollback did to the database, from its journal: restored from a backup (with why, and the
- * rows written after the snapshot that the restore took away), kept (and why: no migration changed
+ * rows written or rewritten since the snapshot that the restore took away, or why they could not be
+ * counted), kept (and why: no migration changed
  * it), untouched (no stage that can change it had run), or not restored (a restore was needed and
  * failed: the database is as the failed release left it).
  */
@@ -47,8 +48,10 @@ export type DatabaseRollback =
   | {
     action: 'restored'; backup: string | null; safetyBackup: string | null; how: string | null;
     why?: string;
-    /** Rows written after the snapshot, per table, that the live database no longer has. */
+    /** Rows written or rewritten since the snapshot, per table, that the live database no longer has. */
     rowsLost?: { total: number; byTable: Record<string, number>; since: string };
+    /** Why those rows could not be counted (e.g. the live database had been replaced since the snapshot). */
+    rowsUncounted?: string;
     /** Where those rows (the database as it was before the rollback) are kept, in words. */
     keptIn?: string;
   }

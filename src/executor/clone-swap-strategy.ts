@@ -49,8 +49,8 @@ export const cloneSwapStrategy: DatabaseRollbackStrategy = {
     await ctx.record(FAILED_COPY_FACT, failedName(db, clone));
     try {
       // The clone is newer than the dump: what a swap goes back to is the clone's snapshot.
-      const transactions = await cloneDatabase(access, db, clone);
-      const snapshot: SnapshotFact = { transactions, at: new Date().toISOString(), source: clone };
+      const { transactions, identity } = await cloneDatabase(access, db, clone);
+      const snapshot: SnapshotFact = { transactions, at: new Date().toISOString(), source: clone, ...(identity ? { identity } : {}) };
       return { backup: dump.backup, facts: { ...dump.facts, [SNAPSHOT_FACT]: snapshot } };
     } catch (error) {
       // The verified dump is enough to go on: a rollback without the clone restores it instead.

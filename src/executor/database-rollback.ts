@@ -8,10 +8,11 @@ import type { DatabaseStrategyName } from '../domain/rollback-plan.js';
 import { FACT } from '../domain/journal-entry.js';
 import { decideDatabaseRestore, type DatabaseState, type MigrateRun, type RestoreDecisionFact } from '../domain/database-change.js';
 import { createBackup, restoreBackup } from '../backups/index.js';
-import { readDatabaseState, rowsWrittenSince } from '../backups/database-state.js';
+import { whyRowsCannotBeCounted, type DatabaseIdentity } from '../domain/database-identity.js';
+import { readDatabaseState, readLiveDatabase, rowsWrittenSince } from '../backups/database-state.js';
 import { connectionOf, type DatabaseAccess } from '../backups/pg-commands.js';
 import { backupPath } from '../backups/backup-files.js';
-import { readRecord } from '../backups/manifest.js';
+import { readRecord, type BackupRecord } from '../backups/manifest.js';
 
 /** Fact keys: the database's state before the migrations, and the snapshot a rollback would go back to. */
 export const DATABASE_STATE_FACT = 'databaseStateBefore';
@@ -25,6 +26,8 @@ export interface SnapshotFact {
   at: string;
   /** The dump or clone that holds it. */
   source: string;
+  /** The database the snapshot was taken of; absent in journals and manifests of older Ripcord versions. */
+  identity?: DatabaseIdentity;
 }
 
 
@@ -80,7 +83,7 @@ export const dumpRestoreStrategy: DatabaseRollbackStrategy = {
       createBackup(ctx.env, { kind: 'predeploy', releaseSha }),
       readDatabaseState(access, connectionOf(access).dbname, ctx.env.database.migrations.table),
     ]);
-    const snapshot: SnapshotFact | null = record.snapshot ? { transactions: record.snapshot, at: record.createdAt, source: record.name } : null;
+    const snapshot = snapshotOfRecord(record);
     return { backup: record.name, facts: { [DATABASE_STATE_FACT]: state, ...(snapshot ? { [SNAPSHOT_FACT]: snapshot } : {}) } };
   },
   async rollback(ctx, backup) {
@@ -102,7 +105,8 @@ export const dumpRestoreStrategy: DatabaseRollbackStrategy = {
  * Whether the database goes back, decided once per rollback and journaled before anything changes:
  * a run resumed after a crash (perhaps after the restore already swapped the database) keeps the
  * first decision instead of deciding again from a database it changed itself. With a restore, the
- * rows written after the snapshot are counted first — the app is stopped, so the count is final.
+ * rows written or rewritten since the snapshot are counted first — the app is stopped, so the count
+ * is final — or, when the live database is not the one the snapshot was taken of, why they cannot be.
  */
 export async function decideRestore(ctx: StrategyContext, backup: string): Promise<RestoreDecisionFact> {
   const journaled = ctx.facts[RESTORE_DECISION_FACT] as RestoreDecisionFact | undefined;
@@ -117,18 +121,29 @@ export async function decideRestore(ctx: StrategyContext, backup: string): Promi
       migrate: ctx.migrate, eachInTransaction: ctx.env.database.migrations.eachInTransaction,
     });
   const snapshot = ctx.requested ? snapshotOfBackup(ctx.env, backup) : ctx.facts[SNAPSHOT_FACT] as SnapshotFact | undefined;
-  const decision: RestoreDecisionFact = restore && snapshot
-    ? { restore, why, rowsWritten: await rowsWrittenSince(access, db, snapshot.transactions), snapshotAt: snapshot.at }
-    : { restore, why };
+  const decision: RestoreDecisionFact = !restore ? { restore, why }
+    : snapshot ? { restore, why, ...(await rowsSince(access, db, snapshot)), snapshotAt: snapshot.at }
+      : { restore, why, rowsUncounted: `${backup} records no snapshot (an older Ripcord or an old-format dump made it)` };
   await ctx.record(RESTORE_DECISION_FACT, decision);
   return decision;
+}
+
+/** The rows written or rewritten since `snapshot`, counted only in the database it was taken of. */
+async function rowsSince(access: DatabaseAccess, db: string, snapshot: SnapshotFact): Promise<Pick<RestoreDecisionFact, 'rowsWritten' | 'rowsUncounted'>> {
+  const live = snapshot.identity ? await readLiveDatabase(access, db) : null;
+  const uncounted = whyRowsCannotBeCounted({ taken: snapshot.identity, live, snapshot: snapshot.transactions, source: snapshot.source });
+  return uncounted ? { rowsUncounted: uncounted } : { rowsWritten: await rowsWrittenSince(access, db, snapshot.transactions) };
+}
+
+function snapshotOfRecord(record: BackupRecord): SnapshotFact | null {
+  if (!record.snapshot) return null;
+  return { transactions: record.snapshot, at: record.createdAt, source: record.name, ...(record.databaseIdentity ? { identity: record.databaseIdentity } : {}) };
 }
 
 /** The snapshot a backup's manifest records (none for old-format dumps and older manifests). */
 function snapshotOfBackup(env: EnvironmentConfig, name: string): SnapshotFact | undefined {
   try {
-    const record = readRecord(backupPath(env.backups.dir, name));
-    return record.snapshot ? { transactions: record.snapshot, at: record.createdAt, source: name } : undefined;
+    return snapshotOfRecord(readRecord(backupPath(env.backups.dir, name))) ?? undefined;
   } catch {
     return undefined;
   }

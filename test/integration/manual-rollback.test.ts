@@ -140,6 +140,8 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     const r = await rollback(['backup', level2Safety, '--yes']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(await hostState(), states.v110);
+    // The live database is still the one the safety backup was taken of: the rows are counted.
+    assert.match(r.stdout, /database: .*(No rows were|\d+ rows?) written or rewritten since the snapshot/);
   });
 
   test('quick after a manual rollback goes back to the release before it, database kept (no pre-deploy backup)', async () => {
@@ -161,6 +163,11 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     const r = await rollback(['--full', states.v110!.head, predeploy, '--yes']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(await hostState(), { ...states.v110!, checksum: states.v100!.checksum });
+    // The restore of `backup NAME` replaced the database the pre-deploy snapshot was taken of, so
+    // every row in it is newer than that snapshot: no count, said plainly, and where they are kept.
+    assert.match(r.stdout, /database: .*The rows written since the snapshot cannot be counted: the live database is not the one the snapshot was taken of: a restore or a swap has replaced it since/);
+    assert.match(r.stdout, /with all of them, is kept in safety backup safety_backup_\S+\.dump\./);
+    assert.doesNotMatch(r.stdout, /\d+ rows? written/);
   });
 
   test('the kept notification shows in status, and is sent once the webhook answers', async () => {

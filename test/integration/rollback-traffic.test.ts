@@ -111,6 +111,7 @@ describe('rollbacks under live traffic', () => {
       const held = await inSafetyBackup(db.safetyBackup, r.sent);
       const takenAway = [...held].filter((note) => !live.has(note));
       assert.deepEqual(gone.filter((a) => !held.has(a.note)), [], 'every acknowledged row taken away is in the safety backup');
+      assert.equal(db.rowsUncounted, undefined, 'the live database is the one the snapshot was taken of: the rows are counted');
       assert.equal(db.rowsLost?.byTable['public.orders'], takenAway.length, 'the report counts exactly the committed rows the restore took away');
       assert.ok(takenAway.length - gone.length <= r.refused, `at most the unanswered writes are committed without an acknowledgement (${takenAway.length - gone.length} of ${r.refused})`);
     });

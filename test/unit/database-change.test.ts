@@ -42,7 +42,7 @@ describe('decideDatabaseRestore: from what the migrations did, never from traffi
 describe('what the report says about the database', () => {
   test('rows written after the snapshot, biggest table first, empty tables left out', () => {
     assert.deepEqual(describeRowsWritten({ 'public.items': 2, 'public.orders': 97, 'public.empty': 0 }),
-      { total: 99, text: '99 rows written after the pre-deploy snapshot (public.orders 97, public.items 2)' });
+      { total: 99, text: '99 rows written or rewritten since the snapshot (public.orders 97, public.items 2)' });
     assert.equal(describeRowsWritten({}).total, 0);
   });
 });

@@ -32,14 +32,28 @@ test('a restore names why, the rows it took away per table, where they are, and 
   assert.deepEqual(db.action === 'restored' && db.rowsLost, { total: 22, byTable: decision.rowsWritten, since: decision.snapshotAt });
   const text = describeDatabaseRollback(db);
   assert.match(text, /because the deploy changed the database: the schema changed/);
-  assert.match(text, /22 rows written after the pre-deploy snapshot \(public\.orders 22\) are not in it; they are in safety backup safety_x\.dump/);
+  assert.match(text, /22 rows written or rewritten since the snapshot \(public\.orders 22\) are not in it; they are in safety backup safety_x\.dump/);
   assert.match(text, /ripcord backups restore safety_x\.dump --into NEW_DB/);
 });
 
 test('clone_swap before its settle step: the failed copy is where the rows are', () => {
   const facts = { databaseRestore: { ...decision, rowsWritten: { 'public.orders': 0 } }, databaseFailedCopy: 'app__ripcord_failed_ab' };
   const text = describeDatabaseRollback(databaseRollbackOf(journal([run('ok', { how: 'clone swapped in' })], facts), { steps: [restore] })!);
-  assert.match(text, /nothing users committed was lost.*database app__ripcord_failed_ab/);
+  assert.match(text, /No rows were written or rewritten since the snapshot \(deletions cannot be counted\)\. .*database app__ripcord_failed_ab/);
+  assert.doesNotMatch(text, /nothing .* was lost/, 'a zero count says nothing of deleted rows');
+});
+
+test('rows that could not be counted are said to be uncountable, with why and where they are kept, never as a number', () => {
+  const why = 'the live database is not the one the snapshot was taken of: a restore or a swap has replaced it since, so every row in it looks newly written';
+  const facts = { databaseRestore: { restore: true, why: 'the rollback plan restores predeploy_backup_x.dump', rowsUncounted: why, snapshotAt: '2026-11-30T06:00:00Z' } };
+  const db = databaseRollbackOf(journal([run('ok', { how: 'dump restored', safetyBackup: 'safety_x.dump' })], facts), { steps: [restore] })!;
+  assert.equal(db.action === 'restored' && db.rowsUncounted, why);
+  assert.equal(db.action === 'restored' && db.rowsLost, undefined);
+  const text = describeDatabaseRollback(db);
+  assert.match(text, /The rows written since the snapshot cannot be counted: the live database is not the one the snapshot was taken of/);
+  assert.match(text, /The database as it was before this rollback, with all of them, is kept in safety backup safety_x\.dump\./);
+  assert.match(text, /ripcord backups restore safety_x\.dump --into NEW_DB/);
+  assert.doesNotMatch(text, /\d+ rows? written/);
 });
 
 test('a failed restore is not_restored and says the database still has the failed release\'s changes; a step that never finished claims nothing', () => {

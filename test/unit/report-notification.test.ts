@@ -57,7 +57,7 @@ describe('report → notification', () => {
     const restored = text({ action: 'restored', backup: 'predeploy_backup_x.dump', safetyBackup: 'safety_backup_y.dump', how: 'dump restored' });
     assert.match(restored, /The database was put back to the pre-deploy backup predeploy_backup_x\.dump\. The database as the deploy left it is kept in safety backup safety_backup_y\.dump\./);
     const lost = text({ action: 'restored', backup: 'p.dump', safetyBackup: 's.dump', how: null, why: 'the schema changed', rowsLost: { total: 3, byTable: { 'public.orders': 3 }, since: 't' } });
-    assert.match(lost, /because the schema changed\. 3 rows written after the pre-deploy snapshot \(public\.orders 3\) are not in it; they are in safety backup s\.dump\./);
+    assert.match(lost, /because the schema changed\. 3 rows written or rewritten since the snapshot \(public\.orders 3\) are not in it; they are in safety backup s\.dump\./);
     assert.match(text({ action: 'not_restored', why: 'the schema changed' }), /NOT restored \(the schema changed\): it still has the failed release's changes/);
     assert.equal(notificationFromReport(report('rolled_back', { database: { action: 'restored', backup: 'predeploy_backup_x.dump', safetyBackup: null, how: null } })).fields?.restored, 'predeploy_backup_x.dump');
     assert.equal(notificationFromReport(report('rolled_back', { database: { action: 'kept', why: 'x' } })).fields?.restored, undefined);
