@@ -3,7 +3,7 @@
  * public URL) or, with `slack.socketMode: false`, over signed HTTP on `slack.listen`
  * (http/signed-http-server.ts refuses forged, old and replayed requests before Bolt sees them);
  * its listeners (commands/, actions/), permissions, approvals and the audit trail (access/), and
- * the live progress messages. `slackApiUrl` comes from ripcord.yml (`slack.apiUrl`), which is how
+ * the live progress messages (remembered in Redis, so a restarted bot finishes them). `slackApiUrl` comes from ripcord.yml (`slack.apiUrl`), which is how
  * tests point it at the local emulator.
  */
 import { App, HTTPReceiver, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 import type { RipcordConfig } from '../config/schema.js';
 import { BadInputError } from '../domain/errors.js';
 import { IncidentService } from '../incidents/incident-service.js';
+import { retentionMs } from '../queue/operation-worker.js';
+import { durableConnection } from '../queue/redis-connections.js';
 import { IncidentActions } from './incident-actions.js';
 import { ApprovalBook, type Approval } from './access/approvals.js';
 import { AuditTrail } from './access/audit-trail.js';
@@ -23,6 +25,7 @@ import { registerCommands } from './commands/index.js';
 import { registerEvents } from './events/index.js';
 import { startSignedHttpServer } from './http/signed-http-server.js';
 import { showDecision } from './operation-gate.js';
+import { LEASE_MS, LiveMessageLedger } from './live-message-ledger.js';
 import { ProgressMessages } from './progress.js';
 import { LocalUseCases, type SlackUseCases } from './use-cases.js';
 
@@ -53,14 +56,16 @@ export async function startSlackBot(config: RipcordConfig, log: Logger, useCases
   const progressClient = new webApi.WebClient(botToken, { slackApiUrl: apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, ...quiet });
   // Approval requests and group look-ups: a few bounded retries, never web-api's 30 minutes.
   const web = new webApi.WebClient(botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 4, factor: 1.5, maxRetryTime: 20_000 }, timeout: 10_000, ...quiet });
-  const progress = new ProgressMessages(progressClient, (id, signal) => cases.follow(id, signal), slackLog);
+  const audit = new AuditTrail(config, slackLog);
+  const ledgerRedis = durableConnection(config.redis.url);
+  const ledger = new LiveMessageLedger(ledgerRedis, config.redis.prefix, retentionMs(config));
+  const progress = new ProgressMessages(progressClient, (id, signal) => cases.follow(id, signal), slackLog, { ledger, audit: (e) => audit.record(e) });
   const receiver = socketMode ? null : new HTTPReceiver({ signingSecret: signingSecret!, logger: boltLogger(slackLog), logLevel: LogLevel.WARN });
   const app = new App({
     token: botToken, logger: boltLogger(slackLog), logLevel: LogLevel.WARN,
     ...(receiver ? { receiver } : { appToken, socketMode: true }),
     clientOptions: { slackApiUrl: apiUrl, retryConfig: { retries: 3, factor: 1.5 } },
   });
-  const audit = new AuditTrail(config, slackLog);
   const access = new Gatekeeper(config, new UserGroups(web, slackLog), audit);
   const approvals = new ApprovalBook((a) => expired(a));
   const ctx: BotContext = { useCases: cases, progress, log: slackLog, now: () => new Date(), access, web, approvals, incidents: new IncidentService(config, slackLog) };
@@ -76,13 +81,20 @@ export async function startSlackBot(config: RipcordConfig, log: Logger, useCases
   let http: Awaited<ReturnType<typeof startSignedHttpServer>> | null = null;
   if (receiver) http = await startSignedHttpServer({ listen: config.slack.listen, signingSecret: signingSecret!, receiver, log: slackLog });
   else await app.start();
+  // Messages a stopped or dead bot left unfinished: taken up now, and whenever a lease expires.
+  const resume = () => void progress.resume().catch((err: unknown) => slackLog.warn({ err }, 'could not resume unfinished live messages'));
+  resume();
+  const resuming = setInterval(resume, LEASE_MS / 2);
+  resuming.unref();
   return {
     app, progress, audit, httpAddress: http?.address ?? null,
     async stop() {
+      clearInterval(resuming);
       ctx.approvals.stop();
       await ctx.escalation?.close();
       if (http) await http.close(); else await app.stop();
       await progress.stop();
+      ledgerRedis.disconnect();
       await audit.drain();
       await cases.close();
     },

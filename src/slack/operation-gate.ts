@@ -35,12 +35,11 @@ export async function submitHeld(ctx: BotContext, op: HeldOperation, approvedBy:
   const submitted = await ctx.useCases.submit(op.request);
   if (submitted.duplicate) return submitted; // the first submission follows it and audits it
   const channel = ctx.useCases.channelOf(op.environment);
-  const base = { environment: op.environment, action: op.action, user: op.requester, channel: null, target: op.target, operationId: submitted.operationId, requestId: op.request.requestId };
   void ctx.progress.track({
     operationId: submitted.operationId, environment: op.environment, channel, title: op.title, requestedBy: `${op.request.requestedBy} via slack`,
-    onEvent: (event) => {
-      if (event.type === 'started') void ctx.access.audit.record({ ...base, event: 'started', detail: approvedBy ? `approved by ${approvedBy.name} (${approvedBy.id}); executor ${event.executor}` : `executor ${event.executor}` });
-      if (event.type === 'report') void ctx.access.audit.record({ ...base, event: 'finished', detail: event.report.outcome });
+    audit: {
+      environment: op.environment, action: op.action, user: op.requester, channel: null, target: op.target, operationId: submitted.operationId, requestId: op.request.requestId,
+      ...(approvedBy ? { approvedBy: `${approvedBy.name} (${approvedBy.id})` } : {}),
     },
   });
   return submitted;

@@ -22,10 +22,13 @@ export function freshnessProblem(p: ShownPreview, now: number, currentSha?: stri
   if (now - p.previewedAt > PREVIEW_VALID_MS) {
     return `this preview is ${Math.round((now - p.previewedAt) / 60_000)} minutes old; the plan may no longer hold`;
   }
-  if (currentSha !== undefined && currentSha !== p.fromSha) {
-    const was = p.fromSha ? shortSha(p.fromSha) : 'nothing';
-    const is = currentSha ? shortSha(currentSha) : 'nothing';
-    return `${p.environment} changed since this preview: it ran ${was} then, it runs ${is} now (someone deployed or rolled back in between)`;
-  }
-  return null;
+  return currentSha === undefined ? null : changedSince(p.environment, p.fromSha, currentSha);
+}
+
+/** Why the environment no longer runs the release a preview showed, or null (an approval's check: its age is the approval's). */
+export function changedSince(environment: string, fromSha: string | null, currentSha: string | null): string | null {
+  if (currentSha === fromSha) return null;
+  const was = fromSha ? shortSha(fromSha) : 'nothing';
+  const is = currentSha ? shortSha(currentSha) : 'nothing';
+  return `${environment} changed since this preview: it ran ${was} then, it runs ${is} now (someone deployed or rolled back in between)`;
 }

@@ -4,10 +4,16 @@
  * flight, at most one per UPDATE_INTERVAL_MS (chat.update is ~50/min), the newest state wins —
  * and a 429 waits its `Retry-After`. The final state is retried until Slack takes it (bounded by
  * FINAL_DEADLINE_MS), then the failure details go into the message's thread.
+ *
+ * With a ledger (live-message-ledger.ts), every message not finished yet is remembered in Redis:
+ * a bot that starts again — or another bot, once this one's lease expired — resumes it, reading
+ * the story from its first event and updating the same message in place.
  */
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { OperationEvent } from '../operations/service-report.js';
+import type { AuditInput } from './access/audit-trail.js';
+import { LEASE_MS, type LiveMessageLedger, type LiveMessageRecord, type TrackedAudit } from './live-message-ledger.js';
 import type { SlackMessage } from './messages/blocks.js';
 import { operationMessage, threadDetails } from './messages/operation-message.js';
 import { foldEvent, initialView, type OperationView } from './messages/operation-view.js';
@@ -21,26 +27,43 @@ const pause = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) 
 
 export interface TrackRequest {
   operationId: string; environment: string; channel: string; title: string; requestedBy: string;
-  /** Sees every event of the operation as it arrives (the audit trail records started and finished). */
-  onEvent?: (event: OperationEvent) => void;
+  /** What the operation's started and finished entries in the audit trail say (none when absent). */
+  audit?: TrackedAudit;
 }
 
 export type Follow = (operationId: string, signal: AbortSignal) => AsyncIterable<OperationEvent>;
+
+export interface ProgressOptions {
+  /** Remembers unfinished messages in Redis so they are resumed after a restart. */
+  ledger?: LiveMessageLedger;
+  /** Writes an audit entry (the started and finished of an operation followed here). */
+  audit?: (entry: AuditInput) => Promise<void>;
+}
 
 export class ProgressMessages {
   private readonly tracking = new Map<string, Promise<OperationView | null>>();
   private readonly stopping = new AbortController();
 
-  constructor(private readonly client: webApi.WebClient, private readonly follow: Follow, private readonly log: Logger) {}
+  constructor(private readonly client: webApi.WebClient, private readonly follow: Follow, private readonly log: Logger, private readonly options: ProgressOptions = {}) {}
 
   /** Starts the message of an operation once per operation; resolves with its final view. */
   track(req: TrackRequest): Promise<OperationView | null> {
-    let running = this.tracking.get(req.operationId);
-    if (!running) {
-      running = this.run(req).catch((err: unknown) => { this.log.error({ err, operation: req.operationId }, 'progress message stopped'); return null; });
-      this.tracking.set(req.operationId, running);
+    return this.start({ ...req, ts: null, since: Date.now() });
+  }
+
+  /** Takes up every unfinished message that no bot follows now (its lease is free); how many it took. */
+  async resume(): Promise<number> {
+    const { ledger } = this.options;
+    if (!ledger) return 0;
+    let taken = 0;
+    for (const record of await ledger.unfinished()) {
+      if (this.stopping.signal.aborted || this.tracking.has(record.operationId)) continue;
+      if (!(await ledger.claim(record.operationId))) continue;
+      this.log.info({ operation: record.operationId }, 'resuming the live message of an unfinished operation');
+      void this.start(record);
+      taken++;
     }
-    return running;
+    return taken;
   }
 
   async stop(): Promise<void> {
@@ -48,22 +71,67 @@ export class ProgressMessages {
     await Promise.all(this.tracking.values());
   }
 
-  private async run(req: TrackRequest): Promise<OperationView> {
-    let view = initialView(req.operationId, req.environment, req.title, req.requestedBy);
-    const posted = await this.send(() => this.client.chat.postMessage({ channel: req.channel, ...operationMessage(view) }), Date.now() + FINAL_DEADLINE_MS);
-    const channel = String(posted?.channel ?? req.channel);
-    const ts = String(posted?.ts ?? '');
-    if (!ts) return view;
-    const updater = new CoalescedUpdate((m) => this.send(() => this.client.chat.update({ channel, ts, ...m }), Date.now() + FINAL_DEADLINE_MS), this.stopping.signal);
-    for await (const event of this.follow(req.operationId, this.stopping.signal)) {
-      view = foldEvent(view, event);
-      req.onEvent?.(event);
-      updater.set(operationMessage(view));
+  private start(record: LiveMessageRecord): Promise<OperationView | null> {
+    let running = this.tracking.get(record.operationId);
+    if (!running) {
+      running = this.run(record).catch((err: unknown) => { this.log.error({ err, operation: record.operationId }, 'progress message stopped'); return null; });
+      this.tracking.set(record.operationId, running);
     }
-    await updater.flush();
-    const details = threadDetails(view);
-    if (details) await this.send(() => this.client.chat.postMessage({ channel, thread_ts: ts, ...details }), Date.now() + FINAL_DEADLINE_MS);
+    return running;
+  }
+
+  private async run(first: LiveMessageRecord): Promise<OperationView> {
+    const { ledger } = this.options;
+    let record = first;
+    const remember = () => ledger?.remember(record).catch((err: unknown) => this.log.warn({ err }, 'could not remember a live message'));
+    await ledger?.claim(record.operationId);
+    await remember();
+    const renew = setInterval(() => void ledger?.claim(record.operationId).catch(() => undefined), LEASE_MS / 3);
+    renew.unref();
+    try {
+      let view = initialView(record.operationId, record.environment, record.title, record.requestedBy);
+      if (!record.ts) {
+        const posted = await this.send(() => this.client.chat.postMessage({ channel: record.channel, ...operationMessage(view) }), Date.now() + FINAL_DEADLINE_MS);
+        if (!posted?.ts) return await this.ended(record, view);
+        record = { ...record, channel: String(posted.channel ?? record.channel), ts: String(posted.ts) };
+        await remember();
+      }
+      const { channel, ts } = { channel: record.channel, ts: record.ts as string };
+      const updater = new CoalescedUpdate((m) => this.send(() => this.client.chat.update({ channel, ts, ...m }), Date.now() + FINAL_DEADLINE_MS), this.stopping.signal);
+      for await (const event of this.follow(record.operationId, this.stopping.signal)) {
+        view = foldEvent(view, event);
+        const audited = this.audited(record, event);
+        if (audited !== record) { record = audited; await remember(); }
+        updater.set(operationMessage(view));
+      }
+      await updater.flush();
+      const details = threadDetails(view);
+      if (details && !this.stopping.signal.aborted) await this.send(() => this.client.chat.postMessage({ channel, thread_ts: ts, ...details }), Date.now() + FINAL_DEADLINE_MS);
+      return await this.ended(record, view);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  /** Stopped midway: the lease goes (the next bot resumes at once); otherwise the message is done. */
+  private async ended(record: LiveMessageRecord, view: OperationView): Promise<OperationView> {
+    const { ledger } = this.options;
+    const done = ledger && !this.stopping.signal.aborted ? ledger.forget(record.operationId) : ledger?.release(record.operationId);
+    await done?.catch((err: unknown) => this.log.warn({ err }, 'could not update the live-message ledger'));
     return view;
+  }
+
+  /** Audits the operation's start (once, even across a resume) and its end. */
+  private audited(record: LiveMessageRecord, event: OperationEvent): LiveMessageRecord {
+    const { audit: write } = this.options;
+    if (!write || !record.audit) return record;
+    const { approvedBy, ...base } = record.audit;
+    if (event.type === 'started' && !record.startedAudited) {
+      void write({ ...base, event: 'started', detail: approvedBy ? `approved by ${approvedBy}; executor ${event.executor}` : `executor ${event.executor}` });
+      return { ...record, startedAudited: true };
+    }
+    if (event.type === 'report') void write({ ...base, event: 'finished', detail: event.report.outcome });
+    return record;
   }
 
   /** One Web API call, retried after a 429's Retry-After or a transient error until `deadline`; null if it never went through. */

@@ -28,6 +28,8 @@ export interface Asker {
   held: string;
   /** Why the confirmed preview no longer holds — the live SHA moved (answered instead of submitting), or null. */
   stale: () => Promise<SlackMessage | null>;
+  /** The live release the preview showed: an approval given later is checked against it. */
+  shownFromSha?: string | null;
 }
 
 /** `what` is plain text ("Rollback quick") for the answer; it is escaped there. */
@@ -42,7 +44,7 @@ export async function submitAndFollow(ctx: BotContext, request: OperationRequest
   }
   const outcome = await runOrHold(ctx, {
     action: asker.action, environment, target: asker.target, what: asker.held, title: describeOperation(request.operation),
-    requester, channel: asker.channel ?? '', request,
+    requester, channel: asker.channel ?? '', request, ...(asker.shownFromSha !== undefined ? { shownFromSha: asker.shownFromSha } : {}),
   });
   if (outcome.kind === 'held') return reply(outcome.message);
   if (outcome.submitted.duplicate) return; // the first click answered and follows it
@@ -69,7 +71,7 @@ export async function submitConfirmedPreview(
   const old = answer(freshnessProblem(preview, ctx.now().getTime()));
   if (old) return reply(old);
   const stale = async () => answer(freshnessProblem(preview, ctx.now().getTime(), await ctx.useCases.currentSha(preview.environment)));
-  await submitAndFollow(ctx, request, what, reply, { ...asker, stale });
+  await submitAndFollow(ctx, request, what, reply, { ...asker, stale, shownFromSha: preview.fromSha });
 }
 
 /** Backup create and verify change nothing a person relies on: no permission or approval, straight to the queue. */

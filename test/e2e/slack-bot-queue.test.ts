@@ -5,9 +5,10 @@
  * the operation's events to its Redis Stream the way the executor does, so the bot's live message
  * is checked event by event. The preview comes from git; a double click queues one job; the
  * message is updated in place through the 429s and ends with the right final state and thread.
+ * A bot stopped mid-operation and started again picks its message up and finishes it in place.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -16,6 +17,7 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load-config.js';
 import { openPublisher } from '../../src/queue/operation-events.js';
 import { operationIndexKey, operationQueueName } from '../../src/queue/operation-jobs.js';
+import type { RipcordConfig } from '../../src/config/schema.js';
 import { startSlackBot, type SlackBot } from '../../src/slack/app.js';
 import { requireRedis } from '../support/require-services.js';
 import { dropPrefix, newPrefix, REDIS_URL } from '../support/service-fixtures.js';
@@ -32,6 +34,7 @@ let stack: ReferenceStack;
 let slack: SlackEmulator;
 let bot: SlackBot;
 let redis: Redis;
+let config: RipcordConfig;
 const prefix = newPrefix();
 
 const parents = () => slack.state.messages.filter((m) => m.channel === WebApiState.channelId(CHANNEL) && !m.threadTs);
@@ -49,7 +52,7 @@ before(async () => {
   const doc = configFor(stack, { slack: { channel: CHANNEL } });
   Object.assign(doc, { redis: { url: REDIS_URL, prefix }, slack: { botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: slack.apiUrl } });
   writeFileSync(stack.configPath, stringify(doc));
-  const { config } = loadConfig({ configPath: stack.configPath, env: {} });
+  config = loadConfig({ configPath: stack.configPath, env: {} }).config;
   bot = await startSlackBot(config, log);
   await slack.socket.connected();
   redis = new Redis(REDIS_URL);
@@ -123,5 +126,42 @@ describe('Slack bot → queue → live message, with Slack answering 429 to ever
     const limited = slack.calls.filter((c) => c.status === 429);
     assert.ok(limited.some((c) => c.method === 'chat.update' || c.method === 'chat.postMessage'), 'the bot met 429s and got through');
     assert.deepEqual(slack.calls.filter((c) => c.status === 200 && c.response.ok !== true).map((c) => c.response.error), []);
+  });
+
+  test('a bot restarted mid-operation picks its live message up again and finishes it in place', async () => {
+    const { responseUrl } = await slack.socket.slashCommand({ command: '/deploy', text: 'v1.1.0' });
+    const preview = await answerTo(responseUrl);
+    const block = (preview.blocks as Obj[]).find((b) => b.type === 'actions')!;
+    const button = (block.elements as Obj[]).find((e) => e.action_id === 'deploy_confirm')!;
+    const before = parents().length;
+    await slack.socket.clickButton({ button, blockId: String(block.block_id), responseUrl });
+    await waitFor(async () => parents().length === before + 1, 60_000, 'the second operation message');
+    const message = parents()[before]!;
+    const id = (await redis.zrevrange(operationIndexKey(prefix, 'production'), 0, 0))[0]!;
+    await waitFor(async () => Boolean(await redis.hget(`${prefix}:slack:live-messages`, id)), 10_000, 'the message remembered');
+    const publisher = await openPublisher(redis, prefix, id, 600_000, log);
+    const at = new Date().toISOString();
+    publisher.publish({ type: 'started', operationId: id, environment: 'production', operation: 'deploy v1.1.0', requestedBy: '@alice', source: 'slack', executor: 'test', at });
+    publisher.publish({ type: 'step_finished', phase: 'deploy', step: { name: 'preflight', outcome: 'ok', startedAt: at, durationMs: 1500 } });
+    await waitFor(async () => /preflight — 1\.5 s/.test(shown(slack.state.messages.find((m) => m.ts === message.ts))), 30_000, 'the first stage shown');
+    await bot.stop();
+    // While no bot runs, the operation goes on and ends.
+    publisher.publish({ type: 'step_finished', phase: 'deploy', step: { name: 'build', outcome: 'ok', startedAt: at, durationMs: 2500 } });
+    publisher.publish({ type: 'report', report: {
+      id, kind: 'deploy', environment: 'production', ref: 'v1.1.0', outcome: 'succeeded',
+      stages: [{ name: 'preflight', outcome: 'ok', startedAt: at, durationMs: 1500 }, { name: 'build', outcome: 'ok', startedAt: at, durationMs: 2500 }],
+      startedAt: at, finishedAt: at,
+    } });
+    assert.ok(await publisher.drained());
+    publisher.close();
+    bot = await startSlackBot(config, log);
+    await waitFor(async () => (slack.state.messages.find((m) => m.ts === message.ts)?.attachments?.[0] as Obj | undefined)?.color === 'good', 60_000, 'the final state after the restart', 100);
+    assert.equal(parents().length, before + 1, 'the same message, not a new one');
+    assert.match(shown(slack.state.messages.find((m) => m.ts === message.ts)), /build — 2\.5 s/);
+    await waitFor(async () => !(await redis.hget(`${prefix}:slack:live-messages`, id)), 10_000, 'the message forgotten once finished');
+    // The audit trail has the start (written by the first bot) and the end (by the second), once each.
+    const events = () => readFileSync(bot.audit.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Obj).filter((e) => e.operationId === id).map((e) => e.event);
+    await waitFor(async () => events().includes('finished'), 10_000, 'the finished entry');
+    assert.deepEqual(events(), ['started', 'finished']);
   });
 });

@@ -5,10 +5,12 @@
  * audit copy. Forged, old and replayed requests get 401 and run nothing; someone not allowed is
  * refused politely and audited; a production deploy waits for a second person's approval (the
  * requester cannot approve it), then is submitted once; its live message ends right through the
- * 429s; every step is in the audit file (0600), the store, and `ripcord audit`.
+ * 429s; every step is in the audit file (0600), the store, and `ripcord audit`. An approval given
+ * after the environment changed under the held preview runs nothing.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
@@ -209,5 +211,27 @@ describe('Slack over signed HTTP: who may do what, approvals, audit', () => {
     assert.match(cli.stdout, /approved +deploy v1\.1\.0 — bob \(U0BOB\) in C[0-9A-Z]+/);
     const json = await ripcord(['--config', stack.configPath, 'audit', '--json', '--store']);
     assert.equal(json.stdout.trim().split('\n').length, trail.length);
+  });
+
+  test('an approval given after the environment changed under the held preview runs nothing, and says why', async () => {
+    const cmd = await http.slashCommand({ command: '/deploy', text: 'v1.1.0 production', ...ALICE });
+    const [held] = await answers(cmd.responseUrl);
+    const before = channelMessages().length;
+    await http.click({ ...buttonOf(held!, 'deploy_confirm'), ...ALICE, responseUrl: cmd.responseUrl });
+    await waitFor(async () => channelMessages().length === before + 1, 30_000, 'the approval request');
+    const request = channelMessages()[before]!;
+    // Someone deploys from the terminal while the request waits.
+    execFileSync('git', ['-C', stack.appDir, 'checkout', '-q', '--detach', 'v1.1.0']);
+    try {
+      const click = await http.click({ ...buttonOf(request, 'approval_approve'), channelId: request.channel, messageTs: request.ts, ephemeral: false, ...BOB });
+      assert.match(shown((await answers(click.responseUrl))[0]), /nothing ran: production changed since this preview: it ran [0-9a-f]{7} then, it runs [0-9a-f]{7} now/);
+      await waitFor(async () => /approved by <@U0BOB>, but production changed/.test(shown(slack.state.find(request.channel, request.ts))), 30_000, 'the request shows why nothing ran');
+      assert.equal((await operations()).length, 1, 'nothing more was submitted');
+      const last = (await audit()).at(-1)!;
+      assert.deepEqual([last.event, last.action, last.user.id], ['denied', 'approve deploy', 'U0BOB']);
+      assert.match(last.detail ?? '', /plan no longer holds/);
+    } finally {
+      execFileSync('git', ['-C', stack.appDir, 'checkout', '-q', '--detach', 'v1.0.0']);
+    }
   });
 });

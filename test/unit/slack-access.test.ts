@@ -120,11 +120,13 @@ describe('refusal and approval messages', () => {
     assert.ok(buttons[0]!.confirm);
     assert.match(JSON.stringify(m), /<@U0ALICE> asks to deploy `v1\.2\.0` on \*production\*/);
     assert.match(JSON.stringify(m), /in 30 minutes/);
-    for (const outcome of [{ kind: 'approved', by: 'U0BOB', operationId: 'op-1' }, { kind: 'denied', by: 'U0BOB' }, { kind: 'expired' }] as const) {
+    for (const outcome of [{ kind: 'approved', by: 'U0BOB', operationId: 'op-1' }, { kind: 'denied', by: 'U0BOB' }, { kind: 'expired' }, { kind: 'stale', by: 'U0BOB', why: 'production changed <@U0X>' }] as const) {
       const d = approvalDecidedMessage(view, outcome);
       assert.equal(checkMessage(d as unknown as Record<string, unknown>), null);
       assert.ok(!d.blocks!.some((b) => b.type === 'actions'));
     }
+    const stale = JSON.stringify(approvalDecidedMessage(view, { kind: 'stale', by: 'U0BOB', why: 'production changed <@U0X>' }));
+    assert.match(stale, /approved by <@U0BOB>, but production changed &lt;@U0X&gt;\. Nothing ran; ask again with a fresh preview/);
   });
 });
 

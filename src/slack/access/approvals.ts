@@ -3,7 +3,8 @@
  * submit once approved, who asked, where the request message is, when it expires. The first
  * decision wins (a second Approve is told it was already decided), and the operation's request
  * ID comes from the preview, so even two racing approvals submit it once. A restarted bot forgets
- * pending approvals: their buttons then answer that the request is no longer open.
+ * pending approvals: their buttons then answer that the request is no longer open. An approval
+ * of a preview that no longer holds (the environment changed while it waited) submits nothing.
  */
 import { randomBytes } from 'node:crypto';
 import type { SlackAction } from '../../config/schema.js';
@@ -23,6 +24,8 @@ export interface HeldOperation {
   requester: SlackUser;
   /** The channel the request came from. */
   channel: string;
+  /** The live release the confirmed preview showed (undefined: no preview to hold to); checked again on Approve. */
+  shownFromSha?: string | null;
 }
 
 export interface Approval {

@@ -12,6 +12,7 @@ import { APPROVAL_APPROVE_ACTION, APPROVAL_DENY_ACTION } from '../messages/acces
 import { problemMessage } from '../messages/deploy-preview.js';
 import { submittedMessage } from '../messages/submitted-message.js';
 import { showDecision, submitHeld } from '../operation-gate.js';
+import { changedSince } from '../preview-freshness.js';
 
 export function registerApprovalDecision(app: App, ctx: BotContext): void {
   for (const [actionId, kind] of [[APPROVAL_APPROVE_ACTION, 'approved'], [APPROVAL_DENY_ACTION, 'denied']] as const) {
@@ -51,6 +52,14 @@ async function decide(ctx: BotContext, kind: 'approved' | 'denied', id: string, 
 }
 
 async function approve(ctx: BotContext, approval: Approval, by: string, ephemeral: (m: { text: string }) => Promise<unknown>): Promise<void> {
+  const { op } = approval;
+  // The preview was confirmed minutes ago: what it showed must still be what runs.
+  const why = op.shownFromSha === undefined ? null : changedSince(op.environment, op.shownFromSha, await ctx.useCases.currentSha(op.environment));
+  if (why) {
+    await ctx.access.audit.record({ event: 'denied', environment: op.environment, action: `approve ${op.action}`, user: approval.decided?.by ?? op.requester, channel: approval.message?.channel ?? null, target: op.target, requestId: op.request.requestId, approvalId: approval.id, detail: `approved, but the plan no longer holds: ${why}` });
+    await showDecision(ctx, approval, { kind: 'stale', by, why });
+    return void await ephemeral(problemMessage(`nothing ran: ${why}`, 'the requester can ask again with a fresh preview'));
+  }
   const submitted = await submitHeld(ctx, approval.op, approval.decided?.by ?? null);
   await showDecision(ctx, approval, { kind: 'approved', by, operationId: submitted.operationId });
   await ephemeral(submittedMessage(`Approved: ${approval.op.title}`, approval.op.environment, submitted, ctx.useCases.channelOf(approval.op.environment)));

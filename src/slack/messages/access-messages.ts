@@ -53,7 +53,12 @@ export function approvalRequestMessage(a: ApprovalView, now: number): SlackMessa
   };
 }
 
-export type ApprovalOutcome = { kind: 'approved'; by: string; operationId: string } | { kind: 'denied'; by: string } | { kind: 'expired' };
+export type ApprovalOutcome =
+  | { kind: 'approved'; by: string; operationId: string }
+  | { kind: 'denied'; by: string }
+  | { kind: 'expired' }
+  /** Approved, but the environment changed while the request waited: nothing ran. */
+  | { kind: 'stale'; by: string; why: string };
 
 /** The approval request after the decision: the buttons are gone, the outcome stays in the channel. */
 export function approvalDecidedMessage(a: ApprovalView, outcome: ApprovalOutcome): SlackMessage {
@@ -62,7 +67,9 @@ export function approvalDecidedMessage(a: ApprovalView, outcome: ApprovalOutcome
     ? `:white_check_mark: ${asked} — approved by <@${outcome.by}>; operation ${code(outcome.operationId)}.`
     : outcome.kind === 'denied'
       ? `:no_entry_sign: ${asked} — denied by <@${outcome.by}>. Nothing ran.`
-      : `:hourglass: ${asked} — the approval expired. Nothing ran; ask again if it is still wanted.`;
+      : outcome.kind === 'stale'
+        ? `:warning: ${asked} — approved by <@${outcome.by}>, but ${escapeText(outcome.why)}. Nothing ran; ask again with a fresh preview.`
+        : `:hourglass: ${asked} — the approval expired. Nothing ran; ask again if it is still wanted.`;
   return { text: line.replace(/[*`]|<@|>/g, ''), blocks: [section(line)] };
 }
 
