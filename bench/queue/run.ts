@@ -31,15 +31,21 @@ function pct(values: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN;
 }
 
-async function viaQueue(submitter: OperationSubmitter, follower: Redis, prefix: string, i: number): Promise<{ start: number; end: number }> {
+/** start = submit + pickup + toStage: where the start's time goes (the breakdown rows). */
+interface QueueTimes { start: number; end: number; submit: number; pickup: number; toStage: number }
+
+async function viaQueue(submitter: OperationSubmitter, follower: Redis, prefix: string, i: number): Promise<QueueTimes> {
   const t0 = now();
   const { operationId } = await submitter.submit({ requestId: `bench-${i}-${Date.now()}`, environment: 'bench', requestedBy: 'bench', source: 'cli', operation: { kind: 'noop' } });
+  const submitted = now();
+  let picked = Number.NaN;
   let first = Number.NaN;
   let lastFinished = Number.NaN;
   for await (const e of followEvents(follower, prefix, operationId)) {
+    if (e.type === 'started') picked = Date.parse(e.at);
     if (e.type === 'step_started' && Number.isNaN(first)) first = Date.parse(e.at);
     if (e.type === 'step_finished') lastFinished = Date.parse(e.step.startedAt) + e.step.durationMs;
-    if (e.type === 'report') return { start: first - t0, end: now() - lastFinished };
+    if (e.type === 'report') return { start: first - t0, end: now() - lastFinished, submit: submitted - t0, pickup: picked - submitted, toStage: first - picked };
   }
   throw new Error(`no report for ${operationId}`);
 }
@@ -63,7 +69,7 @@ const follower = new Redis(fx.config.redis.url, { maxRetriesPerRequest: null });
 const x = await openExecutorEnv(fx.config, 'bench', log);
 try {
   for (let i = 0; i < 10; i++) { await viaQueue(submitter, follower, fx.prefix, -i - 1); await direct(x, -i - 1); } // warm-up, not counted
-  const q: Array<{ start: number; end: number }> = [];
+  const q: QueueTimes[] = [];
   const d: Array<{ start: number; end: number }> = [];
   for (let i = 0; i < N; i++) {
     q.push(await viaQueue(submitter, follower, fx.prefix, i));
@@ -74,6 +80,11 @@ try {
   console.log(`bench/queue: ${N} no-op operations, one at a time, Redis ${fx.config.redis.url}`);
   row('submit → first stage started', q.map((r) => r.start), d.map((r) => r.start));
   row('last stage → report at subscriber', q.map((r) => r.end), d.map((r) => r.end));
+  // Where the start's time goes (the worker's `started` event marks the pickup); no direct twin.
+  const part = (name: string, xs: number[]) => console.log(`  ${name.padEnd(32)} p50 ${pct(xs, 50).toFixed(2).padStart(7)} p99 ${pct(xs, 99).toFixed(2).padStart(7)} ms`);
+  part('start: submit returns', q.map((r) => r.submit));
+  part('start: job picked up', q.map((r) => r.pickup));
+  part('start: picked up → first stage', q.map((r) => r.toStage));
 } finally {
   follower.disconnect();
   await submitter.close();

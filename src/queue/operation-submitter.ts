@@ -44,12 +44,13 @@ export class OperationSubmitter {
         jobId: request.requestId, attempts: 1,
         removeOnComplete: { age: keepSeconds }, removeOnFail: { age: keepSeconds },
       });
-      // A duplicate job ID is not added again; the stored job says which operation it is.
-      const stored = (await queue.getJob(request.requestId)) ?? added;
-      const operationId = stored.data.operationId;
+      // A duplicate job ID is not added again; the stored job says which operation it is. The two
+      // reads go out together: every round trip here delays the worker picking the job up.
+      const [stored, position] = await Promise.all([queue.getJob(request.requestId), this.positionOf(queue, request.requestId)]);
+      const operationId = (stored ?? added).data.operationId;
       const duplicate = operationId !== data.operationId;
       if (!duplicate) await this.index(request.environment, operationId, keepSeconds);
-      return { operationId, position: await this.positionOf(queue, request.requestId), duplicate };
+      return { operationId, position, duplicate };
     } catch (error) {
       if (error instanceof BadInputError) throw error;
       throw redisDown(this.config.redis.url, error);
@@ -82,13 +83,11 @@ export class OperationSubmitter {
     await this.redis.multi().zadd(key, Date.now(), operationId).zremrangebyscore(key, 0, Date.now() - keepSeconds * 1000).expire(key, keepSeconds).exec();
   }
 
+  /** How many jobs run or wait before this one (IDs only, one round trip): 0 when it runs next, runs, or ended. */
   private async positionOf(queue: Queue<OperationJobData>, jobId: string): Promise<number> {
-    const waiting = (await queue.getWaiting(0, -1)).map((j) => j.id);
-    const index = waiting.indexOf(jobId);
-    if (index === -1) return 0;
-    const active = await queue.getActiveCount();
-    // LRANGE order is newest first; the worker takes from the other end.
-    return active + (waiting.length - 1 - index);
+    const ahead = await queue.getRanges(['active', 'wait'], 0, -1, true); // oldest first, the active one before all
+    const index = ahead.indexOf(jobId);
+    return index === -1 ? 0 : index;
   }
 }
 
