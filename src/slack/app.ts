@@ -23,6 +23,7 @@ import { boundedUseCases } from './bounded-use-cases.js';
 import type { BotContext } from './bot-context.js';
 import { registerCommands } from './commands/index.js';
 import { registerEvents } from './events/index.js';
+import { ReplayGuard } from './http/replay-guard.js';
 import { startSignedHttpServer } from './http/signed-http-server.js';
 import { showDecision } from './operation-gate.js';
 import { LEASE_MS, LiveMessageLedger } from './live-message-ledger.js';
@@ -79,7 +80,7 @@ export async function startSlackBot(config: RipcordConfig, log: Logger, useCases
   registerEvents(app, ctx);
   app.error(async (error) => { slackLog.error({ err: error }, 'unhandled error in a Slack listener'); });
   let http: Awaited<ReturnType<typeof startSignedHttpServer>> | null = null;
-  if (receiver) http = await startSignedHttpServer({ listen: config.slack.listen, signingSecret: signingSecret!, receiver, log: slackLog });
+  if (receiver) http = await startSignedHttpServer({ listen: config.slack.listen, signingSecret: signingSecret!, receiver, replays: new ReplayGuard(ledgerRedis, config.redis.prefix, slackLog), log: slackLog });
   else await app.start();
   // Messages a stopped or dead bot left unfinished: taken up now, and whenever a lease expires.
   const resume = () => void progress.resume().catch((err: unknown) => slackLog.warn({ err }, 'could not resume unfinished live messages'));

@@ -1,7 +1,7 @@
 /**
  * HTTP mode: Slack posts commands, button clicks and events to `POST /slack/events` on
  * `slack.listen`. Every request passes the signature, the five-minute window and the replay
- * cache (slack-signature.ts) before Bolt's HTTPReceiver sees it; anything else gets 401 and runs
+ * check (replay-guard.ts: in process and in Redis) before Bolt's HTTPReceiver sees it; anything else gets 401 and runs
  * nothing. The body is read once and handed to Bolt as `rawBody`, which Bolt reuses (and
  * verifies again: two locks on the same door cost microseconds).
  */
@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { HTTPReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { ReplayCache, verifySignature } from './slack-signature.js';
+import type { ReplayGuard } from './replay-guard.js';
+import { verifySignature } from './slack-signature.js';
 
 /** Slack's payloads are small; a bigger body is not Slack. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -20,12 +21,14 @@ export interface SignedHttpOptions {
   listen: string;
   signingSecret: string;
   receiver: HTTPReceiver;
+  /** Remembers verified requests (in Redis, so a replay after a restart is refused too). */
+  replays: ReplayGuard;
   log: Logger;
   nowSeconds?: () => number;
 }
 
 export async function startSignedHttpServer(opts: SignedHttpOptions): Promise<SignedHttpServer> {
-  const replays = new ReplayCache();
+  const { replays } = opts;
   const now = opts.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
   const server = createServer((req, res) => void gate(req, res).catch((err: unknown) => {
     opts.log.error({ err }, 'Slack HTTP request failed');
@@ -38,7 +41,7 @@ export async function startSignedHttpServer(opts: SignedHttpOptions): Promise<Si
     const signature = header(req, 'x-slack-signature');
     const timestamp = header(req, 'x-slack-request-timestamp');
     const verdict = verifySignature(opts.signingSecret, { signature, timestamp }, body.toString('utf8'), now());
-    if (!verdict.ok || !replays.firstSeen(signature!, timestamp!, now())) {
+    if (!verdict.ok || !(await replays.firstSeen(signature!, timestamp!, now()))) {
       const why = verdict.ok ? 'replayed request (same signature and timestamp seen before)' : verdict.why;
       opts.log.warn({ path: req.url, from: req.socket.remoteAddress, why }, 'refused a Slack HTTP request: 401');
       res.writeHead(401, { 'content-type': 'text/plain' }).end('unauthorized');
