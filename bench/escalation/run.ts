@@ -9,6 +9,7 @@
  *
  *   flock /tmp/ripcord-heavy.lock node --import tsx bench/escalation/run.ts [incidents=100]
  */
+import { cpus, loadavg } from 'node:os';
 import { escalationPolicy, escalationSteps } from '../../src/domain/escalation-schedule.js';
 import { escalationFacts, sentSteps } from '../../src/domain/incident-escalation.js';
 import { slackPings, startEscalationFixture, waitFor } from '../../test/support/escalation-fixture.js';
@@ -24,6 +25,7 @@ function pct(values: number[], p: number): number {
 
 // Slack allows about one message a second per channel: 100 incidents' pings in one channel within
 // seconds would time Slack's queue, not the timers. The emulator's rate limits are lifted here.
+const load0 = loadavg().map((l) => l.toFixed(2)).join(' ');
 const fx = await startEscalationFixture({ minuteMs: MINUTE_MS, remindEveryMinutes: 10, reescalateAfterMinutes: 30, slackLimits: {} });
 const policy = escalationPolicy(fx.config.environments.production!.contacts, MINUTE_MS);
 const baseline: number[] = [];
@@ -54,6 +56,9 @@ try {
   // Run every incident for RUN_MS after it opened, then resolve them all.
   const lastOpened = new Date((await fx.store.get(ids.at(-1)!)).openedAt).getTime();
   await new Promise((r) => setTimeout(r, lastOpened + RUN_MS - Date.now()));
+  // Stopped before counting: a step recorded between reading an incident and reading Slack would
+  // otherwise count as a message without its record, i.e. as "sent twice".
+  await fx.stop();
   const fired: number[] = [];
   const inSlack: number[] = [];
   let missing = 0;
@@ -77,6 +82,7 @@ try {
   for (const id of ids) await fx.store.resolve(id, 'bench');
   await waitFor('baseline timers', () => baseline.length >= timers.length, 10_000).catch(() => undefined);
   const row = (name: string, v: number[]) => console.log(`${name.padEnd(38)} n ${String(v.length).padStart(4)}  p50 ${pct(v, 50).toFixed(0).padStart(5)}  p99 ${pct(v, 99).toFixed(0).padStart(5)}  max ${Math.max(...v).toFixed(0).padStart(5)} ms`);
+  console.log(`load average at the start ${load0}, at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (${cpus().length} cores)`);
   console.log(`bench/escalation: ${N} incidents, 1 escalation minute = ${MINUTE_MS} ms, each run ${RUN_MS} ms; restart (stop + start) done at +${restartedAt} ms`);
   row('baseline: setTimeout per step', baseline);
   row('timer fired and recorded (BullMQ)', fired);

@@ -31,14 +31,25 @@ export class IncidentEscalations {
     return (await this.store.list({ environment, state: 'unresolved' })).map(escalatingIncident);
   }
 
-  /** Written before the ping goes out: a crash right after costs that one ping, never a second one. */
-  async markSent(id: string, step: EscalationStep, at: Date): Promise<boolean> {
-    let changed = false;
-    await this.store.update(id, (incident) => {
-      const next = withStepSent(incident, step, at);
-      changed = next !== incident;
-      return next;
-    });
-    return changed;
+  /**
+   * Decided and written under the incident's lock, before the ping goes out: an Acknowledge
+   * that lands first cancels the step, and a crash right after costs that one ping, never a second one.
+   */
+  async markSent(id: string, due: (incident: EscalatingIncident) => EscalationStep | null, at: Date) {
+    let step: EscalationStep | null = null;
+    let recorded = false;
+    try {
+      const written = await this.store.update(id, (incident) => {
+        step = due(escalatingIncident(incident));
+        if (!step) return incident;
+        const next = withStepSent(incident, step, at);
+        recorded = next !== incident;
+        return next;
+      });
+      return { incident: escalatingIncident(written), step, recorded };
+    } catch (error) {
+      if (error instanceof IncidentNotFoundError) return null;
+      throw error;
+    }
   }
 }

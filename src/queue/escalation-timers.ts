@@ -6,9 +6,10 @@
  * now" moved earlier gets a job of its own. Delayed jobs live in Redis: a restarted executor
  * fires what fell due while it was down as soon as its worker runs.
  *
- * A job decides nothing from its data: it reads the incident again and fires only when its step
- * is still in the schedule (not acknowledged, not resolved) and not sent yet — the incident
- * records each step before its ping goes out, so a redelivered job never pings twice.
+ * A job decides nothing from its data: under the incident's lock it fires only when its step is
+ * still in the schedule (not acknowledged, not resolved) and not sent yet, and records it there
+ * before its ping goes out, so a redelivered job never pings twice and an Acknowledge that lands
+ * first always wins. The next step is scheduled from the record just written, before the ping.
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -29,8 +30,20 @@ export interface EscalatingIncident {
 export interface EscalationIncidents {
   load(id: string): Promise<EscalatingIncident | null>;
   unresolved(environment: string): Promise<EscalatingIncident[]>;
-  /** Records `step` as sent at `at`, atomically; false when it was recorded already. */
-  markSent(id: string, step: EscalationStep, at: Date): Promise<boolean>;
+  /**
+   * Atomically: `due` picks the step to send from the incident as it is now (null: none — it was
+   * acknowledged, resolved or moved), which is recorded as sent at `at` unless it was already.
+   * Returns the incident as it is afterwards; null when there is no such incident.
+   */
+  markSent(id: string, due: (incident: EscalatingIncident) => EscalationStep | null, at: Date): Promise<MarkSent | null>;
+}
+
+export interface MarkSent {
+  incident: EscalatingIncident;
+  /** The step `due` picked, if any. */
+  step: EscalationStep | null;
+  /** True when this call recorded it (false: recorded before). */
+  recorded: boolean;
 }
 
 /** Sends one step's pings; never throws (a failed sink keeps its delivery in the outbox). */
@@ -71,20 +84,25 @@ export class EscalationTimers {
   /** Every unresolved incident of the environment, at start-up: Redis may have lost its jobs. */
   async syncAll(environment: string): Promise<number> {
     const all = await this.opts.incidents.unresolved(environment);
-    for (const incident of all) await this.syncIncident(incident);
+    // One round trip for the whole environment: the sweep runs every few seconds.
+    const jobs = all.flatMap((incident) => this.pending(incident).map((step) => this.job(incident.id, step)));
+    if (jobs.length > 0) await this.queue(environment).addBulk(jobs);
     return all.length;
   }
 
   async syncIncident(incident: EscalatingIncident): Promise<EscalationStep[]> {
-    const now = this.clock.now();
-    const steps = pendingSteps(this.opts.policyOf(incident.environment), incident.facts, incident.sent, now);
-    const queue = this.queue(incident.environment);
-    await queue.addBulk(steps.map((step) => ({
-      name: step.kind,
-      data: { incidentId: incident.id, stepId: step.id, dueAt: step.dueAt.getTime() },
-      opts: { jobId: escalationJobId(incident.id, step), delay: Math.max(0, step.dueAt.getTime() - now.getTime()), ...KEEP },
-    })));
+    const steps = this.pending(incident);
+    if (steps.length > 0) await this.queue(incident.environment).addBulk(steps.map((step) => this.job(incident.id, step)));
     return steps;
+  }
+
+  private pending(incident: EscalatingIncident): EscalationStep[] {
+    return pendingSteps(this.opts.policyOf(incident.environment), incident.facts, incident.sent, this.clock.now());
+  }
+
+  private job(incidentId: string, step: EscalationStep) {
+    const delay = Math.max(0, step.dueAt.getTime() - this.clock.now().getTime());
+    return { name: step.kind, data: { incidentId, stepId: step.id, dueAt: step.dueAt.getTime() }, opts: { jobId: escalationJobId(incidentId, step), delay, ...KEEP } };
   }
 
   queue(environment: string): Queue<EscalationJobData> {
@@ -117,22 +135,20 @@ export function createEscalationWorker(opts: EscalationWorkerOptions, timers: Es
 }
 
 async function fire(job: Job<EscalationJobData>, opts: EscalationWorkerOptions, timers: EscalationTimers): Promise<FireOutcome> {
-  const { incidentId, stepId } = job.data;
-  const log = opts.log.child({ incident: incidentId, step: stepId });
-  const incident = await opts.incidents.load(incidentId);
-  if (!incident) return 'gone';
+  const { incidentId, stepId, dueAt } = job.data;
   const now = (opts.clock ?? systemClock).now();
-  const step = stepStillDue(opts.policyOf(incident.environment), incident.facts, stepId, new Date(now.getTime() + EARLY_MS));
-  let outcome: FireOutcome = 'cancelled';
-  if (step && step.dueAt.getTime() === job.data.dueAt) {
-    if (incident.sent.has(step.id) || !(await opts.incidents.markSent(incidentId, step, now))) outcome = 'already_sent';
-    else {
-      await opts.ping(incidentId, step);
-      log.info({ level: step.level, kind: step.kind, lateMs: now.getTime() - step.dueAt.getTime() }, 'escalation step sent');
-      outcome = 'sent';
-    }
-  }
-  // Whatever this job did, the chain goes on from the incident as it is now.
-  await timers.sync(incidentId);
-  return outcome;
+  const due = (incident: EscalatingIncident) => {
+    const step = stepStillDue(opts.policyOf(incident.environment), incident.facts, stepId, new Date(now.getTime() + EARLY_MS));
+    return step && step.dueAt.getTime() === dueAt ? step : null;
+  };
+  const marked = await opts.incidents.markSent(incidentId, due, now);
+  if (!marked) return 'gone';
+  // Whatever this job did, the chain goes on from the incident as just written — before the ping, so a slow ping delays no timer.
+  await timers.syncIncident(marked.incident);
+  const { step } = marked;
+  if (!step) return 'cancelled';
+  if (!marked.recorded) return 'already_sent';
+  await opts.ping(incidentId, step);
+  opts.log.info({ incident: incidentId, step: stepId, level: step.level, kind: step.kind, lateMs: now.getTime() - step.dueAt.getTime() }, 'escalation step sent');
+  return 'sent';
 }

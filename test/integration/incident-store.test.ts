@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,9 +22,46 @@ describe('incident store', () => {
     const results = await Promise.all([1, 2, 3].map(() => inChild(stateDir, 'open', '20261130T100000Z-abc123')));
     assert.equal(results.filter((r) => r.created).length, 1);
     assert.equal(new Set(results.map((r) => r.id)).size, 1);
-    const files = readdirSync(join(stateDir, 'incidents')).filter((f) => f.endsWith('.json'));
+    const files = readdirSync(join(stateDir, 'incidents')).filter((f) => f.startsWith('inc-') && f.endsWith('.json'));
     assert.equal(files.length, 1);
     assert.equal(statSync(join(stateDir, 'incidents', files[0]!)).mode & 0o777, 0o600);
+  });
+
+  test('processes opening different operations at once each open theirs, and the index has them all', async () => {
+    const stateDir = fresh();
+    const results = await Promise.all(['op-a', 'op-b', 'op-c', 'op-d'].map((op) => inChild(stateDir, 'open', op)));
+    assert.deepEqual(results.map((r) => r.created), [true, true, true, true]);
+    const unresolved = await new IncidentStore(stateDir).list({ state: 'unresolved' });
+    assert.deepEqual(unresolved.map((i) => i.id).sort(), results.map((r) => String(r.id)).sort());
+  });
+
+  test('the index, missing or unreadable, is rebuilt from the incident files; a resolved incident leaves it', async () => {
+    const stateDir = fresh();
+    const store = new IncidentStore(stateDir);
+    const a = (await store.open({ environment: 'production', operationId: 'op-1', summary: 'a', openedBy: 'ripcord' })).incident;
+    const b = (await store.open({ environment: 'production', operationId: null, summary: 'b', openedBy: 'U1' })).incident;
+    await store.resolve(b.id, 'U1');
+    const indexPath = join(stateDir, 'incidents', 'index.json');
+    const before = readFileSync(indexPath, 'utf8');
+    assert.deepEqual(Object.keys(JSON.parse(before).unresolved), [a.id]);
+    for (const damage of [() => rmSync(indexPath), () => writeFileSync(indexPath, '{"version":1,"unres')]) {
+      damage();
+      const fresh = new IncidentStore(stateDir);
+      assert.deepEqual((await fresh.list({ state: 'unresolved' })).map((i) => i.id), [a.id]);
+      const again = await fresh.open({ environment: 'production', operationId: 'op-1', summary: 'retried', openedBy: 'ripcord' });
+      assert.deepEqual([again.created, again.incident.id], [false, a.id], 'the operation\'s incident is found again');
+      assert.deepEqual(JSON.parse(readFileSync(indexPath, 'utf8')), JSON.parse(before));
+    }
+  });
+
+  test('an operation\'s incident named by the index but never written (a crash in between) is opened under that ID', async () => {
+    const stateDir = fresh();
+    const store = new IncidentStore(stateDir);
+    const { incident } = await store.open({ environment: 'production', operationId: 'op-9', summary: 'first try', openedBy: 'ripcord' });
+    rmSync(store.path(incident.id));
+    const again = await store.open({ environment: 'production', operationId: 'op-9', summary: 'second try', openedBy: 'ripcord' });
+    assert.deepEqual([again.created, again.incident.id, again.incident.summary], [true, incident.id, 'second try']);
+    assert.equal((await store.open({ environment: 'production', operationId: 'op-9', summary: 'third', openedBy: 'ripcord' })).created, false);
   });
 
   test('changes from several processes are all kept (no lost update)', async () => {
