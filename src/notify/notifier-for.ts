@@ -3,6 +3,7 @@
  * `notifyReport` after an operation, `flushOutboxFor` before one. Both never throw: a
  * notification problem must not change a deploy's or rollback's outcome or exit code.
  */
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { RipcordConfig } from '../config/schema.js';
 import { ExitCode, RipcordError } from '../domain/errors.js';
@@ -23,6 +24,8 @@ export interface NotifierOptions {
   /** Per remote delivery (default 10 s). */
   timeoutMs?: number;
   clock?: Clock;
+  /** A pooled transport of the caller's, used for the environment's email when it goes to this SMTP URL. */
+  emailTransport?: (smtpUrl: string) => Transporter;
 }
 
 export function notifierFor(config: RipcordConfig, envName: string, log: Logger, options: NotifierOptions = {}): FanOutNotifier {
@@ -33,7 +36,7 @@ export function notifierFor(config: RipcordConfig, envName: string, log: Logger,
   const sinks: RemoteSink[] = [];
   if (n.slackWebhookUrl) sinks.push(slackWebhookSink(n.slackWebhookUrl, timeoutMs));
   if (n.webhookUrl) sinks.push(webhookSink(n.webhookUrl, timeoutMs, n.webhookSecret));
-  if (n.email) sinks.push(new EmailSink(n.email, timeoutMs));
+  if (n.email) sinks.push(new EmailSink(n.email, timeoutMs, options.emailTransport?.(n.email.smtpUrl)));
   return new FanOutNotifier({
     logFile: new NotificationsLogFile(n.logFile, env.appDir),
     sinks,

@@ -87,6 +87,16 @@ export class Outbox {
     await fsyncDir(this.dir);
   }
 
+  /** True when nothing is kept: a directory listing, no lock and no file read. */
+  async isEmpty(): Promise<boolean> {
+    try {
+      return !(await readdir(this.dir)).some((n) => ENTRY_NAME.test(n));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      throw error;
+    }
+  }
+
   /** Every kept delivery, oldest notification first. */
   async list(): Promise<OutboxListing> {
     let names: string[];

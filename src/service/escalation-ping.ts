@@ -8,11 +8,12 @@
  */
 import { join } from 'node:path';
 import type { webApi } from '@slack/bolt';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { EnvironmentConfig, RipcordConfig } from '../config/schema.js';
 import type { EscalationStep } from '../domain/escalation-schedule.js';
 import type { Incident } from '../domain/incident.js';
-import { EmailSink } from '../notify/email-sink.js';
+import { EmailSink, pooledEmailTransport } from '../notify/email-sink.js';
 import { FanOutNotifier } from '../notify/fan-out-notifier.js';
 import { NotificationsLogFile } from '../notify/notifications-log-file.js';
 import { notifierFor } from '../notify/notifier-for.js';
@@ -37,15 +38,21 @@ export function levelOf(env: EnvironmentConfig, level: number): Level | undefine
   return [env.contacts.level1, env.contacts.level2, env.contacts.level3][level - 1];
 }
 
-/** One notifier per level target, each with its own outbox, so a kept delivery goes back to where it was meant. */
-export function levelNotifiers(config: RipcordConfig, envName: string, level: number, log: Logger, timeoutMs = DEFAULT_SINK_TIMEOUT_MS): FanOutNotifier[] {
+/**
+ * One notifier per level target, each with its own outbox, so a kept delivery goes back to where
+ * it was meant. `emailTransport` gives the caller's pooled SMTP transport for a URL.
+ */
+export function levelNotifiers(
+  config: RipcordConfig, envName: string, level: number, log: Logger, timeoutMs = DEFAULT_SINK_TIMEOUT_MS, emailTransport?: (smtpUrl: string) => Transporter,
+): FanOutNotifier[] {
   const env = config.environments[envName];
   const contacts = env ? levelOf(env, level) : undefined;
   if (!env || !contacts) return [];
   const email = env.notifications.email;
   const targets: Array<[string, RemoteSink]> = [];
   if (contacts.email.length > 0) {
-    targets.push(['email', new EmailSink({ to: contacts.email, from: email?.from ?? 'ripcord@localhost', smtpUrl: email?.smtpUrl ?? 'smtp://127.0.0.1:25' }, timeoutMs)]);
+    const smtpUrl = email?.smtpUrl ?? 'smtp://127.0.0.1:25';
+    targets.push(['email', new EmailSink({ to: contacts.email, from: email?.from ?? 'ripcord@localhost', smtpUrl }, timeoutMs, emailTransport?.(smtpUrl))]);
   }
   contacts.webhooks.forEach((url, i) => targets.push([`webhook${i + 1}`, webhookSink(url, timeoutMs, env.notifications.webhookSecret)]));
   return targets.map(([key, sink]) => new FanOutNotifier({
@@ -58,7 +65,33 @@ export function levelNotifiers(config: RipcordConfig, envName: string, level: nu
 }
 
 export class EscalationPinger {
+  private readonly transports = new Map<string, Transporter>();
+
   constructor(private readonly opts: EscalationPingOptions) {}
+
+  /**
+   * The pooled SMTP transport for `smtpUrl`, made on first use and kept until {@link close}: pings
+   * come by the dozen when several incidents escalate, and a connection per message made each
+   * one wait for a TCP and SMTP handshake.
+   */
+  readonly emailTransport = (smtpUrl: string): Transporter => {
+    let t = this.transports.get(smtpUrl);
+    if (!t) {
+      t = pooledEmailTransport(smtpUrl, this.opts.timeoutMs ?? DEFAULT_SINK_TIMEOUT_MS);
+      this.transports.set(smtpUrl, t);
+    }
+    return t;
+  };
+
+  /** The level targets' notifiers, sharing the pooled transports (for the service's outbox flush). */
+  levelNotifiers(envName: string, level: number): FanOutNotifier[] {
+    return levelNotifiers(this.opts.config, envName, level, this.opts.log, this.opts.timeoutMs, this.emailTransport);
+  }
+
+  close(): void {
+    for (const t of this.transports.values()) t.close();
+    this.transports.clear();
+  }
 
   /** Never throws: every failure is logged, and kept in an outbox where it can be. */
   async ping(incidentId: string, step: EscalationStep): Promise<void> {
@@ -77,8 +110,8 @@ export class EscalationPinger {
     const timeoutMs = this.opts.timeoutMs ?? DEFAULT_SINK_TIMEOUT_MS;
     await Promise.all([
       this.toSlack(incident, step, contacts?.slack ?? [], plog),
-      notifierFor(config, incident.environment, plog, { timeoutMs }).deliver(notification),
-      ...levelNotifiers(config, incident.environment, step.level, plog, timeoutMs).map((n) => n.deliver(notification, { logFile: false })),
+      notifierFor(config, incident.environment, plog, { timeoutMs, emailTransport: this.emailTransport }).deliver(notification),
+      ...levelNotifiers(config, incident.environment, step.level, plog, timeoutMs, this.emailTransport).map((n) => n.deliver(notification, { logFile: false })),
     ].map((p) => p.catch((error: unknown) => plog.error({ err: error }, 'escalation delivery failed'))));
   }
 

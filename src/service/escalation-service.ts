@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RipcordConfig } from '../config/schema.js';
 import { escalationPolicy } from '../domain/escalation-schedule.js';
-import { EscalationPinger, levelNotifiers } from './escalation-ping.js';
+import { EscalationPinger } from './escalation-ping.js';
 import { IncidentEscalations } from '../incidents/escalation-store.js';
 import { IncidentStore } from '../incidents/incident-store.js';
 import { createEscalationWorker, EscalationTimers, type EscalationJobData, type FireOutcome } from '../queue/escalation-timers.js';
@@ -40,6 +40,7 @@ export class EscalationService {
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping = false;
   private sweepAgain = false;
+  private pinger: EscalationPinger | undefined;
   readonly timers: EscalationTimers;
 
   private constructor(private readonly opts: EscalationServiceOptions) {
@@ -54,6 +55,7 @@ export class EscalationService {
       ? new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl, timeout: SLACK_TIMEOUT_MS, rejectRateLimitedCalls: true, retryConfig: { retries: 1, maxTimeout: 1000 }, logLevel: webApi.LogLevel.ERROR })
       : null;
     const pinger = new EscalationPinger({ config, store, slack, log: log.child({ component: 'escalation' }) });
+    service.pinger = pinger;
     for (const environment of opts.environments) {
       const worker = createEscalationWorker({
         connection: opts.connection, prefix: config.redis.prefix, incidents: new IncidentEscalations(store), environment, log,
@@ -96,10 +98,10 @@ export class EscalationService {
 
   /** Re-sends what the level targets' outboxes kept. Never throws. */
   async flushOutboxes(): Promise<void> {
-    const { config, log } = this.opts;
+    const { log } = this.opts;
     for (const env of this.opts.environments) {
       for (const level of [1, 2, 3]) {
-        for (const n of levelNotifiers(config, env, level, log)) await n.flush().catch((err: unknown) => log.warn({ err, env, level }, 'escalation outbox not flushed'));
+        for (const n of this.pinger?.levelNotifiers(env, level) ?? []) await n.flush().catch((err: unknown) => log.warn({ err, env, level }, 'escalation outbox not flushed'));
       }
     }
   }
@@ -108,5 +110,6 @@ export class EscalationService {
     clearInterval(this.sweepTimer);
     await Promise.all(this.workers.map((w) => w.close()));
     await this.timers.close();
+    this.pinger?.close();
   }
 }

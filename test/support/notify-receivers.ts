@@ -87,6 +87,9 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
   const messages: ReceivedMail[] = [];
   const state = { refuseWith: null as number | null };
   const make = () => new SMTPServer({
+    // A stopped receiver is a dead server: it drops the sessions a pooled client keeps open (421)
+    // instead of letting them deliver for smtp-server's default 30 s of draining.
+    closeTimeout: 50,
     disabledCommands: ['STARTTLS'],
     authOptional: true,
     allowInsecureAuth: true,
