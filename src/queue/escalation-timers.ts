@@ -46,7 +46,10 @@ export interface MarkSent {
   recorded: boolean;
 }
 
-/** Sends one step's pings; never throws (a failed sink keeps its delivery in the outbox). */
+/**
+ * Sends one step's pings, or hands them off to be sent (the service does: see
+ * src/service/escalation-service.ts); never throws (a failed sink keeps its delivery in the outbox).
+ */
 export type EscalationPing = (incidentId: string, step: EscalationStep) => Promise<void>;
 
 export interface EscalationJobData { incidentId: string; stepId: string; dueAt: number }
@@ -149,6 +152,6 @@ async function fire(job: Job<EscalationJobData>, opts: EscalationWorkerOptions, 
   if (!step) return 'cancelled';
   if (!marked.recorded) return 'already_sent';
   await opts.ping(incidentId, step);
-  opts.log.info({ incident: incidentId, step: stepId, level: step.level, kind: step.kind, lateMs: now.getTime() - step.dueAt.getTime() }, 'escalation step sent');
+  opts.log.info({ incident: incidentId, step: stepId, level: step.level, kind: step.kind, lateMs: now.getTime() - step.dueAt.getTime() }, 'escalation step recorded and its ping sent off');
   return 'sent';
 }

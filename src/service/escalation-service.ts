@@ -41,6 +41,7 @@ export class EscalationService {
   private sweeping = false;
   private sweepAgain = false;
   private pinger: EscalationPinger | undefined;
+  private readonly pinging = new Set<Promise<void>>();
   readonly timers: EscalationTimers;
 
   private constructor(private readonly opts: EscalationServiceOptions) {
@@ -60,7 +61,7 @@ export class EscalationService {
       const worker = createEscalationWorker({
         connection: opts.connection, prefix: config.redis.prefix, incidents: new IncidentEscalations(store), environment, log,
         policyOf: (env) => escalationPolicy(config.environments[env]!.contacts, config.service.escalationMinuteMs),
-        ping: (id, step) => pinger.ping(id, step),
+        ping: (id, step) => service.handOff(pinger.ping(id, step)),
       }, service.timers);
       worker.on('error', (err) => log.warn({ err, env: environment }, 'escalation worker error'));
       service.workers.push(worker);
@@ -70,6 +71,18 @@ export class EscalationService {
     service.sweepTimer = setInterval(() => void service.sweep(), SWEEP_MS);
     service.sweepTimer.unref();
     return service;
+  }
+
+  /**
+   * A ping runs beside the worker, not in its job slot: by then the step is recorded and the next
+   * one queued, so holding one of the worker's few slots until every sink has answered would only
+   * make the next due jobs wait behind slow sinks. A crash loses that ping either way (the record
+   * comes first), never repeats it; `stop` waits for the pings under way.
+   */
+  private handOff(ping: Promise<void>): Promise<void> {
+    this.pinging.add(ping);
+    void ping.finally(() => this.pinging.delete(ping));
+    return Promise.resolve();
   }
 
   isRunning(): boolean {
@@ -110,6 +123,7 @@ export class EscalationService {
     clearInterval(this.sweepTimer);
     await Promise.all(this.workers.map((w) => w.close()));
     await this.timers.close();
+    await Promise.allSettled([...this.pinging]);
     this.pinger?.close();
   }
 }
