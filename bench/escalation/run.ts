@@ -2,14 +2,24 @@
  * bench/escalation: how late escalation pings are against their schedule. N incidents open over
  * the first ~2 s (one escalation minute = 100 ms: Level 1 at once, Level 2 at 1.5 s, Level 3 at
  * 3 s, reminders every 1 s) on real Redis/BullMQ, the Slack emulator, a real SMTP server and a
- * webhook receiver (Slack's rate limits lifted, see below); the escalation service is stopped and started again in the middle, as a
+ * webhook receiver (Slack's rate limits lifted, see below). The escalation service runs in its own
+ * process (bench/escalation/service-child.ts), as the executor does in production, where Slack and
+ * SMTP are other machines: sharing this process's event loop with the emulator and the receivers
+ * timed their work as much as the timers'. Incidents are opened here and their timers queued, as
+ * the bot does. In the middle that service is stopped and another, already loaded, started: a
  * restarted executor. Lateness of each step = when the timer fired and recorded it, and when its
  * message reached the incident's Slack thread, minus its due time from the schedule. Baseline in
  * the same run: a plain setTimeout per step of the same schedule, in the same process.
  *
  *   flock /tmp/ripcord-heavy.lock node --import tsx bench/escalation/run.ts [incidents=100]
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
+import { escalationQueueName } from '../../src/queue/escalation-timers.js';
+import { durableConnection } from '../../src/queue/redis-connections.js';
+import { escalationTimersFor } from '../../src/service/escalation-service.js';
 import { escalationPolicy, escalationSteps } from '../../src/domain/escalation-schedule.js';
 import { escalationFacts, sentSteps } from '../../src/domain/incident-escalation.js';
 import { slackPings, startEscalationFixture, waitFor } from '../../test/support/escalation-fixture.js';
@@ -30,19 +40,40 @@ const fx = await startEscalationFixture({ minuteMs: MINUTE_MS, remindEveryMinute
 const policy = escalationPolicy(fx.config.environments.production!.contacts, MINUTE_MS);
 const baseline: number[] = [];
 const timers: NodeJS.Timeout[] = [];
+
+/** An executor process, loaded and waiting for `start`. */
+async function executor(): Promise<ChildProcess> {
+  const child = fork(fileURLToPath(new URL('./service-child.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'], env: { ...process.env, RIPCORD_BENCH_CONFIG: JSON.stringify(fx.config) }, stdio: 'inherit',
+  });
+  await answer(child, 'ready');
+  return child;
+}
+const answer = (child: ChildProcess, what: string) => new Promise<void>((resolve, reject) => {
+  child.on('message', (m) => { if (m === what) resolve(); });
+  child.once('exit', (code) => reject(new Error(`executor exited (${code}) before "${what}"`)));
+});
+const tell = async (child: ChildProcess, what: string, then: string) => { const done = answer(child, then); child.send(what); await done; };
+
+const producer = durableConnection(fx.config.redis.url);
+const bot = escalationTimersFor(fx.config, producer, fx.store);
+const children: ChildProcess[] = [];
 try {
-  await fx.start();
+  const [first, second] = await Promise.all([executor(), executor()]);
+  children.push(first!, second!);
+  await tell(first!, 'start', 'started');
   const t0 = Date.now();
   const ids: string[] = [];
   let restartedAt = 0;
   const restart = (async () => {
     await new Promise((r) => setTimeout(r, 2200));
-    await fx.stop();
-    await fx.start();
+    await tell(first!, 'stop', 'stopped');
+    await tell(second!, 'start', 'started');
     restartedAt = Date.now() - t0;
   })();
   for (let i = 0; i < N; i++) {
     const id = await fx.open(`bench incident ${i}`);
+    await bot.sync(id);
     ids.push(id);
     // The same schedule with plain timers: what Node itself adds on this machine right now.
     const opened = new Date((await fx.store.get(id)).openedAt).getTime();
@@ -52,13 +83,18 @@ try {
     }
     await new Promise((r) => setTimeout(r, 2000 / N));
   }
+  const openedIn = Date.now() - t0;
   await restart;
   // Run every incident for RUN_MS after it opened, then resolve them all.
   const lastOpened = new Date((await fx.store.get(ids.at(-1)!)).openedAt).getTime();
   await new Promise((r) => setTimeout(r, lastOpened + RUN_MS - Date.now()));
   // Stopped before counting: a step recorded between reading an incident and reading Slack would
   // otherwise count as a message without its record, i.e. as "sent twice".
-  await fx.stop();
+  await tell(second!, 'stop', 'stopped');
+  // Where the time goes: when the worker took each job, against when it was due.
+  const queue = new Queue(escalationQueueName('production'), { connection: producer, prefix: fx.config.redis.prefix });
+  const picked = (await queue.getJobs(['completed', 'failed'])).filter((j) => j.processedOn).map((j) => j.processedOn! - (j.data as { dueAt: number }).dueAt);
+  await queue.close();
   const fired: number[] = [];
   const inSlack: number[] = [];
   let missing = 0;
@@ -83,12 +119,16 @@ try {
   await waitFor('baseline timers', () => baseline.length >= timers.length, 10_000).catch(() => undefined);
   const row = (name: string, v: number[]) => console.log(`${name.padEnd(38)} n ${String(v.length).padStart(4)}  p50 ${pct(v, 50).toFixed(0).padStart(5)}  p99 ${pct(v, 99).toFixed(0).padStart(5)}  max ${Math.max(...v).toFixed(0).padStart(5)} ms`);
   console.log(`load average at the start ${load0}, at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (${cpus().length} cores)`);
-  console.log(`bench/escalation: ${N} incidents, 1 escalation minute = ${MINUTE_MS} ms, each run ${RUN_MS} ms; restart (stop + start) done at +${restartedAt} ms`);
+  console.log(`bench/escalation: ${N} incidents, 1 escalation minute = ${MINUTE_MS} ms, each run ${RUN_MS} ms; restart (stop + start) done at +${restartedAt} ms; all opened by +${openedIn} ms`);
   row('baseline: setTimeout per step', baseline);
+  row('job taken by the worker (all jobs)', picked);
   row('timer fired and recorded (BullMQ)', fired);
   row('message in the Slack thread', inSlack);
   console.log(`ratio p99 fired / baseline: ${(pct(fired, 99) / Math.max(1, pct(baseline, 99))).toFixed(1)}×; steps never sent: ${missing}; sent twice: ${twice}; target p99 < 2000 ms: ${pct(inSlack, 99) < 2000 && pct(fired, 99) < 2000 ? 'met' : 'NOT met'}`);
 } finally {
   for (const t of timers) clearTimeout(t);
+  for (const c of children) if (c.exitCode === null) c.kill();
+  await bot.close();
+  producer.disconnect();
   await fx.cleanup();
 }

@@ -66,6 +66,7 @@ export function levelNotifiers(
 
 export class EscalationPinger {
   private readonly transports = new Map<string, Transporter>();
+  private readonly dms = new Map<string, string>();
 
   constructor(private readonly opts: EscalationPingOptions) {}
 
@@ -86,6 +87,16 @@ export class EscalationPinger {
   /** The level targets' notifiers, sharing the pooled transports (for the service's outbox flush). */
   levelNotifiers(envName: string, level: number): FanOutNotifier[] {
     return levelNotifiers(this.opts.config, envName, level, this.opts.log, this.opts.timeoutMs, this.emailTransport);
+  }
+
+  /** A person's DM channel, opened once: it does not change, and every ping of every incident DMs the same people. */
+  private async dmChannel(client: webApi.WebClient, user: string): Promise<string> {
+    const known = this.dms.get(user);
+    if (known) return known;
+    const dm = await afterRateLimits(() => client.conversations.open({ users: user }));
+    const channel = String(dm.channel?.id);
+    this.dms.set(user, channel);
+    return channel;
   }
 
   close(): void {
@@ -126,8 +137,9 @@ export class EscalationPinger {
       sends.push(afterRateLimits(() => client.chat.postMessage({ channel, thread_ts: ts, ...message })));
     }
     for (const user of who.filter((id) => !id.startsWith('S'))) {
-      sends.push(afterRateLimits(() => client.conversations.open({ users: user }))
-        .then((dm) => afterRateLimits(() => client.chat.postMessage({ channel: String(dm.channel?.id), ...message }))));
+      sends.push(this.dmChannel(client, user)
+        .then((channel) => afterRateLimits(() => client.chat.postMessage({ channel, ...message })))
+        .catch((error: unknown) => { this.dms.delete(user); throw error; }));
     }
     const results = await Promise.allSettled(sends);
     for (const r of results) if (r.status === 'rejected') log.warn({ err: r.reason }, 'escalation ping not delivered in Slack');

@@ -59,12 +59,18 @@ export interface EnvironmentLocksOptions {
   bootId?: string | null;
 }
 
+let bootIdRead: { id: string | null } | undefined;
+
+/** Read once per process (it cannot change while the process lives): every outbox and incident store makes locks. */
 function currentBootId(): string | null {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
-  } catch {
-    return null;
+  if (!bootIdRead) {
+    try {
+      bootIdRead = { id: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null };
+    } catch {
+      bootIdRead = { id: null };
+    }
   }
+  return bootIdRead.id;
 }
 
 /** Signal 0 checks existence only. EPERM means it exists under another user: alive. */
