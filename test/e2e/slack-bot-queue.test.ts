@@ -6,6 +6,7 @@
  * is checked event by event. The preview comes from git; a double click queues one job; the
  * message is updated in place through the 429s and ends with the right final state and thread.
  * A bot stopped mid-operation and started again picks its message up and finishes it in place.
+ * The Home tab's Deploy… opens a form, shows the same preview in the modal, and Deploy queues it.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ import { requireRedis } from '../support/require-services.js';
 import { dropPrefix, newPrefix, REDIS_URL } from '../support/service-fixtures.js';
 import { shown } from '../support/slack-emulator/slack-bot-fixture.js';
 import { APP_TOKEN, BOT_TOKEN, SlackEmulator } from '../support/slack-emulator/slack-emulator.js';
-import { WebApiState } from '../support/slack-emulator/web-api.js';
+import { WebApiState, type OpenView } from '../support/slack-emulator/web-api.js';
 import { configFor, createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
 import { waitFor } from '../support/stack/stack-helpers.js';
 
@@ -36,6 +37,18 @@ let bot: SlackBot;
 let redis: Redis;
 let config: RipcordConfig;
 const prefix = newPrefix();
+
+function buttonIn(blocks: unknown, actionId: string): { button: Obj; blockId: string } {
+  const block = (blocks as Obj[]).find((b) => b.type === 'actions' && (b.elements as Obj[]).some((e) => e.action_id === actionId));
+  assert.ok(block, `a ${actionId} button in ${JSON.stringify(blocks).slice(0, 400)}`);
+  return { button: (block.elements as Obj[]).find((e) => e.action_id === actionId)!, blockId: String(block.block_id) };
+}
+
+async function modalShowing(pattern: RegExp, what: string): Promise<OpenView> {
+  const latest = () => [...slack.state.modals.values()].at(-1);
+  await waitFor(async () => pattern.test(JSON.stringify(latest()?.view ?? {})), 60_000, what, 100);
+  return latest()!;
+}
 
 const parents = () => slack.state.messages.filter((m) => m.channel === WebApiState.channelId(CHANNEL) && !m.threadTs);
 
@@ -163,5 +176,25 @@ describe('Slack bot → queue → live message, with Slack answering 429 to ever
     const events = () => readFileSync(bot.audit.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Obj).filter((e) => e.operationId === id).map((e) => e.event);
     await waitFor(async () => events().includes('finished'), 10_000, 'the finished entry');
     assert.deepEqual(events(), ['started', 'finished']);
+  });
+
+  test('the Home tab\'s Deploy…: pick a release, the same preview in the modal, Deploy queues it', async () => {
+    await slack.socket.appHomeOpened('U0ALICE');
+    await waitFor(async () => slack.state.homes.has('U0ALICE'), 60_000, 'the Home tab');
+    await slack.socket.clickButton({ ...buttonIn(slack.state.homes.get('U0ALICE')!.blocks, 'home_deploy:production'), homeOf: 'U0ALICE' });
+    const form = await modalShowing(/"callback_id":"deploy_modal"/, 'the deploy form');
+    assert.match(JSON.stringify(form.view), /"text":"v1\.1\.0 [0-9a-f]{7} — [^"]+","emoji":true\},"value":"v1\.1\.0"/);
+    const missing = await slack.socket.submitView({ viewId: form.id, values: {} });
+    assert.equal(missing.outcome, 'errors');
+    assert.deepEqual(missing.ack.payload.errors, { ref: 'pick a release above or type a ref' });
+    const submitted = await slack.socket.submitView({ viewId: form.id, values: { release: { release: { type: 'static_select', selected_option: { value: 'v1.1.0' } } } } });
+    assert.equal(submitted.outcome, 'updated');
+    const preview = await modalShowing(/deploy_confirm/, 'the preview in the modal');
+    assert.match(JSON.stringify(preview.view), /Deploy `v1\.1\.0` to production\?[^"]*`v1\.0\.0` `[0-9a-f]{7}`[^"]* → `v1\.1\.0` `[0-9a-f]{7}`/);
+    const operations = () => redis.zrange(operationIndexKey(prefix, 'production'), '0', '-1');
+    const before = (await operations()).length;
+    await slack.socket.clickButton({ ...buttonIn(preview.view.blocks, 'deploy_confirm'), viewId: preview.id });
+    await modalShowing(/Deploy v1\.1\.0 on \*production\*/, 'the modal says it was submitted');
+    assert.equal((await operations()).length, before + 1, 'one more operation');
   });
 });

@@ -151,7 +151,7 @@ describe('the Home tab', () => {
     assert.match(text, /• :hourglass_flowing_sand: running deploy v2 by @alice via slack, 10 minutes ago\\n• :leftwards_arrow_with_hook: rolled back deploy v1\.9 by @alice via slack, 10 minutes ago — health check: 503 @\u200bchannel/);
     assert.match(text, /:double_vertical_bar: queued operation `op`/);
     assert.doesNotMatch(text, /:x: failed x/, 'five operations at most');
-    assert.deepEqual(buttons(v.blocks).map((x) => x.action_id), ['home_rollback:production', 'home_backup:production', 'home_refresh']);
+    assert.deepEqual(buttons(v.blocks).map((x) => x.action_id), ['home_deploy:production', 'home_rollback:production', 'home_backup:production', 'home_refresh']);
   });
   test('an environment that cannot be read says why; many environments stay within 100 blocks with unique action IDs', () => {
     const many = Array.from({ length: 20 }, (_, i) => ({ environment: `env${i}`, status: i === 0 ? null : status(`env${i}`, { newestVerifiedBackup: null }), problem: 'its state could not be read: Docker is down', recent: [] }));

@@ -1,11 +1,14 @@
-/** The Cancel button of a preview: nothing was submitted; the preview is replaced by a line saying so. */
+/** The Cancel button of a preview: nothing was submitted; the preview (a message, or the modal) is replaced by a line saying so. */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { DEPLOY_CANCEL_ACTION } from '../messages/deploy-preview.js';
+import { section } from '../messages/blocks.js';
+import { replyTo } from '../reply.js';
 
 export function registerDeployCancel(app: App, ctx: BotContext): void {
-  app.action<BlockAction<ButtonAction>>(DEPLOY_CANCEL_ACTION, async ({ ack, respond }) => {
+  app.action<BlockAction<ButtonAction>>(DEPLOY_CANCEL_ACTION, async ({ ack, body, respond, client }) => {
     await ack();
-    await respond({ replace_original: true, text: 'Cancelled: nothing was deployed.' }).catch((err: unknown) => ctx.log.warn({ err }, 'could not replace the preview'));
+    const text = 'Cancelled: nothing was deployed.';
+    await replyTo(body, respond, client, ctx.log, 'Deploy')({ text, blocks: [section(text)] });
   });
 }

@@ -11,7 +11,7 @@ import { problemOf, slackUser } from '../bot-context.js';
 import { decodeConfirm, deployRequestId } from '../deploy-request.js';
 import { DEPLOY_CONFIRM_ACTION } from '../messages/deploy-preview.js';
 import { code } from '../messages/mrkdwn.js';
-import { replyTo } from '../reply.js';
+import { refusalTo, replyTo } from '../reply.js';
 import { submitConfirmedPreview } from '../submit-and-follow.js';
 
 export function registerDeployConfirm(app: App, ctx: BotContext): void {
@@ -22,10 +22,10 @@ export function registerDeployConfirm(app: App, ctx: BotContext): void {
       const p = decodeConfirm(action.value);
       await submitConfirmedPreview(ctx, p, { kind: 'deploy', environment: p.environment, ref: p.ref }, {
         requestId: deployRequestId(p), environment: p.environment, requestedBy: slackUser(body.user), source: 'slack', operation: { kind: 'deploy', ref: p.ref },
-      }, `Deploy ${p.ref}`, reply, { action: 'deploy', user: body.user, channel: body.channel?.id ?? null, target: p.ref, refuse: respond, held: `deploy ${code(p.ref)}` });
+      }, `Deploy ${p.ref}`, reply, { action: 'deploy', user: body.user, channel: body.channel?.id ?? null, target: p.ref, refuse: refusalTo(body, respond, reply), held: `deploy ${code(p.ref)}` });
     } catch (error) {
       ctx.log.warn({ err: error }, 'deploy confirm failed');
-      await respond({ replace_original: false, ...problemOf(error) });
+      await reply(problemOf(error));
     }
   });
 }

@@ -10,11 +10,13 @@ import { registerIncidentEscalateNow } from './incident-escalate-now.js';
 import { registerIncidentResolve } from './incident-resolve.js';
 import { registerBackupRestoreConfirm } from './backup-restore-confirm.js';
 import { registerHomeBackup } from './home-backup.js';
+import { registerHomeDeploy } from './home-deploy.js';
 import { registerHomeRefresh } from './home-refresh.js';
 import { registerHomeRollback } from './home-rollback.js';
 import { registerPreviewCancel } from './preview-cancel.js';
 import { registerPreviewRefresh } from './preview-refresh.js';
 import { registerRollbackConfirm } from './rollback-confirm.js';
+import { registerDeployModalSubmit } from '../views/deploy-modal-submit.js';
 import { registerRollbackModalSubmit } from '../views/rollback-modal-submit.js';
 
 export function registerActions(app: App, ctx: BotContext): void {
@@ -30,6 +32,8 @@ export function registerActions(app: App, ctx: BotContext): void {
   registerPreviewRefresh(app, ctx);
   registerPreviewCancel(app, ctx);
   registerRollbackModalSubmit(app, ctx);
+  registerDeployModalSubmit(app, ctx);
+  registerHomeDeploy(app, ctx);
   registerHomeRollback(app, ctx);
   registerHomeBackup(app, ctx);
   registerHomeRefresh(app, ctx);

@@ -1,7 +1,7 @@
 /**
  * The App Home tab, pure: per environment its current release and health, the last five
  * operations with their outcomes, the newest verified backup and its age, the lock holder, and
- * buttons for the common acts (roll back…, back up now). Action IDs carry the environment
+ * buttons for the common acts (deploy…, roll back…, back up now). Action IDs carry the environment
  * (`home_rollback:production`) because they must be unique within the view.
  */
 import type { EnvironmentStatus } from '../../executor/environment-status.js';
@@ -12,6 +12,7 @@ import { actions, button, context, divider, header, section, type Block } from '
 import { age, code, cut, escapeText } from './mrkdwn.js';
 import type { HomeView } from './views.js';
 
+export const HOME_DEPLOY_ACTION = 'home_deploy';
 export const HOME_ROLLBACK_ACTION = 'home_rollback';
 export const HOME_BACKUP_ACTION = 'home_backup';
 export const HOME_REFRESH_ACTION = 'home_refresh';
@@ -50,6 +51,7 @@ function environmentBlocks(e: HomeEnvironment, now: Date): Block[] {
   const recent = e.recent.slice(0, 5);
   blocks.push(section(`*Last operations*\n${recent.length ? recent.map((o) => operationLine(o, now)).join('\n') : '_none submitted through Slack yet_'}`));
   blocks.push(actions(`home_actions_${e.environment}`, [
+    button({ actionId: `${HOME_DEPLOY_ACTION}:${e.environment}`, text: 'Deploy…', value: e.environment }),
     button({ actionId: `${HOME_ROLLBACK_ACTION}:${e.environment}`, text: 'Roll back…', value: e.environment }),
     button({ actionId: `${HOME_BACKUP_ACTION}:${e.environment}`, text: 'Back up now', value: e.environment }),
   ]));
