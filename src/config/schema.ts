@@ -145,10 +145,16 @@ const rollbackSchema = z.strictObject({
   healthRetries: intAtLeast(1, 'health attempts after a rollback', 5).nullable().default(null),
 });
 
-/** The Slack actions permissions and approvals are given for. */
-export const SLACK_ACTIONS = ['deploy', 'rollback', 'restore'] as const;
+/**
+ * The Slack actions permissions are given for: the three that change what runs, `backup`
+ * (`/backups create|verify`, Home's "Back up now") and `incident` (Acknowledge, Escalate now,
+ * Resolve and severity, by button or `/incident`).
+ */
+export const SLACK_ACTIONS = ['deploy', 'rollback', 'restore', 'backup', 'incident'] as const;
 export type SlackAction = (typeof SLACK_ACTIONS)[number];
-const slackAction = z.enum(SLACK_ACTIONS, { error: 'expected deploy, rollback or restore' });
+/** What `approval.actions` may list: a second person approves changes to what runs, never a backup or an incident response. */
+export const APPROVABLE_ACTIONS = ['deploy', 'rollback', 'restore'] as const satisfies readonly SlackAction[];
+const approvableAction = z.enum(APPROVABLE_ACTIONS, { error: 'expected deploy, rollback or restore' });
 const slackPrincipals = z.array(
   z.string({ error: 'expected a Slack user ID or user group ID, e.g. U0123ABCD or S0123ABCD' })
     .regex(/^[UWS][A-Z0-9]{2,}$/, { error: 'must be a Slack user ID (U…, W…) or user group ID (S…) — not a @name, which can change; copy it from the profile\'s "Copy member ID", e.g. U0123ABCD' }),
@@ -190,16 +196,22 @@ export const environmentSchema = z.strictObject({
     /** After an acknowledgement, an incident still unresolved this long escalates again from Level 1. */
     reescalateAfterMinutes: z.number({ error: 'expected minutes, e.g. 30' }).min(1, { error: 'must be ≥ 1 minute, e.g. 30' }).default(30),
   }).prefault({}),
-  /** Who may act from Slack, per action: Slack user IDs (U…/W…) or user group IDs (S…); empty means everyone in the workspace. */
+  /**
+   * Who may act from Slack, per action: Slack user IDs (U…/W…) or user group IDs (S…); empty (the
+   * default, as before these were checked) means everyone in the workspace. `incident` also lets in
+   * the contacts the escalation pages.
+   */
   permissions: z.strictObject({
     deploy: slackPrincipals,
     rollback: slackPrincipals,
     restore: slackPrincipals,
+    backup: slackPrincipals,
+    incident: slackPrincipals,
   }).prefault({}),
   /** A second authorised person approves these actions in the deploy channel before anything runs. */
   approval: z.strictObject({
     required: z.boolean({ error: 'expected true or false' }).default(false),
-    actions: z.array(slackAction).min(1, { error: 'list at least one action, e.g. [deploy, rollback, restore]' }).default(['deploy', 'rollback', 'restore']),
+    actions: z.array(approvableAction).min(1, { error: 'list at least one action, e.g. [deploy, rollback, restore]' }).default(['deploy', 'rollback', 'restore']),
     expiresMinutes: intAtLeast(1, 'minutes an approval request stays open', 30).max(24 * 60, { error: 'must be ≤ 1440 minutes (a day), e.g. 30' }).default(30),
   }).prefault({}),
 });

@@ -16,7 +16,7 @@ export interface AuditEntry {
   at: string;
   event: AuditEvent;
   environment: string;
-  /** deploy, rollback, restore, or the approval of one. */
+  /** deploy, rollback, restore, backup, incident, or the approval of one. */
   action: string;
   /** Who did it: for started/finished, who asked for the operation. */
   user: { id: string; name: string };

@@ -5,10 +5,12 @@
  * `/rollback quick` previews (from → to, database restored and why), a stale preview is refused
  * and offers a fresh one, the danger-styled confirm restores v1.0.0, the old preview can no longer
  * be confirmed; `/backups list`, a restore behind its confirm while the lock is held (the answer
- * names the holder); the `/rollback` modal back to v1.1.0; the Home tab. One stack for the file.
+ * names the holder); the `/rollback` modal back to v1.1.0; the Home tab, whose "Back up now" refuses
+ * someone not allowed in a private modal and audits it. One stack for the file.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { readAudit } from '../../src/state/audit-log.js';
 import { EnvironmentLocks } from '../../src/state/environment-lock.js';
 import { requireDocker, requireRedis } from '../support/require-services.js';
 import { shown, startSlackBotFixture, type SlackBotFixture } from '../support/slack-emulator/slack-bot-fixture.js';
@@ -202,6 +204,25 @@ describe('Slack: /rollback, /backups and the Home tab through the emulator onto 
     await waitFor(async () => fx.slack.callsOf('views.publish').length > published, 60_000, 'the Home tab published again');
     await fx.slack.socket.clickButton({ ...buttonIn(fx.slack.state.homes.get('U0ALICE')!.blocks, 'home_rollback:production'), homeOf: 'U0ALICE' });
     await modalShowing(/"callback_id":"rollback_modal"/, 'the rollback form opened from Home');
+  });
+
+  test('Home "Back up now" by someone not in permissions.backup: a private modal says who can, the denial is audited, nothing is submitted', async () => {
+    const env = fx.config.environments.production!;
+    env.permissions.backup = ['U0ALICE']; // the bot reads its config on every check
+    try {
+      const known = (await readAudit(fx.bot.audit.path)).length;
+      const operations = fx.slack.state.messages.length;
+      await fx.slack.socket.clickButton({ ...buttonIn(fx.slack.state.homes.get('U0ALICE')!.blocks, 'home_backup:production'), homeOf: 'U0ALICE', userId: 'U0MALLORY' });
+      const shownModal = await modalShowing(/not allowed to back up/, 'the refusal in a modal');
+      assert.equal(shownModal.userId, 'U0MALLORY');
+      assert.match(JSON.stringify(shownModal.view), /It can be done by <@U0ALICE>/);
+      const denied = (await readAudit(fx.bot.audit.path)).slice(known);
+      assert.deepEqual(denied.map((e) => [e.event, e.action, e.user.id, e.target, e.channel, e.detail]), [['denied', 'backup', 'U0MALLORY', 'manual backup', null, 'not_permitted']]);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(fx.slack.state.messages.length, operations, 'no operation message: nothing was submitted');
+    } finally {
+      env.permissions.backup = [];
+    }
   });
 
   test('nothing the bot sent was refused by the emulator', () => {

@@ -6,7 +6,8 @@
  * refused politely and audited; a production deploy waits for a second person's approval (the
  * requester cannot approve it), then is submitted once; its live message ends right through the
  * 429s; every step is in the audit file (0600), the store, and `ripcord audit`. An approval given
- * after the environment changed under the held preview runs nothing.
+ * after the environment changed under the held preview runs nothing. `/backups create` is gated and
+ * audited the same way (`permissions.backup`).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -76,7 +77,7 @@ before(async () => {
   slack.state.userGroups.set('S0DEPLOYERS', ['U0BOB', 'U0CAROL']);
   const doc = configFor(stack, {
     slack: { channel: CHANNEL },
-    permissions: { deploy: ['U0ALICE', 'S0DEPLOYERS'] },
+    permissions: { deploy: ['U0ALICE', 'S0DEPLOYERS'], backup: ['U0ALICE', 'S0DEPLOYERS'] },
     approval: { required: true, actions: ['deploy'], expiresMinutes: 15 },
   });
   Object.assign(doc, {
@@ -233,5 +234,25 @@ describe('Slack over signed HTTP: who may do what, approvals, audit', () => {
     } finally {
       execFileSync('git', ['-C', stack.appDir, 'checkout', '-q', '--detach', 'v1.0.0']);
     }
+  });
+
+  test('/backups create: someone not allowed is refused privately and audited, nothing submitted; an allowed one is audited and submitted', async () => {
+    const [auditedBefore, submittedBefore] = [(await audit()).length, (await operations()).length];
+    const refused = await http.slashCommand({ command: '/backups', text: 'create production', ...MALLORY });
+    const [refusal] = await answers(refused.responseUrl);
+    assert.equal(refusal!.response_type, 'ephemeral');
+    assert.match(shown(refusal), /Sorry — you are not allowed to back up \*production\*/);
+    assert.match(shown(refusal), /<@U0ALICE> or a member of <!subteam\^S0DEPLOYERS>/);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await operations()).length, submittedBefore, 'nothing submitted');
+
+    const allowed = await http.slashCommand({ command: '/backups', text: 'create production', ...BOB });
+    assert.match(shown((await answers(allowed.responseUrl))[0]), /Backup/);
+    await waitFor(async () => (await operations()).length === submittedBefore + 1, 30_000, 'the backup submitted');
+    const trail = (await audit()).slice(auditedBefore).filter((e) => e.action === 'backup');
+    assert.deepEqual(trail.slice(0, 2).map((e) => [e.event, e.action, e.user.id, e.target, e.channel, e.detail]), [
+      ['denied', 'backup', 'U0MALLORY', 'manual backup', 'C0COMMANDS', 'not_permitted'],
+      ['asked', 'backup', 'U0BOB', 'manual backup', 'C0COMMANDS', undefined],
+    ]);
   });
 });

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { auditLine, parseSince } from '../../src/cli/commands/audit.js';
 import { ApprovalBook, type HeldOperation } from '../../src/slack/access/approvals.js';
-import { approvalRefusal, approvalRequired, describePrincipals, permits } from '../../src/slack/access/permission-rules.js';
+import { environmentSchema } from '../../src/config/schema.js';
+import { approvalRefusal, approvalRequired, describePrincipals, permits, principalsFor } from '../../src/slack/access/permission-rules.js';
 import { slackPerson, slackUser } from '../../src/slack/bot-context.js';
 import { boundedUseCases, MAX_CONCURRENT } from '../../src/slack/bounded-use-cases.js';
 import { ReplayCache, slackSignature, verifySignature } from '../../src/slack/http/slack-signature.js';
@@ -72,6 +73,29 @@ describe('permissions and approvals', () => {
     assert.equal(approvalRequired({ approval: { ...env.approval, required: false } }, 'deploy'), false);
   });
 
+  test('backup and incident: unlisted (configs from before they were checked) lets everyone in, as before; a list is enforced', () => {
+    const env = environmentSchema.parse({
+      appDir: '/srv/app', database: { url: 'postgres://app@127.0.0.1:5432/app' }, health: { url: 'http://127.0.0.1:9/health/' }, backups: { dir: '/var/backups/app' },
+      contacts: { level1: { slack: ['U0DEV1', 'S0ONCALL'] }, level2: { slack: ['U0LEAD', 'U0DEV1'] } },
+      permissions: { deploy: ['U0ALICE'] },
+    });
+    assert.deepEqual([principalsFor(env, 'backup'), principalsFor(env, 'incident')], [[], []]);
+    assert.equal(permits(principalsFor(env, 'backup'), 'U0EVE', memberOf('U0EVE')), true);
+    const listed = { ...env, permissions: { ...env.permissions, backup: ['U0OPS'], incident: ['U0OPS'] } };
+    assert.deepEqual(principalsFor(listed, 'backup'), ['U0OPS']);
+    // The contacts a ping asks to acknowledge are never refused its buttons.
+    assert.deepEqual(principalsFor(listed, 'incident'), ['U0OPS', 'U0DEV1', 'S0ONCALL', 'U0LEAD']);
+    assert.equal(permits(principalsFor(listed, 'incident'), 'U0LEAD', memberOf('U0LEAD')), true);
+    assert.equal(permits(principalsFor(listed, 'incident'), 'U0EVE', memberOf('U0EVE')), false);
+  });
+
+  test('approval.actions takes the actions that change what runs, not backup or incident', () => {
+    const base = { appDir: '/srv/app', database: { url: 'postgres://app@127.0.0.1:5432/app' }, health: { url: 'http://127.0.0.1:9/health/' }, backups: { dir: '/var/backups/app' } };
+    assert.equal(environmentSchema.safeParse({ ...base, approval: { required: true, actions: ['restore'] } }).success, true);
+    const bad = environmentSchema.safeParse({ ...base, approval: { required: true, actions: ['backup'] } });
+    assert.match(bad.success ? '' : bad.error.issues[0]!.message, /expected deploy, rollback or restore/);
+  });
+
   test('Slack users are named with their ID, readable in locks and journals', () => {
     assert.equal(slackUser({ id: 'U0ALICE', user_name: 'alice' }), '@alice (U0ALICE)');
     assert.equal(slackUser({ id: 'U0ALICE' }), '@U0ALICE');
@@ -110,6 +134,9 @@ describe('refusal and approval messages', () => {
       assert.match(JSON.stringify(m), /Sorry/);
       assert.match(JSON.stringify(m), /<@U0BOB>/);
     }
+    const say = (action: 'backup' | 'incident') => refusalMessage({ reason: 'not_permitted', action, environment: 'production', allowed: '<@U0BOB>' }).text;
+    assert.match(say('backup'), /^Sorry — you are not allowed to back up production\. .*permissions\.backup of production/);
+    assert.match(say('incident'), /^Sorry — you are not allowed to act on incidents of production\. .*permissions\.incident of production/);
   });
 
   test('the approval request carries Approve (behind a confirm) and Deny with only the approval ID; the decided one has no buttons', () => {

@@ -1,6 +1,7 @@
 /**
  * Who may do what from Slack, pure: an environment's `permissions.<action>` lists Slack user IDs
- * (U…, W…) and user group IDs (S…); an empty list lets everyone in the workspace. Approvals:
+ * (U…, W…) and user group IDs (S…); an empty list lets everyone in the workspace (what an action
+ * newly checked allows in configs written before its list existed). Approvals:
  * `approval.required` with the actions it covers; the requester never approves their own.
  */
 import type { EnvironmentConfig, SlackAction } from '../../config/schema.js';
@@ -21,12 +22,19 @@ export function permits(principals: Principals, userId: string, memberOf: (group
   return principals.some((p) => (isGroup(p) ? memberOf(p) : p === userId));
 }
 
-export function principalsFor(env: Pick<EnvironmentConfig, 'permissions'>, action: SlackAction): Principals {
-  return env.permissions[action];
+/**
+ * Who is listed for `action`. A non-empty `incident` list also holds every contact the escalation
+ * pages (contacts.levelN.slack): the person a ping asks to acknowledge is never refused the button.
+ */
+export function principalsFor(env: Pick<EnvironmentConfig, 'permissions' | 'contacts'>, action: SlackAction): Principals {
+  const listed = env.permissions[action];
+  if (action !== 'incident' || listed.length === 0) return listed;
+  const { level1, level2, level3 } = env.contacts;
+  return [...new Set([...listed, ...[level1, level2, level3].flatMap((level) => level?.slack ?? [])])];
 }
 
 export function approvalRequired(env: Pick<EnvironmentConfig, 'approval'>, action: SlackAction): boolean {
-  return env.approval.required && env.approval.actions.includes(action);
+  return env.approval.required && (env.approval.actions as readonly SlackAction[]).includes(action);
 }
 
 /** "<@U1>, <@U2> or a member of <!subteam^S1>": Slack renders these as names without notifying anyone in an ephemeral. */

@@ -1,15 +1,16 @@
 /**
- * "Back up now" on the Home tab: a manual backup through the queue (one per click: the request ID
- * comes from the click's trigger_id), followed in the environment's channel; the Home tab is
- * published again so it shows the operation.
+ * "Back up now" on the Home tab: the same backup use case as `/backups create` (permission,
+ * audit, one operation per click from its trigger_id), followed in the environment's channel; the
+ * Home tab is published again so it shows the operation. The Home tab has no ephemeral answers, so
+ * a refusal opens a small modal only the person who clicked sees.
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
-import { slackUser } from '../bot-context.js';
-import { backupTaskRequestId } from '../backups-request.js';
+import { submitBackupTask } from '../backup-task.js';
 import { refreshHome } from '../home.js';
 import { HOME_BACKUP_ACTION } from '../messages/home-view.js';
-import { submitTask } from '../submit-and-follow.js';
+import { modal } from '../messages/views.js';
+import { openView } from '../reply.js';
 
 export function registerHomeBackup(app: App, ctx: BotContext): void {
   app.action<BlockAction<ButtonAction>>(new RegExp(`^${HOME_BACKUP_ACTION}:`), async ({ ack, body, action, client }) => {
@@ -17,10 +18,11 @@ export function registerHomeBackup(app: App, ctx: BotContext): void {
     const environment = action.value ?? '';
     if (!ctx.useCases.environments().includes(environment)) return;
     try {
-      await submitTask(ctx, {
-        requestId: backupTaskRequestId('create', environment, body.trigger_id), environment, requestedBy: slackUser(body.user), source: 'slack',
-        operation: { kind: 'backup_create', backupKind: 'manual' },
-      }, 'Backup', async () => undefined);
+      await submitBackupTask(ctx, {
+        environment, backup: { kind: 'create' }, user: body.user, channel: null, interactionId: body.trigger_id,
+        refuse: (m) => openView(client, body.trigger_id, modal({ title: 'Back up now', close: 'Close', blocks: m.blocks ?? [] })),
+        reply: async () => undefined,
+      });
       await refreshHome(ctx, client, body.user.id);
     } catch (err) {
       ctx.log.warn({ err }, 'backup from the Home tab failed');

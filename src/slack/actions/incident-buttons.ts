@@ -1,11 +1,13 @@
 /**
  * The incident summary's severity buttons and the checklists' checkboxes: the first sets the
- * severity (the summary is refreshed by the service), the second puts each newly ticked item on
- * the incident timeline.
+ * severity (for those `permissions.incident` lets in, audited — incident-acts.ts; the summary is
+ * refreshed by the service), the second puts each newly ticked item on the incident timeline
+ * (open to everyone in the incident's channel: a tick changes nothing but the timeline).
  */
 import type { App, BlockAction, ButtonAction, CheckboxesAction } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
-import { problemOf } from '../bot-context.js';
+import { problemOf, slackPerson } from '../bot-context.js';
+import { actOnIncident } from '../incident-acts.js';
 import { parseSeverity } from '../../domain/incident.js';
 import { CHECKLIST_ACTION, checklistItem, SEVERITY_ACTION } from '../../incidents/incident-message.js';
 
@@ -14,7 +16,7 @@ export function registerIncidentButtons(app: App, ctx: BotContext): void {
     await ack();
     try {
       const [id = '', level = ''] = (action.value ?? '').split('|');
-      await ctx.incidents.setSeverity(id, parseSeverity(level), body.user.id);
+      await actOnIncident(ctx, id, { kind: 'severity', severity: parseSeverity(level) }, { user: slackPerson(body.user), channel: body.channel?.id ?? null, refuse: respond });
     } catch (error) {
       ctx.log.info({ err: error }, 'severity button refused');
       await respond({ response_type: 'ephemeral', replace_original: false, ...problemOf(error) });

@@ -1,16 +1,17 @@
 /**
  * `/backups list|create|verify NAME|restore NAME [ENV]`: list answers at once; create and verify
- * go through the queue (one live message each in the environment's channel); restore answers
- * with a preview behind a danger-styled Restore button (to those allowed to restore there). `help` or anything else: the usage text.
+ * (for those allowed to back up there) go through the queue (one live message each in the
+ * environment's channel); restore answers with a preview behind a danger-styled Restore button (to
+ * those allowed to restore there). `help` or anything else: the usage text.
  */
 import type { App } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackPerson, slackUser } from '../bot-context.js';
-import { backupTaskRequestId, parseBackupsText } from '../backups-request.js';
+import { parseBackupsText } from '../backups-request.js';
+import { submitBackupTask } from '../backup-task.js';
 import { backupsListMessage } from '../messages/backups-message.js';
 import { backupsUsage } from '../messages/usage.js';
 import { restorePreview } from '../previews.js';
-import { submitTask } from '../submit-and-follow.js';
 import { findBackup } from '../use-cases.js';
 
 export function registerBackupsCommand(app: App, ctx: BotContext): void {
@@ -22,6 +23,7 @@ export function registerBackupsCommand(app: App, ctx: BotContext): void {
       const c = parseBackupsText(command.text, environments);
       const user = { id: command.user_id, user_name: command.user_name };
       const requestedBy = slackUser(user);
+      const asker = { user, channel: command.channel_id, interactionId: command.trigger_id, refuse: respond, reply };
       switch (c.action) {
         case 'help': return await reply(backupsUsage(c.problem, environments));
         case 'list': return await reply(backupsListMessage(c.environment, await ctx.useCases.backups(c.environment), ctx.now()));
@@ -29,17 +31,10 @@ export function registerBackupsCommand(app: App, ctx: BotContext): void {
           if (!(await ctx.access.require({ action: 'restore', environment: c.environment, user: slackPerson(user), channel: command.channel_id, target: c.backup, respond }))) return;
           return await reply(await restorePreview(ctx, c.environment, c.backup, requestedBy));
         case 'create':
-          await submitTask(ctx, {
-            requestId: backupTaskRequestId('create', c.environment, command.trigger_id), environment: c.environment, requestedBy, source: 'slack',
-            operation: { kind: 'backup_create', backupKind: 'manual' },
-          }, 'Backup', reply);
-          return;
+          return await submitBackupTask(ctx, { environment: c.environment, backup: { kind: 'create' }, ...asker });
         case 'verify':
           findBackup(c.environment, await ctx.useCases.backups(c.environment), c.backup);
-          await submitTask(ctx, {
-            requestId: backupTaskRequestId('verify', c.environment, command.trigger_id, c.backup), environment: c.environment, requestedBy, source: 'slack',
-            operation: { kind: 'backup_verify', backup: c.backup, deep: false },
-          }, `Verify ${c.backup}`, reply);
+          return await submitBackupTask(ctx, { environment: c.environment, backup: { kind: 'verify', name: c.backup }, ...asker });
       }
     } catch (error) {
       ctx.log.info({ err: error }, '/backups refused');

@@ -14,6 +14,9 @@ export type RefusalReason = 'not_permitted' | 'own_request' | 'not_permitted_to_
 
 export interface Refusal { reason: RefusalReason; action: SlackAction; environment: string; allowed: string }
 
+/** "you are not allowed to ___ production". */
+const DOING: Record<SlackAction, string> = { deploy: 'deploy', rollback: 'rollback', restore: 'restore', backup: 'back up', incident: 'act on incidents of' };
+
 /** Ephemeral, to the person refused. `allowed` is describePrincipals(...) of who may. */
 export function refusalMessage(r: Refusal): SlackMessage {
   const env = `*${escapeText(r.environment)}*`;
@@ -21,7 +24,7 @@ export function refusalMessage(r: Refusal): SlackMessage {
     ? [`Sorry — you cannot approve your own ${r.action} of ${env}.`, `A second person must approve it: ${r.allowed}, other than you.`]
     : r.reason === 'not_permitted_to_approve'
       ? [`Sorry — you are not allowed to approve a ${r.action} of ${env}.`, `It can be approved by ${r.allowed}.`]
-      : [`Sorry — you are not allowed to ${r.action} ${env}.`, `It can be done by ${r.allowed}; ask one of them, or ask an admin to add you to permissions.${r.action} of ${escapeText(r.environment)} in ripcord.yml.`];
+      : [`Sorry — you are not allowed to ${DOING[r.action]} ${env}.`, `It can be done by ${r.allowed}; ask one of them, or ask an admin to add you to permissions.${r.action} of ${escapeText(r.environment)} in ripcord.yml.`];
   return { text: `${line} ${fix}`.replace(/[*]/g, ''), blocks: [section(`:no_entry: ${line}`), context(fix)] };
 }
 
