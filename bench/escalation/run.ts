@@ -46,6 +46,10 @@ async function executor(): Promise<ChildProcess> {
   const child = fork(fileURLToPath(new URL('./service-child.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'], env: { ...process.env, RIPCORD_BENCH_CONFIG: JSON.stringify(fx.config) }, stdio: 'inherit',
   });
+  child.on('message', (m) => {
+    const b = (m as { busy?: Record<string, number> }).busy;
+    if (b) busy.push(`event loop ${(b.eventLoopUtilization! * 100).toFixed(0)} % busy, CPU ${(b.cpuShare! * 100).toFixed(0)} % of a core, loop delay p50 ${b.delayP50Ms!.toFixed(0)} p99 ${b.delayP99Ms!.toFixed(0)} max ${b.delayMaxMs!.toFixed(0)} ms`);
+  });
   await answer(child, 'ready');
   return child;
 }
@@ -53,6 +57,7 @@ const answer = (child: ChildProcess, what: string) => new Promise<void>((resolve
   child.on('message', (m) => { if (m === what) resolve(); });
   child.once('exit', (code) => reject(new Error(`executor exited (${code}) before "${what}"`)));
 });
+const busy: string[] = [];
 const tell = async (child: ChildProcess, what: string, then: string) => { const done = answer(child, then); child.send(what); await done; };
 
 const producer = durableConnection(fx.config.redis.url);
@@ -120,6 +125,7 @@ try {
   const row = (name: string, v: number[]) => console.log(`${name.padEnd(38)} n ${String(v.length).padStart(4)}  p50 ${pct(v, 50).toFixed(0).padStart(5)}  p99 ${pct(v, 99).toFixed(0).padStart(5)}  max ${Math.max(...v).toFixed(0).padStart(5)} ms`);
   console.log(`load average at the start ${load0}, at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (${cpus().length} cores)`);
   console.log(`bench/escalation: ${N} incidents, 1 escalation minute = ${MINUTE_MS} ms, each run ${RUN_MS} ms; restart (stop + start) done at +${restartedAt} ms; all opened by +${openedIn} ms`);
+  busy.forEach((b, i) => console.log(`executor ${i + 1}: ${b}`));
   row('baseline: setTimeout per step', baseline);
   row('job taken by the worker (all jobs)', picked);
   row('timer fired and recorded (BullMQ)', fired);
