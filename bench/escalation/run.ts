@@ -11,7 +11,9 @@
  * message reached the incident's Slack thread, minus its due time from the schedule. Baseline in
  * the same run: a plain setTimeout per step of the same schedule, in the same process.
  *
- *   flock /tmp/ripcord-heavy.lock node --import tsx bench/escalation/run.ts [incidents=100]
+ *   flock /tmp/ripcord-heavy.lock node --import tsx bench/escalation/run.ts [incidents=100] [minute ms=100]
+ *
+ * BENCH_CPU_PROF=dir writes a CPU profile of each executor process there.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -25,8 +27,9 @@ import { escalationFacts, sentSteps } from '../../src/domain/incident-escalation
 import { slackPings, startEscalationFixture, waitFor } from '../../test/support/escalation-fixture.js';
 
 const N = Number(process.argv[2] ?? 100);
-const MINUTE_MS = 100;
-const RUN_MS = 5000;
+/** One escalation minute (default 100 ms); the whole run scales with it: opening over 20 minutes, each incident run for 50. */
+const MINUTE_MS = Number(process.argv[3] ?? 100);
+const RUN_MS = 50 * MINUTE_MS;
 
 function pct(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
@@ -44,7 +47,7 @@ const timers: NodeJS.Timeout[] = [];
 /** An executor process, loaded and waiting for `start`. */
 async function executor(): Promise<ChildProcess> {
   const child = fork(fileURLToPath(new URL('./service-child.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'], env: { ...process.env, RIPCORD_BENCH_CONFIG: JSON.stringify(fx.config) }, stdio: 'inherit',
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], env: { ...process.env, RIPCORD_BENCH_CONFIG: JSON.stringify(fx.config) }, stdio: 'inherit',
   });
   child.on('message', (m) => {
     const b = (m as { busy?: Record<string, number> }).busy;
@@ -71,7 +74,7 @@ try {
   const ids: string[] = [];
   let restartedAt = 0;
   const restart = (async () => {
-    await new Promise((r) => setTimeout(r, 2200));
+    await new Promise((r) => setTimeout(r, 22 * MINUTE_MS));
     await tell(first!, 'stop', 'stopped');
     await tell(second!, 'start', 'started');
     restartedAt = Date.now() - t0;
@@ -86,7 +89,7 @@ try {
       const due = s.dueAt.getTime();
       timers.push(setTimeout(() => baseline.push(Date.now() - due), Math.max(0, due - Date.now())));
     }
-    await new Promise((r) => setTimeout(r, 2000 / N));
+    await new Promise((r) => setTimeout(r, (20 * MINUTE_MS) / N));
   }
   const openedIn = Date.now() - t0;
   await restart;
