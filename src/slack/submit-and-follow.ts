@@ -73,13 +73,3 @@ export async function submitConfirmedPreview(
   const stale = async () => answer(freshnessProblem(preview, ctx.now().getTime(), await ctx.useCases.currentSha(preview.environment)));
   await submitAndFollow(ctx, request, what, reply, { ...asker, stale, shownFromSha: preview.fromSha });
 }
-
-/** Backup create and verify change nothing a person relies on: no permission or approval, straight to the queue. */
-export async function submitTask(ctx: BotContext, request: OperationRequest, what: string, reply: Reply): Promise<void> {
-  const submitted = await ctx.useCases.submit(request);
-  if (submitted.duplicate) return;
-  const channel = ctx.useCases.channelOf(request.environment);
-  const lockHeldBy = await otherLockHolder(ctx, request.environment, submitted.operationId);
-  await reply(submittedMessage({ what, environment: request.environment, operationId: submitted.operationId, position: submitted.position, lockHeldBy, channel }));
-  void ctx.progress.track({ operationId: submitted.operationId, environment: request.environment, channel, title: describeOperation(request.operation), requestedBy: `${request.requestedBy} via slack` });
-}
