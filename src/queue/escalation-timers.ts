@@ -73,6 +73,13 @@ export interface EscalationTimersOptions {
 export class EscalationTimers {
   private readonly queues = new Map<string, Queue<EscalationJobData>>();
   private readonly clock: Clock;
+  /**
+   * Job IDs this producer has added: adding one again is a no-op in Redis, but not for this
+   * process (BullMQ builds, encodes and sends each job), and the sweep would re-add every
+   * incident's next steps every few seconds. {@link forgetAdded} empties it, so a Redis that lost
+   * its jobs gets them back at the next full sweep.
+   */
+  private readonly added = new Set<string>();
 
   constructor(private readonly opts: EscalationTimersOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -88,15 +95,27 @@ export class EscalationTimers {
   async syncAll(environment: string): Promise<number> {
     const all = await this.opts.incidents.unresolved(environment);
     // One round trip for the whole environment: the sweep runs every few seconds.
-    const jobs = all.flatMap((incident) => this.pending(incident).map((step) => this.job(incident.id, step)));
-    if (jobs.length > 0) await this.queue(environment).addBulk(jobs);
+    await this.add(environment, all.flatMap((incident) => this.pending(incident).map((step) => this.job(incident.id, step))));
     return all.length;
   }
 
   async syncIncident(incident: EscalatingIncident): Promise<EscalationStep[]> {
     const steps = this.pending(incident);
-    if (steps.length > 0) await this.queue(incident.environment).addBulk(steps.map((step) => this.job(incident.id, step)));
+    await this.add(incident.environment, steps.map((step) => this.job(incident.id, step)));
     return steps;
+  }
+
+  /** The next sync adds every job it needs again, whether this process added it before or not. */
+  forgetAdded(): void {
+    this.added.clear();
+  }
+
+  private async add(environment: string, jobs: Array<ReturnType<EscalationTimers['job']>>): Promise<void> {
+    const fresh = jobs.filter((j) => !this.added.has(j.opts.jobId));
+    if (fresh.length === 0) return;
+    await this.queue(environment).addBulk(fresh);
+    if (this.added.size > 100_000) this.added.clear(); // a bound, for a bot that runs for months
+    for (const j of fresh) this.added.add(j.opts.jobId);
   }
 
   private pending(incident: EscalatingIncident): EscalationStep[] {

@@ -18,6 +18,8 @@ import { IncidentStore } from '../incidents/incident-store.js';
 import { createEscalationWorker, EscalationTimers, type EscalationJobData, type FireOutcome } from '../queue/escalation-timers.js';
 
 export const SWEEP_MS = 2000;
+/** One sweep in this many (every 30 s) adds every unresolved incident's jobs again, known or not. */
+const FULL_SWEEP_EVERY = 15;
 /** Slack is one of several channels of a ping: a call that hangs must not hold the others' report. */
 const SLACK_TIMEOUT_MS = 5000;
 
@@ -40,6 +42,7 @@ export class EscalationService {
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping = false;
   private sweepAgain = false;
+  private sweeps = 0;
   private pinger: EscalationPinger | undefined;
   private readonly pinging = new Set<Promise<void>>();
   readonly timers: EscalationTimers;
@@ -100,6 +103,8 @@ export class EscalationService {
     try {
       do {
         this.sweepAgain = false;
+        // Every FULL_SWEEP_EVERY-th sweep re-adds every job, not only new ones: Redis may have lost them.
+        if (this.sweeps++ % FULL_SWEEP_EVERY === 0) this.timers.forgetAdded();
         for (const env of this.opts.environments) await this.timers.syncAll(env);
       } while (this.sweepAgain);
     } catch (error) {
