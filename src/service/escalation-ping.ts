@@ -1,6 +1,8 @@
 /**
  * Sends one escalation step: a reply in the incident's Slack thread mentioning the level's people
- * and groups, a direct message to each person (conversations.open + chat.postMessage), and a
+ * and groups, a direct message to each person — the people named and the members of the groups
+ * named (usergroups.users.list, cached a minute), once each (conversations.open +
+ * chat.postMessage) — and a
  * notification through the environment's sinks plus the level's own email addresses and
  * webhooks. The channels go out in parallel and none waits for another: with Slack down, email
  * and webhooks still fire; a sink that fails keeps its delivery in an outbox that the service
@@ -21,6 +23,7 @@ import { Outbox } from '../notify/outbox.js';
 import { DEFAULT_SINK_TIMEOUT_MS, type RemoteSink } from '../notify/sink.js';
 import { webhookSink } from '../notify/webhook-sink.js';
 import { escalationNotification, escalationSlackMessage } from '../incidents/escalation-message.js';
+import { UserGroups } from '../slack/access/user-groups.js';
 import type { IncidentStore } from '../incidents/incident-store.js';
 
 type Level = NonNullable<EnvironmentConfig['contacts']['level1']>;
@@ -67,8 +70,20 @@ export function levelNotifiers(
 export class EscalationPinger {
   private readonly transports = new Map<string, Transporter>();
   private readonly dms = new Map<string, string>();
+  private readonly groups: UserGroups | null;
 
-  constructor(private readonly opts: EscalationPingOptions) {}
+  constructor(private readonly opts: EscalationPingOptions) {
+    this.groups = opts.slack ? new UserGroups(opts.slack, opts.log) : null;
+  }
+
+  /** Who gets a DM: the people named and every member of the groups named, each once. A group that cannot be read is still mentioned in the thread. */
+  private async dmRecipients(who: readonly string[]): Promise<string[]> {
+    const people = new Set(who.filter((id) => !id.startsWith('S')));
+    for (const group of who.filter((id) => id.startsWith('S'))) {
+      for (const member of (await this.groups?.members(group)) ?? []) people.add(member);
+    }
+    return [...people];
+  }
 
   /**
    * The pooled SMTP transport for `smtpUrl`, made on first use and kept until {@link close}: pings
@@ -136,7 +151,7 @@ export class EscalationPinger {
       const { channel, ts } = incident.slack;
       sends.push(afterRateLimits(() => client.chat.postMessage({ channel, thread_ts: ts, ...message })));
     }
-    for (const user of who.filter((id) => !id.startsWith('S'))) {
+    for (const user of await this.dmRecipients(who)) {
       sends.push(this.dmChannel(client, user)
         .then((channel) => afterRateLimits(() => client.chat.postMessage({ channel, ...message })))
         .catch((error: unknown) => { this.dms.delete(user); throw error; }));

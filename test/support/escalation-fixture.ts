@@ -42,6 +42,8 @@ export interface EscalationSetup {
 export async function startEscalationFixture(setup: EscalationSetup): Promise<EscalationFixture> {
   const bed = await openTestbed();
   const slack = await SlackEmulator.start(setup.slackLimits ? { limits: setup.slackLimits } : {});
+  // Level 1's group: a second developer, and the first one again (DMed once).
+  slack.state.userGroups.set('S0DEVTEAM1', ['U0DEV00002', 'U0DEV00001']);
   const prefix = newPrefix();
   mkdirSync(bed.root.appDir, { recursive: true });
   const remind = setup.remindEveryMinutes ?? 1000;
