@@ -40,11 +40,15 @@ export async function assertAsBefore(stack: ReferenceStack, before: HostState, v
   assert.equal(existsSync(join(stack.stateDir, 'locks', 'production.lock')), false, 'the lock is free');
 }
 
-/** The journal file of the newest operation of the stack's production environment. */
+/**
+ * The journal file of the newest operation of the stack's production environment. Journals only
+ * (`*.jsonl`): beside them sit each operation's `.env.json` and, for an instant, the temporary file
+ * it is written through — which a poll could list, then find renamed away.
+ */
 export function newestJournal(stack: ReferenceStack): string | null {
   const dir = join(stack.stateDir, 'journal', 'production');
   if (!existsSync(dir)) return null;
-  const files = readdirSync(dir).map((f) => join(dir, f)).sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).map((f) => join(dir, f)).sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
   return files.at(-1) ?? null;
 }
 
@@ -61,10 +65,17 @@ export type JournalLines = Array<Record<string, unknown>>;
 export async function killAndRecover(stack: ReferenceStack, ref: string, ready: (journal: JournalLines) => Promise<boolean> | boolean, pollMs = 250): Promise<JournalLines> {
   const journalsBefore = newestJournal(stack);
   const { child, done } = startCli(['--config', stack.configPath, 'deploy', ref, '--yes']);
-  await waitFor(async () => {
-    const path = newestJournal(stack);
-    return path !== null && path !== journalsBefore && (await ready(journalLines(path)));
-  }, 120_000, `the deploy of ${ref} to reach the kill point`, pollMs);
+  try {
+    await waitFor(async () => {
+      const path = newestJournal(stack);
+      return path !== null && path !== journalsBefore && (await ready(journalLines(path)));
+    }, 120_000, `the deploy of ${ref} to reach the kill point`, pollMs);
+  } catch (error) {
+    // Never leave the deploy running into the next test (it would hold the environment's lock).
+    child.kill('SIGKILL');
+    await done;
+    throw error;
+  }
   child.kill('SIGKILL');
   const killed = await done;
   assert.equal(killed.code, null, 'the executor died by the signal');
