@@ -77,7 +77,10 @@ try {
     slack: { botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: slack.apiUrl }, logging: { level: 'warn' },
   });
   writeFileSync(stack.configPath, stringify(doc));
-  ripcord = child(ripcordArgv(['--config', stack.configPath, 'start', '--no-backups']), 'ripcord start');
+  // BENCH_CPU_PROF=dir: a CPU profile of `ripcord start` (written when it stops).
+  const [node, ...rest] = ripcordArgv(['--config', stack.configPath, 'start', '--no-backups']);
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  ripcord = child([node!, ...profile, ...rest], 'ripcord start');
   bare = child([process.execPath, '--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./bare-bolt.ts', import.meta.url)), baseSlack.apiUrl], 'bare bolt');
   await slack.socket.connected(120_000);
   await baseSlack.socket.connected(120_000);

@@ -6,7 +6,8 @@
  * most MAX_CONCURRENT of them run at once; the rest wait their turn after their ack, so the
  * loop stays free to acknowledge the next envelope between spawns. The same preview asked again
  * while one is being computed (a channel all typing the same `/deploy`) shares that computation:
- * a deploy preview depends on the environment and the ref, not on who asks.
+ * a deploy preview depends on the environment and the ref, not on who asks. So does the live SHA
+ * every confirm reads (bench/ack's 50 concurrent clicks spawned git 50 times).
  */
 import type { SlackUseCases } from './use-cases.js';
 
@@ -45,6 +46,7 @@ function sharedWhileInFlight<T>(): (key: string, body: () => Promise<T>) => Prom
 export function boundedUseCases(inner: SlackUseCases, limit = MAX_CONCURRENT): SlackUseCases {
   const slots = new Semaphore(limit);
   const sharedPreview = sharedWhileInFlight<Awaited<ReturnType<SlackUseCases['previewDeploy']>>>();
+  const sharedSha = sharedWhileInFlight<string | null>();
   return {
     environments: () => inner.environments(),
     channelOf: (environment) => inner.channelOf(environment),
@@ -55,7 +57,8 @@ export function boundedUseCases(inner: SlackUseCases, limit = MAX_CONCURRENT): S
     rollbackChoices: (environment) => slots.run(() => inner.rollbackChoices(environment)),
     backups: (environment) => slots.run(() => inner.backups(environment)),
     previewRestore: (environment, backup) => slots.run(() => inner.previewRestore(environment, backup)),
-    currentSha: (environment) => slots.run(() => inner.currentSha(environment)),
+    // Every confirm asks what runs now (one git spawn each): a burst of clicks shares one read.
+    currentSha: (environment) => sharedSha(environment, () => slots.run(() => inner.currentSha(environment))),
     lockHolder: (environment) => inner.lockHolder(environment),
     recentOperations: (environment, n) => inner.recentOperations(environment, n),
     submit: (request) => inner.submit(request),

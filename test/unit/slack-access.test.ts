@@ -197,5 +197,9 @@ describe('bounded use cases', () => {
     assert.equal(computed, 1, 'the same preview in flight is computed once');
     await counting.previewDeploy('production', 'v1', '@a');
     assert.equal(computed, 2, 'and computed again once it settled');
+    let reads = 0;
+    const shas = boundedUseCases({ ...inner, currentSha: async () => { reads++; await new Promise((r) => setTimeout(r, 5)); return 'a'.repeat(40); } });
+    assert.deepEqual(new Set(await Promise.all(Array.from({ length: 50 }, () => shas.currentSha('production')))), new Set(['a'.repeat(40)]));
+    assert.equal(reads, 1, 'fifty confirms at once read the live SHA once');
   });
 });
