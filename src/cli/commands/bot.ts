@@ -12,7 +12,7 @@ import { loadConfigFor, type CliContext } from '../context.js';
 
 export function registerBotCommand(program: Command, ctx: CliContext): void {
   program.command('bot')
-    .description('run only the Slack bot (Socket Mode, or signed HTTP on slack.listen): /deploy and /status, approvals, live progress messages')
+    .description('run only the Slack bot (Socket Mode, or signed HTTP on slack.listen): /deploy, /rollback, /backups, /status, /incident, the Home tab, approvals, live progress messages')
     .action(async (_opts: unknown, cmd: Command) => {
       const { config } = loadConfigFor(cmd, ctx);
       const log = createLogger({ name: 'ripcord-bot', level: config.logging.level, file: config.logging.file, stdout: false });
