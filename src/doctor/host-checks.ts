@@ -8,6 +8,7 @@ import { dockerFromEnvironment } from '../adapters/dockerode-runtime.js';
 import { runCommand } from '../adapters/process-runner.js';
 import { fail, ok, warn, type Check, type CheckResult } from './check.js';
 import { shortSha } from '../domain/ref.js';
+import { withTimeout } from '../adapters/with-timeout.js';
 
 export const checkGit: Check = async ({ env }) => {
   const version = await runCommand({ argv: ['git', '--version'], timeoutMs: 10000 }).catch(() => null);
@@ -62,8 +63,3 @@ export const checkBackupDir: Check = async ({ env }): Promise<CheckResult> => {
   return ok('backup dir', `${dir} exists with mode 0700`);
 };
 
-export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms); });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}

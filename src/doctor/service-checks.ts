@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis';
 import { redactString } from '../domain/redact.js';
 import { fail, ok, warn, type Check, type CheckResult } from './check.js';
-import { withTimeout } from './host-checks.js';
+import { withTimeout } from '../adapters/with-timeout.js';
 
 export const checkRedis: Check = async ({ config }) => {
   const where = redactString(config.redis.url);

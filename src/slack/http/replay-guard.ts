@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { withTimeout } from '../../adapters/with-timeout.js';
 import { ReplayCache, SIGNATURE_WINDOW_SECONDS } from './slack-signature.js';
 
 const REDIS_ANSWER_MS = 500;
@@ -24,17 +25,11 @@ export class ReplayGuard {
     const key = `${this.prefix}:slack:seen:${createHash('sha256').update(`${timestamp}:${signature}`).digest('hex')}`;
     try {
       // Kept twice the window: a timestamp up to five minutes ahead stays valid for ten.
-      const set = await bounded(this.redis.set(key, '1', 'EX', 2 * SIGNATURE_WINDOW_SECONDS, 'NX'), REDIS_ANSWER_MS);
+      const set = await withTimeout(this.redis.set(key, '1', 'EX', 2 * SIGNATURE_WINDOW_SECONDS, 'NX'), REDIS_ANSWER_MS);
       return set === 'OK';
     } catch (error) {
       this.log.warn({ err: error }, 'replay check: Redis did not answer; this process\'s own cache decided');
       return true;
     }
   }
-}
-
-function bounded<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms); });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

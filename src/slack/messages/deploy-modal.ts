@@ -6,7 +6,7 @@
 import { refProblem, shortSha } from '../../domain/ref.js';
 import { context, section, type Block } from './blocks.js';
 import { age, code, cut, escapeText } from './mrkdwn.js';
-import { modal, type ModalView } from './views.js';
+import { modal, optionText, type ModalView } from './views.js';
 
 export const DEPLOY_MODAL_CALLBACK = 'deploy_modal';
 /** Slack: a select holds at most 100 options; an option's text ≤ 75 and value ≤ 150 characters. */
@@ -20,7 +20,7 @@ export interface DeployModalView {
   now: Date;
 }
 
-const plain = (text: string) => ({ type: 'plain_text' as const, text: cut(text, 75), emoji: true });
+const plain = optionText;
 
 export function deployModal(v: DeployModalView): ModalView {
   const options = v.releases.filter((r) => r.tag.length <= 150).slice(0, MAX_OPTIONS)

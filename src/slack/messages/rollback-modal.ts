@@ -10,8 +10,8 @@ import type { BackupSummary } from '../../operations/rollback-choices.js';
 import { shortSha } from '../../domain/ref.js';
 import type { ModalAnswers } from '../rollback-request.js';
 import { context, section, type Block } from './blocks.js';
-import { age, code, cut, escapeText } from './mrkdwn.js';
-import { modal, type ModalView } from './views.js';
+import { age, code, escapeText } from './mrkdwn.js';
+import { modal, optionText, type ModalView } from './views.js';
 
 export const ROLLBACK_MODAL_CALLBACK = 'rollback_modal';
 /** Slack: a select holds at most 100 options; an option's text ≤ 75 and value ≤ 150 characters. */
@@ -28,7 +28,7 @@ export interface RollbackModalView {
   privateMetadata: string;
 }
 
-const plain = (text: string) => ({ type: 'plain_text' as const, text: cut(text, 75), emoji: true });
+const plain = optionText;
 const option = (text: string, value: string) => ({ text: plain(text), value });
 
 function releaseText(r: RollbackTarget, now: Date): string {

@@ -21,6 +21,9 @@ export interface HomeView { type: 'home'; blocks: Block[] }
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text: cut(text, MAX_MODAL_TITLE_CHARS) });
 
+/** Plain text for a modal's labels, placeholders and options (Slack: an option's text ≤ 75 characters). */
+export const optionText = (text: string) => ({ type: 'plain_text' as const, text: cut(text, 75), emoji: true });
+
 export function modal(spec: { title: string; blocks: Block[]; close?: string; submit?: string; callbackId?: string; privateMetadata?: string }): ModalView {
   if (spec.privateMetadata && spec.privateMetadata.length > MAX_PRIVATE_METADATA_CHARS) throw new Error('private_metadata carries IDs, not state: it is too long');
   return {
