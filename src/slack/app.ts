@@ -28,7 +28,8 @@ import { startSignedHttpServer } from './http/signed-http-server.js';
 import { showDecision } from './operation-gate.js';
 import { LEASE_MS, LiveMessageLedger } from './live-message-ledger.js';
 import { ProgressMessages } from './progress.js';
-import { LocalUseCases, type SlackUseCases } from './use-cases.js';
+import { LocalUseCases } from './local-use-cases.js';
+import type { SlackUseCases } from './use-cases.js';
 
 export interface SlackBot {
   app: App;

@@ -1,27 +1,17 @@
 /**
- * What the Slack handlers may ask of Ripcord — one call each — and its implementation on this
- * host's ripcord.yml: previews and status read the environment through the same operations code
- * as the CLI (`preview`, `environmentStatus`), `submit` goes through the queue, and `follow`
- * reads the operation's event stream from its first event. The handlers never touch git, Docker
- * or the database themselves.
+ * What the Slack handlers may ask of Ripcord — one call each (implemented in local-use-cases.ts).
+ * The handlers never touch git, Docker or the database themselves.
  */
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { EnvironmentConfig, RipcordConfig } from '../config/schema.js';
+import type { EnvironmentConfig } from '../config/schema.js';
 import { BadInputError } from '../domain/errors.js';
 import type { ManualRollbackPlan, ManualRollbackRequest } from '../domain/manual-rollback.js';
 import type { DeployPlan } from '../domain/plan.js';
-import { environmentStatus, type EnvironmentStatus } from '../executor/environment-status.js';
-import { openExecutorEnv } from '../executor/executor-env.js';
-import { releaseLabels } from '../executor/manual-rollback-inputs.js';
-import { preview } from '../operations/preview.js';
-import { backupSummaries, rollbackChoices, type BackupSummary, type RollbackChoices } from '../operations/rollback-choices.js';
+import type { EnvironmentStatus } from '../executor/environment-status.js';
+import type { BackupSummary, RollbackChoices } from '../operations/rollback-choices.js';
 import type { OperationRequest } from '../operations/request.js';
 import type { OperationEvent } from '../operations/service-report.js';
-import { followEvents } from '../queue/operation-events.js';
-import { OperationSubmitter, type Submitted } from '../queue/operation-submitter.js';
-import { recentOperations, type RecentOperation } from '../queue/recent-operations.js';
-import { durableConnection } from '../queue/redis-connections.js';
+import type { Submitted } from '../queue/operation-submitter.js';
+import type { RecentOperation } from '../queue/recent-operations.js';
 import type { ReleaseLabel } from './messages/deploy-preview.js';
 
 export interface DeployPreviewData {
@@ -65,6 +55,11 @@ export interface SlackUseCases {
   close(): Promise<void>;
 }
 
+/** The use cases that read this host (git, Docker, backups): run in the reader process. */
+export const HOST_READS = ['previewDeploy', 'recentReleases', 'status', 'previewRollback', 'rollbackChoices', 'backups', 'previewRestore', 'currentSha'] as const;
+export type HostRead = (typeof HOST_READS)[number];
+export type HostReads = Pick<SlackUseCases, HostRead>;
+
 /** A backup named in Slack must be one `/backups list` shows; the error names the newest ones. */
 export function findBackup(environment: string, backups: readonly BackupSummary[], name: string): BackupSummary {
   const found = backups.find((b) => b.name === name);
@@ -82,101 +77,4 @@ export function databaseOnFailure(env: Pick<EnvironmentConfig, 'rollback' | 'bac
   return pending > 0
     ? `rolled back automatically; the database is ${how} if the migrations changed it (${pending} migration files in this release)`
     : `rolled back automatically; no migration files in this release, so the database is restored only if the new release changed it (${how.replace('restored from ', 'from ')})`;
-}
-
-export class LocalUseCases implements SlackUseCases {
-  private readonly followers = new Set<Redis>();
-  /** For reads that do not block (the Home tab's recent operations); opened on first use. */
-  private reader: Redis | undefined;
-
-  private constructor(private readonly config: RipcordConfig, private readonly log: Logger, private readonly submitter: OperationSubmitter) {}
-
-  static async open(config: RipcordConfig, log: Logger): Promise<LocalUseCases> {
-    return new LocalUseCases(config, log, await OperationSubmitter.connect(config));
-  }
-
-  environments(): string[] { return Object.keys(this.config.environments); }
-
-  channelOf(environment: string): string { return this.config.environments[environment]?.slack.channel ?? '#deploys'; }
-
-  async previewDeploy(environment: string, ref: string, requestedBy: string): Promise<DeployPreviewData> {
-    const x = await openExecutorEnv(this.config, environment, this.log);
-    const p = await preview(x, { requestId: 'preview', environment, requestedBy, source: 'slack', operation: { kind: 'deploy', ref } });
-    const plan = p.plan as DeployPlan;
-    const releases = await x.repo.recentReleases(50);
-    const labelOf = (sha: string): ReleaseLabel => {
-      const tagged = releases.filter((r) => r.sha === sha);
-      const commit = plan.preview?.commits.find((c) => c.sha === sha);
-      return { sha, tags: tagged.map((r) => r.tag), date: tagged[0]?.date ?? commit?.date ?? null };
-    };
-    return { plan, current: plan.currentSha ? labelOf(plan.currentSha) : null, target: labelOf(plan.targetSha), lockHeldBy: p.lockHeldBy, databaseOnFailure: databaseOnFailure(x.env, plan) };
-  }
-
-  async recentReleases(environment: string, n: number) {
-    const x = await openExecutorEnv(this.config, environment, this.log);
-    await x.repo.fetch(x.env.remote);
-    return { releases: await x.repo.recentReleases(n), current: await x.repo.currentSha().catch(() => null) };
-  }
-
-  async status(environment: string): Promise<EnvironmentStatus> {
-    return environmentStatus(await openExecutorEnv(this.config, environment, this.log));
-  }
-
-  submit(request: OperationRequest): Promise<Submitted> { return this.submitter.submit(request); }
-
-  async *follow(operationId: string, signal: AbortSignal): AsyncIterable<OperationEvent> {
-    // XREAD BLOCK holds its connection: one per followed operation, closed when it ends.
-    const redis = durableConnection(this.config.redis.url);
-    this.followers.add(redis);
-    try {
-      yield* followEvents(redis, this.config.redis.prefix, operationId, signal);
-    } finally {
-      this.followers.delete(redis);
-      redis.disconnect();
-    }
-  }
-
-  async previewRollback(environment: string, choice: ManualRollbackRequest, requestedBy: string): Promise<RollbackPreviewData> {
-    const x = await openExecutorEnv(this.config, environment, this.log);
-    if (choice.backup) findBackup(environment, await backupSummaries(x), choice.backup);
-    const p = await preview(x, { requestId: 'preview', environment, requestedBy, source: 'slack', operation: { kind: 'rollback', rollback: choice } });
-    const plan = p.plan as ManualRollbackPlan;
-    return { plan, labels: await releaseLabels(x, [plan.fromSha, plan.toSha]), lockHeldBy: p.lockHeldBy };
-  }
-
-  async rollbackChoices(environment: string): Promise<RollbackChoices> {
-    return rollbackChoices(await openExecutorEnv(this.config, environment, this.log));
-  }
-
-  async backups(environment: string): Promise<BackupSummary[]> {
-    return backupSummaries(await openExecutorEnv(this.config, environment, this.log));
-  }
-
-  async previewRestore(environment: string, name: string): Promise<RestorePreviewData> {
-    const x = await openExecutorEnv(this.config, environment, this.log);
-    const backup = findBackup(environment, await backupSummaries(x), name);
-    const holder = await x.locks.holder(environment);
-    return { backup, currentSha: await x.repo.currentSha().catch(() => null), lockHeldBy: holder ? x.locks.describeOwner(holder) : null };
-  }
-
-  async currentSha(environment: string): Promise<string | null> {
-    return (await openExecutorEnv(this.config, environment, this.log)).repo.currentSha().catch(() => null);
-  }
-
-  async lockHolder(environment: string): Promise<string | null> {
-    const x = await openExecutorEnv(this.config, environment, this.log);
-    const holder = await x.locks.holder(environment);
-    return holder ? x.locks.describeOwner(holder) : null;
-  }
-
-  async recentOperations(environment: string, n: number): Promise<RecentOperation[]> {
-    this.reader ??= durableConnection(this.config.redis.url);
-    return recentOperations(this.reader, this.config.redis.prefix, environment, n);
-  }
-
-  async close(): Promise<void> {
-    for (const r of this.followers) r.disconnect();
-    this.reader?.disconnect();
-    await this.submitter.close();
-  }
 }
