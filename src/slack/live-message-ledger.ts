@@ -33,11 +33,17 @@ export interface LiveMessageRecord {
 
 export const LEASE_MS = 30_000;
 
+// Compare-and-act in one step: between a GET and a PEXPIRE/DEL the lease can expire and be taken
+// by another bot, whose lease this one would then extend or delete.
+const RENEW_IF_OURS = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0";
+const DELETE_IF_OURS = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
+
 export class LiveMessageLedger {
   /** This bot process, as lease holders are told apart. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly retentionMs: number) {}
+  /** @param leaseMs how long a lease outlives its holder's last renewal (holders renew every third of it). */
+  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly retentionMs: number, readonly leaseMs = LEASE_MS) {}
 
   private get key(): string { return `${this.prefix}:slack:live-messages`; }
   private leaseKey(operationId: string): string { return `${this.prefix}:slack:live-message-lease:${operationId}`; }
@@ -54,16 +60,13 @@ export class LiveMessageLedger {
   /** Takes (or renews, when already ours) the lease of a message; false when another bot holds it. */
   async claim(operationId: string): Promise<boolean> {
     const key = this.leaseKey(operationId);
-    if ((await this.redis.set(key, this.owner, 'PX', LEASE_MS, 'NX')) === 'OK') return true;
-    if ((await this.redis.get(key)) !== this.owner) return false;
-    await this.redis.pexpire(key, LEASE_MS);
-    return true;
+    if ((await this.redis.set(key, this.owner, 'PX', this.leaseMs, 'NX')) === 'OK') return true;
+    return (await this.redis.eval(RENEW_IF_OURS, 1, key, this.owner, this.leaseMs)) === 1;
   }
 
-  /** Gives the lease up (on stop) so the next bot takes the message over at once, not after LEASE_MS. */
+  /** Gives the lease up (on stop) so the next bot takes the message over at once, not after the lease expires. */
   async release(operationId: string): Promise<void> {
-    const key = this.leaseKey(operationId);
-    if ((await this.redis.get(key)) === this.owner) await this.redis.del(key);
+    await this.redis.eval(DELETE_IF_OURS, 1, this.leaseKey(operationId), this.owner);
   }
 
   /** Every message not finished yet; records past the event retention (their story is gone) are dropped. */

@@ -83,11 +83,20 @@ export class ProgressMessages {
   private async run(first: LiveMessageRecord): Promise<OperationView> {
     const { ledger } = this.options;
     let record = first;
-    const remember = () => ledger?.remember(record).catch((err: unknown) => this.log.warn({ err }, 'could not remember a live message'));
-    await ledger?.claim(record.operationId);
+    // A message whose lease this bot lost (Redis out of reach for longer than the lease, and
+    // another bot took the message over) is left to that bot: two bots must not both finish it.
+    const lost = new AbortController();
+    const signal = AbortSignal.any([this.stopping.signal, lost.signal]);
+    const remember = () => (lost.signal.aborted ? undefined : ledger?.remember(record).catch((err: unknown) => this.log.warn({ err }, 'could not remember a live message')));
+    const renew = () => ledger?.claim(record.operationId).then((ours) => {
+      if (ours || lost.signal.aborted) return;
+      this.log.warn({ operation: record.operationId }, 'another bot took over this live message (this one lost its lease); leaving it to that bot');
+      lost.abort();
+    }, () => undefined);
+    await renew();
     await remember();
-    const renew = setInterval(() => void ledger?.claim(record.operationId).catch(() => undefined), LEASE_MS / 3);
-    renew.unref();
+    const renewing = setInterval(() => void renew(), (ledger?.leaseMs ?? LEASE_MS) / 3);
+    renewing.unref();
     try {
       let view = initialView(record.operationId, record.environment, record.title, record.requestedBy);
       if (!record.ts) {
@@ -97,19 +106,20 @@ export class ProgressMessages {
         await remember();
       }
       const { channel, ts } = { channel: record.channel, ts: record.ts as string };
-      const updater = new CoalescedUpdate((m) => this.send(() => this.client.chat.update({ channel, ts, ...m }), Date.now() + FINAL_DEADLINE_MS), this.stopping.signal);
-      for await (const event of this.follow(record.operationId, this.stopping.signal)) {
+      const updater = new CoalescedUpdate((m) => this.send(() => this.client.chat.update({ channel, ts, ...m }), Date.now() + FINAL_DEADLINE_MS), signal);
+      for await (const event of this.follow(record.operationId, signal)) {
         view = foldEvent(view, event);
         const audited = this.audited(record, event);
         if (audited !== record) { record = audited; await remember(); }
         updater.set(operationMessage(view));
       }
+      if (lost.signal.aborted) return view;
       await updater.flush();
       const details = threadDetails(view);
       if (details && !this.stopping.signal.aborted) await this.send(() => this.client.chat.postMessage({ channel, thread_ts: ts, ...details }), Date.now() + FINAL_DEADLINE_MS);
       return await this.ended(record, view);
     } finally {
-      clearInterval(renew);
+      clearInterval(renewing);
     }
   }
 
