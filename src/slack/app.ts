@@ -3,7 +3,8 @@
  * public URL) or, with `slack.socketMode: false`, over signed HTTP on `slack.listen`
  * (http/signed-http-server.ts refuses forged, old and replayed requests before Bolt sees them);
  * its listeners (commands/, actions/), permissions, approvals and the audit trail (access/), and
- * the live progress messages (remembered in Redis, so a restarted bot finishes them). `slackApiUrl` comes from ripcord.yml (`slack.apiUrl`), which is how
+ * the live progress messages (remembered in Redis, so a restarted bot finishes them, as it does
+ * pending approval requests). `slackApiUrl` comes from ripcord.yml (`slack.apiUrl`), which is how
  * tests point it at the local emulator.
  */
 import { App, HTTPReceiver, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
@@ -12,7 +13,7 @@ import type { RipcordConfig } from '../config/schema.js';
 import { BadInputError } from '../domain/errors.js';
 import { IncidentService } from '../incidents/incident-service.js';
 import { retentionMs } from '../queue/operation-worker.js';
-import { durableConnection } from '../queue/redis-connections.js';
+import { durableConnection, failFastConnection } from '../queue/redis-connections.js';
 import { IncidentActions } from './incident-actions.js';
 import { ApprovalBook, type Approval } from './access/approvals.js';
 import { AuditTrail } from './access/audit-trail.js';
@@ -69,12 +70,15 @@ export async function startSlackBot(config: RipcordConfig, log: Logger, useCases
     clientOptions: { slackApiUrl: apiUrl, retryConfig: { retries: 3, factor: 1.5 } },
   });
   const access = new Gatekeeper(config, new UserGroups(web, slackLog), audit);
-  const approvals = new ApprovalBook((a) => expired(a));
+  // Fail fast: a person asking while Redis is down is told so at once, not after it comes back.
+  const approvalsRedis = failFastConnection(config.redis.url);
+  approvalsRedis.connect().catch(() => undefined); // reconnects by itself; a command meanwhile fails with the fix
+  const approvals = new ApprovalBook(approvalsRedis, config.redis.prefix, (a) => expired(a), { log: slackLog });
   const ctx: BotContext = { useCases: cases, progress, log: slackLog, now: () => new Date(), access, web, approvals, incidents: new IncidentService(config, slackLog) };
   ctx.escalation = new IncidentActions(config, ctx.incidents, slackLog);
-  const expired = (a: Approval) => {
-    void audit.record({ event: 'denied', environment: a.op.environment, action: `approve ${a.op.action}`, user: a.op.requester, channel: a.message?.channel ?? null, target: a.op.target, requestId: a.op.request.requestId, approvalId: a.id, detail: 'expired: nobody approved in time' });
-    void showDecision(ctx, a, { kind: 'expired' });
+  const expired = async (a: Approval) => {
+    await audit.record({ event: 'denied', environment: a.op.environment, action: `approve ${a.op.action}`, user: a.op.requester, channel: a.message?.channel ?? null, target: a.op.target, requestId: a.op.request.requestId, approvalId: a.id, detail: 'expired: nobody approved in time' });
+    await showDecision(ctx, a, { kind: 'expired' });
   };
   registerCommands(app, ctx);
   registerActions(app, ctx);
@@ -86,17 +90,19 @@ export async function startSlackBot(config: RipcordConfig, log: Logger, useCases
   // Messages a stopped or dead bot left unfinished: taken up now, and whenever a lease expires.
   const resume = () => void progress.resume().catch((err: unknown) => slackLog.warn({ err }, 'could not resume unfinished live messages'));
   resume();
+  approvals.start();
   const resuming = setInterval(resume, LEASE_MS / 2);
   resuming.unref();
   return {
     app, progress, audit, httpAddress: http?.address ?? null,
     async stop() {
       clearInterval(resuming);
-      ctx.approvals.stop();
+      await approvals.stop();
       await ctx.escalation?.close();
       if (http) await http.close(); else await app.stop();
       await progress.stop();
       ledgerRedis.disconnect();
+      approvalsRedis.disconnect();
       await audit.drain();
       await cases.close();
     },

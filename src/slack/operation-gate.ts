@@ -21,11 +21,18 @@ export async function runOrHold(ctx: BotContext, op: HeldOperation): Promise<Out
   const held = ctx.access.approvalRequired(op.environment, op.action);
   await ctx.access.audit.record({ event: 'asked', environment: op.environment, action: op.action, user: op.requester, channel: op.channel, target: op.target, requestId: op.request.requestId, ...(held ? { detail: 'approval required' } : {}) });
   if (!held) return { kind: 'submitted', submitted: await submitHeld(ctx, op, null), channel: ctx.useCases.channelOf(op.environment) };
-  const { approval, existing } = ctx.approvals.hold(op, ctx.access.approvalMinutes(op.environment) * 60_000);
+  const { approval, existing } = await ctx.approvals.hold(op, ctx.access.approvalMinutes(op.environment) * 60_000);
   const channel = ctx.useCases.channelOf(op.environment);
   if (existing) return { kind: 'held', approval, message: waitingForApprovalMessage(viewOf(ctx, approval), channel) };
-  const posted = await ctx.web.chat.postMessage({ channel, ...approvalRequestMessage(viewOf(ctx, approval), ctx.now().getTime()) });
+  const posted = await ctx.web.chat.postMessage({ channel, ...approvalRequestMessage(viewOf(ctx, approval), ctx.now().getTime()) })
+    .catch(async (error: unknown) => {
+      await ctx.approvals.withdraw(approval).catch(() => undefined); // nobody can see it: asking again must post a new one
+      throw error;
+    });
   approval.message = { channel: String(posted.channel ?? channel), ts: String(posted.ts ?? '') };
+  // Any bot may decide or expire it from now on: it must find the message to update.
+  const current = await ctx.approvals.rememberMessage(approval.id, approval.message);
+  if (current?.decided?.kind === 'expired') await showDecision(ctx, { ...current, message: approval.message }, { kind: 'expired' }); // it expired before anyone knew where it was
   await ctx.access.audit.record({ event: 'approval_requested', environment: op.environment, action: op.action, user: op.requester, channel: approval.message.channel, target: op.target, requestId: op.request.requestId, approvalId: approval.id });
   return { kind: 'held', approval, message: waitingForApprovalMessage(viewOf(ctx, approval), channel) };
 }

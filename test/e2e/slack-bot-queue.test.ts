@@ -7,6 +7,8 @@
  * message is updated in place through the 429s and ends with the right final state and thread.
  * A bot stopped mid-operation and started again picks its message up and finishes it in place.
  * The Home tab's Deploy… opens a form, shows the same preview in the modal, and Deploy queues it.
+ * A production deploy waiting for approval outlives a bot restart: Approve on the new bot submits
+ * it once, and a second approver hears it was already approved.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -36,6 +38,7 @@ let slack: SlackEmulator;
 let bot: SlackBot;
 let redis: Redis;
 let config: RipcordConfig;
+let doc: Record<string, unknown>;
 const prefix = newPrefix();
 
 function buttonIn(blocks: unknown, actionId: string): { button: Obj; blockId: string } {
@@ -62,7 +65,7 @@ before(async () => {
   await requireRedis();
   stack = await createReferenceStack();
   slack = await SlackEmulator.start({ failEvery: 5 });
-  const doc = configFor(stack, { slack: { channel: CHANNEL } });
+  doc = configFor(stack, { slack: { channel: CHANNEL } });
   Object.assign(doc, { redis: { url: REDIS_URL, prefix }, slack: { botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: slack.apiUrl } });
   writeFileSync(stack.configPath, stringify(doc));
   config = loadConfig({ configPath: stack.configPath, env: {} }).config;
@@ -196,5 +199,39 @@ describe('Slack bot → queue → live message, with Slack answering 429 to ever
     await slack.socket.clickButton({ ...buttonIn(preview.view.blocks, 'deploy_confirm'), viewId: preview.id });
     await modalShowing(/Deploy v1\.1\.0 on \*production\*/, 'the modal says it was submitted');
     assert.equal((await operations()).length, before + 1, 'one more operation');
+  });
+  test('a bot restarted while a production deploy waits for approval: Approve on the new bot submits it once', async () => {
+    const restart = async (next: RipcordConfig) => {
+      await bot.stop();
+      await waitFor(async () => slack.socket.connections === 0, 10_000, 'the old bot gone');
+      bot = await startSlackBot(next, log);
+      await slack.socket.connected();
+    };
+    const env = (doc.environments as Obj).production as Obj;
+    writeFileSync(stack.configPath, stringify({ ...doc, environments: { production: { ...env, approval: { required: true, actions: ['deploy'], expiresMinutes: 15 } } } }));
+    const held = loadConfig({ configPath: stack.configPath, env: {} }).config;
+    await restart(held);
+    const operations = () => redis.zrange(operationIndexKey(prefix, 'production'), '0', '-1');
+    const submittedBefore = (await operations()).length;
+    const { responseUrl } = await slack.socket.slashCommand({ command: '/deploy', text: 'v1.1.0' });
+    const preview = await answerTo(responseUrl);
+    const before = parents().length;
+    await slack.socket.clickButton({ ...buttonIn(preview.blocks, 'deploy_confirm'), responseUrl });
+    await waitFor(async () => parents().length === before + 1, 60_000, 'the approval request');
+    const request = parents()[before]!;
+    assert.match(shown(request), /<@U0ALICE> asks to deploy `v1\.1\.0` on \*production\*/);
+    assert.match(shown(await answerTo(responseUrl, 2)), /waits for approval/);
+    await waitFor(async () => (await redis.hvals(`${prefix}:slack:approval:${buttonIn(request.blocks, 'approval_approve').button.value as string}`)).some((v) => v.includes(request.ts)), 10_000, 'where the request is, remembered');
+
+    await restart(held);
+    assert.equal((await operations()).length, submittedBefore, 'nothing submitted before the approval');
+    const approve = { ...buttonIn(request.blocks, 'approval_approve'), channelId: request.channel };
+    const bob = await slack.socket.clickButton({ ...approve, userId: 'U0BOB' });
+    assert.match(shown(await answerTo(bob.responseUrl)), /Approved: deploy v1\.1\.0/);
+    const carol = await slack.socket.clickButton({ ...approve, userId: 'U0CAROL' });
+    assert.match(shown(await answerTo(carol.responseUrl)), /already approved/);
+    await waitFor(async () => /approved by <@U0BOB>/.test(shown(slack.state.messages.find((m) => m.ts === request.ts))), 30_000, 'the request shows the approval', 100);
+    assert.equal((await operations()).length, submittedBefore + 1, 'submitted once');
+    await restart(config); // the next tests (if any) deploy without approval
   });
 });

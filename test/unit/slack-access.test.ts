@@ -1,13 +1,12 @@
 /**
  * Slack access, pure: the request signature (good, forged, old, future, replayed), who a
  * permission list lets in (users, groups, nobody listed = everyone), who may approve, the
- * approval book (one request per request ID, first decision wins, expiry), the refusal and
- * approval messages (within Slack's rules, naming who can), and `ripcord audit`'s parsing.
+ * refusal and approval messages (within Slack's rules, naming who can), and `ripcord audit`'s
+ * parsing. The approval book lives in Redis: test/integration/slack-approvals.test.ts.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { auditLine, parseSince } from '../../src/cli/commands/audit.js';
-import { ApprovalBook, type HeldOperation } from '../../src/slack/access/approvals.js';
 import { environmentSchema } from '../../src/config/schema.js';
 import { approvalRefusal, approvalRequired, describePrincipals, permits, principalsFor } from '../../src/slack/access/permission-rules.js';
 import { slackPerson, slackUser } from '../../src/slack/bot-context.js';
@@ -100,27 +99,6 @@ describe('permissions and approvals', () => {
     assert.equal(slackUser({ id: 'U0ALICE', user_name: 'alice' }), '@alice (U0ALICE)');
     assert.equal(slackUser({ id: 'U0ALICE' }), '@U0ALICE');
     assert.deepEqual(slackPerson({ id: 'U0ALICE', username: 'alice' }), { id: 'U0ALICE', name: 'alice' });
-  });
-
-  const op = (requestId: string): HeldOperation => ({
-    action: 'deploy', environment: 'production', target: 'v1.2.0', what: 'deploy `v1.2.0`', title: 'deploy v1.2.0', channel: 'C0OPS',
-    requester: { id: 'U0ALICE', name: 'alice' }, request: { requestId, environment: 'production', requestedBy: '@alice (U0ALICE)', source: 'slack', operation: { kind: 'deploy', ref: 'v1.2.0' } },
-  });
-
-  test('the approval book: one request per request ID, the first decision wins, late clicks find it expired', () => {
-    let now = 1_000_000;
-    const expired: string[] = [];
-    const book = new ApprovalBook((a) => expired.push(a.id), () => now);
-    const first = book.hold(op('req-1'), 60_000);
-    assert.equal(book.hold(op('req-1'), 60_000).approval.id, first.approval.id, 'a double click asks once');
-    assert.equal(book.hold(op('req-1'), 60_000).existing, true);
-    assert.equal(book.decide(first.approval.id, 'approved', { id: 'U0BOB', name: 'bob' }).kind, 'decided');
-    assert.equal(book.decide(first.approval.id, 'denied', { id: 'U0CAROL', name: 'carol' }).kind, 'already');
-    assert.equal(book.decide('apr-nope', 'approved', { id: 'U0BOB', name: 'bob' }).kind, 'unknown');
-    const late = book.hold(op('req-2'), 60_000).approval;
-    now += 60_000;
-    assert.equal(book.decide(late.id, 'approved', { id: 'U0BOB', name: 'bob' }).kind, 'expired');
-    book.stop();
   });
 });
 

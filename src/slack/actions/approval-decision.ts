@@ -1,11 +1,12 @@
 /**
  * Approve / Deny on an approval request in the deploy channel. The decider must be allowed to do
  * the action there and must not be the requester (ctx.access.require answers and audits a
- * refusal). The first decision wins; Approve submits the held operation once; the request
- * message is replaced by the outcome and the decider gets an ephemeral confirmation.
+ * refusal). The first decision wins, whichever bot it reaches (approvals.ts keeps the requests in
+ * Redis); Approve submits the held operation once; the request message is replaced by the outcome
+ * and the decider gets an ephemeral confirmation.
  */
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
-import type { Approval } from '../access/approvals.js';
+import { RETAIN_MS, type Approval } from '../access/approvals.js';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackPerson } from '../bot-context.js';
 import { APPROVAL_APPROVE_ACTION, APPROVAL_DENY_ACTION } from '../messages/access-messages.js';
@@ -30,18 +31,16 @@ export function registerApprovalDecision(app: App, ctx: BotContext): void {
 
 async function decide(ctx: BotContext, kind: 'approved' | 'denied', id: string, body: BlockAction<ButtonAction>, respond: RespondFn): Promise<void> {
   const ephemeral = (m: ReturnType<typeof problemMessage>) => respond({ response_type: 'ephemeral', replace_original: false, ...m });
-  const pending = ctx.approvals.get(id);
-  if (!pending) return void await ephemeral(problemMessage('this approval request is no longer open (it expired, or Ripcord restarted since)', 'the requester can ask again with a fresh preview'));
+  const pending = await ctx.approvals.get(id);
+  if (!pending) return void await ephemeral(problemMessage(`this approval request is no longer open (it was decided or expired more than ${RETAIN_MS / 60_000} minutes ago)`, 'the requester can ask again with a fresh preview'));
   const op = pending.op;
   const decider = slackPerson(body.user);
   const channel = body.channel?.id ?? null;
   if (!(await ctx.access.require({ action: op.action, environment: op.environment, user: decider, channel, target: op.target, respond, approving: { requester: op.requester, approvalId: id } }))) return;
-  const d = ctx.approvals.decide(id, kind, decider);
+  const d = await ctx.approvals.decide(id, kind, decider);
   if (d.kind === 'unknown') return;
-  if (d.kind === 'expired') {
-    await showDecision(ctx, d.approval, { kind: 'expired' });
-    return void await ephemeral(problemMessage('this approval request has expired; nothing ran', 'the requester can ask again with a fresh preview'));
-  }
+  // The bot that recorded the expiry (this one, or a sweep) audited it and updated the request.
+  if (d.kind === 'expired') return void await ephemeral(problemMessage('this approval request has expired; nothing ran', 'the requester can ask again with a fresh preview'));
   if (d.kind === 'already') return void await ephemeral(problemMessage(`this request was already ${d.approval.decided?.kind ?? 'decided'}${d.approval.decided?.by ? ` by ${d.approval.decided.by.name}` : ''}`, 'nothing more to do'));
   await ctx.access.audit.record({ event: kind, environment: op.environment, action: op.action, user: decider, channel, target: op.target, requestId: op.request.requestId, approvalId: id, detail: `requested by ${op.requester.name} (${op.requester.id})` });
   if (kind === 'denied') {
