@@ -39,9 +39,9 @@ function pct(values: number[], p: number): number {
 const ackTimes = (settled: Array<PromiseSettledResult<{ ack: { ms: number } }>>) => settled.map((s) => (s.status === 'fulfilled' ? s.value.ack.ms : Number.POSITIVE_INFINITY));
 
 /** N commands at once, then N clicks at once. */
-async function burst(slack: SlackEmulator, click: { button: Obj; blockId: string; responseUrl: string }): Promise<{ commands: number[]; clicks: number[] }> {
+async function burst(slack: SlackEmulator, click: { button: Obj; blockId: string }): Promise<{ commands: number[]; clicks: number[] }> {
   const commands = await Promise.allSettled(Array.from({ length: N }, (_, i) => slack.socket.slashCommand({ command: '/deploy', text: 'v1.1.0 production', userId: `U0BENCH${i}` })));
-  const clicks = await Promise.allSettled(Array.from({ length: N }, () => slack.socket.clickButton(click)));
+  const clicks = await Promise.allSettled(Array.from({ length: N }, (_, i) => slack.socket.clickButton({ ...click, userId: `U0BENCH${i}` })));
   return { commands: ackTimes(commands), clicks: ackTimes(clicks) };
 }
 
@@ -77,7 +77,8 @@ try {
     slack: { botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: slack.apiUrl }, logging: { level: 'warn' },
   });
   writeFileSync(stack.configPath, stringify(doc));
-  // BENCH_CPU_PROF=dir: a CPU profile of `ripcord start` (written when it stops).
+  // BENCH_CPU_PROF=dir: a CPU profile of each Node process of `ripcord start` — the executor, the
+  // bot and its reader (forkModule passes --cpu-prof on) — written when each stops.
   const [node, ...rest] = ripcordArgv(['--config', stack.configPath, 'start', '--no-backups']);
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   ripcord = child([node!, ...profile, ...rest], 'ripcord start');
@@ -93,17 +94,19 @@ try {
   await waitFor(async () => s.responsePosts.some((r) => r.id === id), 120_000, 'the preview', 50);
   const preview = slack.responsePosts.find((r) => r.id === id)!.body;
   const block = (preview.blocks as Obj[]).find((b) => b.type === 'actions')!;
-  const click = { button: (block.elements as Obj[]).find((e) => e.action_id === 'deploy_confirm')!, blockId: String(block.block_id), responseUrl: p.responseUrl };
+  const click = { button: (block.elements as Obj[]).find((e) => e.action_id === 'deploy_confirm')!, blockId: String(block.block_id) };
   const deployStarted = Date.now();
-  await slack.socket.clickButton(click);
+  await slack.socket.clickButton({ ...click, responseUrl: p.responseUrl });
   await waitFor(async () => /:hourglass_flowing_sand: build|:white_check_mark: build/.test(JSON.stringify(parent() ?? '')), 240_000, 'the build stage', 200);
   const busyAt = (Date.now() - deployStarted) / 1000;
   const r = { commands: [] as number[], clicks: [] as number[] };
   const b = { commands: [] as number[], clicks: [] as number[] };
   const stillBusy: boolean[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const base = await burst(baseSlack, { ...click, responseUrl: baseSlack.newResponseUrl(`bench-${round}`) });
+    const base = await burst(baseSlack, click);
     const mine = await burst(slack, click);
+    // BENCH_RAW=1: every ack time of the round, to see where in a burst the slow ones fall.
+    if (process.env.BENCH_RAW) console.log(`  round ${round}: commands ${mine.commands.map((v) => v.toFixed(0)).join(' ')} | clicks ${mine.clicks.map((v) => v.toFixed(0)).join(' ')}`);
     b.commands.push(...base.commands); b.clicks.push(...base.clicks);
     r.commands.push(...mine.commands); r.clicks.push(...mine.clicks);
     stillBusy.push(color() === '#439FE0');

@@ -29,6 +29,7 @@ import { startSignedHttpServer } from './http/signed-http-server.js';
 import { showDecision } from './operation-gate.js';
 import { LEASE_MS, LiveMessageLedger } from './live-message-ledger.js';
 import { ProgressMessages } from './progress.js';
+import { ListenerRoutes } from './listener-routes.js';
 import { LocalUseCases } from './local-use-cases.js';
 import type { SlackUseCases } from './use-cases.js';
 
@@ -68,6 +69,8 @@ export async function startSlackBot(config: RipcordConfig, log: Logger, useCases
     token: botToken, logger: boltLogger(slackLog), logLevel: LogLevel.WARN,
     ...(receiver ? { receiver } : { appToken, socketMode: true }),
     clientOptions: { slackApiUrl: apiUrl, retryConfig: { retries: 3, factor: 1.5 } },
+    // Bolt's conversation store is a global middleware every request passes; nothing here reads it.
+    convoStore: false,
   });
   const access = new Gatekeeper(config, new UserGroups(web, slackLog), audit);
   // Fail fast: a person asking while Redis is down is told so at once, not after it comes back.
@@ -80,9 +83,11 @@ export async function startSlackBot(config: RipcordConfig, log: Logger, useCases
     await audit.record({ event: 'denied', environment: a.op.environment, action: `approve ${a.op.action}`, user: a.op.requester, channel: a.message?.channel ?? null, target: a.op.target, requestId: a.op.request.requestId, approvalId: a.id, detail: 'expired: nobody approved in time' });
     await showDecision(ctx, a, { kind: 'expired' });
   };
-  registerCommands(app, ctx);
-  registerActions(app, ctx);
-  registerEvents(app, ctx);
+  const routes = new ListenerRoutes();
+  registerCommands(routes.listeners, ctx);
+  registerActions(routes.listeners, ctx);
+  registerEvents(routes.listeners, ctx);
+  routes.mountOn(app, slackLog);
   app.error(async (error) => { slackLog.error({ err: error }, 'unhandled error in a Slack listener'); });
   let http: Awaited<ReturnType<typeof startSignedHttpServer>> | null = null;
   if (receiver) http = await startSignedHttpServer({ listen: config.slack.listen, signingSecret: signingSecret!, receiver, replays: new ReplayGuard(ledgerRedis, config.redis.prefix, slackLog), log: slackLog });
@@ -107,6 +112,11 @@ export async function startSlackBot(config: RipcordConfig, log: Logger, useCases
       await cases.close();
     },
   };
+}
+
+/** How the bot reaches Slack, for the line a command prints when it is up. */
+export function connectedHow(bot: Pick<SlackBot, 'httpAddress'>): string {
+  return bot.httpAddress ? `listening for signed Slack requests on http://${bot.httpAddress}/slack/events` : 'connected over Socket Mode';
 }
 
 /** Bolt and web-api log through pino (so secrets are redacted the same way as everywhere else). */

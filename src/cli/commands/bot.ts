@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import type { RipcordConfig } from '../../config/schema.js';
 import { createLogger } from '../../log/logger.js';
-import { slackConfigured, startSlackBot, type SlackBot } from '../../slack/app.js';
+import { connectedHow, slackConfigured, startSlackBot } from '../../slack/app.js';
+import { BotProcess } from '../../slack/bot-process.js';
 import { loadConfigFor, type CliContext } from '../context.js';
 
 export function registerBotCommand(program: Command, ctx: CliContext): void {
@@ -26,22 +27,14 @@ export function registerBotCommand(program: Command, ctx: CliContext): void {
 }
 
 /**
- * For `ripcord start`: the bot beside the executors when Slack tokens are set. It starts in the
- * background — a Slack outage must not keep the executors from serving — and says how it went.
+ * For `ripcord start`: the bot beside the executors when Slack tokens are set, in a process of its
+ * own (slack/bot-process.ts). A Slack outage must not keep the executors from serving, so its start
+ * is only reported.
  */
 export function startBotBeside(config: RipcordConfig, log: Logger, say: (line: string) => void): { stop(): Promise<void> } {
   if (!slackConfigured(config)) {
     say(`Slack bot not started: slack.botToken and ${config.slack.socketMode ? 'slack.appToken' : 'slack.signingSecret'} are not set`);
     return { stop: async () => undefined };
   }
-  let bot: SlackBot | null = null;
-  void startSlackBot(config, log).then(
-    (b) => { bot = b; say(`Slack bot ${connectedHow(b)}`); },
-    (err: unknown) => { log.error({ err }, 'Slack bot did not start'); say(`Slack bot did not start: ${err instanceof Error ? err.message : String(err)}`); },
-  );
-  return { stop: async () => { await (bot as SlackBot | null)?.stop(); } };
-}
-
-function connectedHow(bot: SlackBot): string {
-  return bot.httpAddress ? `listening for signed Slack requests on http://${bot.httpAddress}/slack/events` : 'connected over Socket Mode';
+  return BotProcess.start(config, log, say);
 }

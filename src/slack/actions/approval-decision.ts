@@ -5,7 +5,7 @@
  * Redis); Approve submits the held operation once; the request message is replaced by the outcome
  * and the decider gets an ephemeral confirmation.
  */
-import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { RETAIN_MS, type Approval } from '../access/approvals.js';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackPerson } from '../bot-context.js';
@@ -14,8 +14,9 @@ import { problemMessage } from '../messages/deploy-preview.js';
 import { submittedMessage } from '../messages/submitted-message.js';
 import { showDecision, submitHeld } from '../operation-gate.js';
 import { changedSince } from '../preview-freshness.js';
+import type { Listeners } from '../listener-routes.js';
 
-export function registerApprovalDecision(app: App, ctx: BotContext): void {
+export function registerApprovalDecision(app: Listeners, ctx: BotContext): void {
   for (const [actionId, kind] of [[APPROVAL_APPROVE_ACTION, 'approved'], [APPROVAL_DENY_ACTION, 'denied']] as const) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
       await ack();

@@ -3,7 +3,7 @@
  * dialog): refuses a preview that no longer holds with a Fresh preview button; otherwise submits
  * the restore (a safety backup is taken first, under the environment lock), once per preview.
  */
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackUser } from '../bot-context.js';
 import { decodeRestoreConfirm, restoreRequestId } from '../backups-request.js';
@@ -11,8 +11,9 @@ import { RESTORE_CONFIRM_ACTION } from '../messages/backups-message.js';
 import { code } from '../messages/mrkdwn.js';
 import { refusalTo, replyTo } from '../reply.js';
 import { submitConfirmedPreview } from '../submit-and-follow.js';
+import type { Listeners } from '../listener-routes.js';
 
-export function registerBackupRestoreConfirm(app: App, ctx: BotContext): void {
+export function registerBackupRestoreConfirm(app: Listeners, ctx: BotContext): void {
   app.action<BlockAction<ButtonAction>>(RESTORE_CONFIRM_ACTION, async ({ ack, body, action, respond, client }) => {
     await ack();
     const reply = replyTo(body, respond, client, ctx.log, 'Restore');

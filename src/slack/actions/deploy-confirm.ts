@@ -5,7 +5,7 @@
  * approval (submit-and-follow.ts). The request ID is derived from the preview, so a double click,
  * a second person confirming the same preview, or two approvals are one operation.
  */
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackUser } from '../bot-context.js';
 import { decodeConfirm, deployRequestId } from '../deploy-request.js';
@@ -13,8 +13,9 @@ import { DEPLOY_CONFIRM_ACTION } from '../messages/deploy-preview.js';
 import { code } from '../messages/mrkdwn.js';
 import { refusalTo, replyTo } from '../reply.js';
 import { submitConfirmedPreview } from '../submit-and-follow.js';
+import type { Listeners } from '../listener-routes.js';
 
-export function registerDeployConfirm(app: App, ctx: BotContext): void {
+export function registerDeployConfirm(app: Listeners, ctx: BotContext): void {
   app.action<BlockAction<ButtonAction>>(DEPLOY_CONFIRM_ACTION, async ({ ack, body, action, respond, client }) => {
     await ack();
     const reply = replyTo(body, respond, client, ctx.log, 'Deploy');

@@ -4,15 +4,16 @@
  * Home tab is published again so it shows the operation. The Home tab has no ephemeral answers, so
  * a refusal opens a small modal only the person who clicked sees.
  */
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { submitBackupTask } from '../backup-task.js';
 import { refreshHome } from '../home.js';
 import { HOME_BACKUP_ACTION } from '../messages/home-view.js';
 import { modal } from '../messages/views.js';
 import { openView } from '../reply.js';
+import type { Listeners } from '../listener-routes.js';
 
-export function registerHomeBackup(app: App, ctx: BotContext): void {
+export function registerHomeBackup(app: Listeners, ctx: BotContext): void {
   app.action<BlockAction<ButtonAction>>(new RegExp(`^${HOME_BACKUP_ACTION}:`), async ({ ack, body, action, client }) => {
     await ack();
     const environment = action.value ?? '';

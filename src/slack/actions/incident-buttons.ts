@@ -4,14 +4,15 @@
  * refreshed by the service), the second puts each newly ticked item on the incident timeline
  * (open to everyone in the incident's channel: a tick changes nothing but the timeline).
  */
-import type { App, BlockAction, ButtonAction, CheckboxesAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, CheckboxesAction } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackPerson } from '../bot-context.js';
 import { actOnIncident } from '../incident-acts.js';
 import { parseSeverity } from '../../domain/incident.js';
 import { CHECKLIST_ACTION, checklistItem, SEVERITY_ACTION } from '../../incidents/incident-message.js';
+import type { Listeners } from '../listener-routes.js';
 
-export function registerIncidentButtons(app: App, ctx: BotContext): void {
+export function registerIncidentButtons(app: Listeners, ctx: BotContext): void {
   app.action<BlockAction<ButtonAction>>(new RegExp(`^${SEVERITY_ACTION}_P[1-4]$`), async ({ ack, body, action, respond }) => {
     await ack();
     try {

@@ -4,14 +4,15 @@
  * lifecycle change and its timers), and answer the person who pressed it; a refusal (not allowed,
  * resolved already, last level) says what to do.
  */
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackPerson } from '../bot-context.js';
 import type { IncidentButton } from '../incident-actions.js';
 import { actOnIncident } from '../incident-acts.js';
 import { incidentButtonAnswer } from '../messages/incident-button-answer.js';
+import type { Listeners } from '../listener-routes.js';
 
-export function registerIncidentButton(app: App, ctx: BotContext, actionId: string, button: IncidentButton): void {
+export function registerIncidentButton(app: Listeners, ctx: BotContext, actionId: string, button: IncidentButton): void {
   app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
     await ack();
     try {

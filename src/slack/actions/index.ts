@@ -1,5 +1,4 @@
 /** Registers every button and view listener; one per file. */
-import type { App } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { registerApprovalDecision } from './approval-decision.js';
 import { registerDeployCancel } from './deploy-cancel.js';
@@ -18,8 +17,9 @@ import { registerPreviewRefresh } from './preview-refresh.js';
 import { registerRollbackConfirm } from './rollback-confirm.js';
 import { registerDeployModalSubmit } from '../views/deploy-modal-submit.js';
 import { registerRollbackModalSubmit } from '../views/rollback-modal-submit.js';
+import type { Listeners } from '../listener-routes.js';
 
-export function registerActions(app: App, ctx: BotContext): void {
+export function registerActions(app: Listeners, ctx: BotContext): void {
   registerDeployConfirm(app, ctx);
   registerDeployCancel(app, ctx);
   registerApprovalDecision(app, ctx);

@@ -4,7 +4,7 @@
  * otherwise submits the rollback carrying the plan that was confirmed (the executor refuses it
  * again if the environment changed while it waited in the queue), once per preview.
  */
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackUser } from '../bot-context.js';
 import { ROLLBACK_CONFIRM_ACTION } from '../messages/rollback-preview.js';
@@ -13,8 +13,9 @@ import { refusalTo, replyTo } from '../reply.js';
 import { shortSha } from '../../domain/ref.js';
 import { decodeRollbackConfirm, rollbackRequestId } from '../rollback-request.js';
 import { submitConfirmedPreview } from '../submit-and-follow.js';
+import type { Listeners } from '../listener-routes.js';
 
-export function registerRollbackConfirm(app: App, ctx: BotContext): void {
+export function registerRollbackConfirm(app: Listeners, ctx: BotContext): void {
   app.action<BlockAction<ButtonAction>>(ROLLBACK_CONFIRM_ACTION, async ({ ack, body, action, respond, client }) => {
     await ack();
     const reply = replyTo(body, respond, client, ctx.log, 'Rollback');

@@ -4,7 +4,6 @@
  * environment's channel); restore answers with a preview behind a danger-styled Restore button (to
  * those allowed to restore there). `help` or anything else: the usage text.
  */
-import type { App } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackPerson, slackUser } from '../bot-context.js';
 import { parseBackupsText } from '../backups-request.js';
@@ -13,8 +12,9 @@ import { backupsListMessage } from '../messages/backups-message.js';
 import { backupsUsage } from '../messages/usage.js';
 import { restorePreview } from '../previews.js';
 import { findBackup } from '../use-cases.js';
+import type { Listeners } from '../listener-routes.js';
 
-export function registerBackupsCommand(app: App, ctx: BotContext): void {
+export function registerBackupsCommand(app: Listeners, ctx: BotContext): void {
   app.command('/backups', async ({ command, ack, respond }) => {
     await ack();
     const reply = async (m: object) => { await respond({ response_type: 'ephemeral', ...m }); };

@@ -1,12 +1,12 @@
 /** `/deploy REF [ENV]`: an ephemeral preview with Deploy and Cancel (to those allowed to deploy there); `/deploy [ENV]` alone lists the newest release tags. */
-import type { App } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackPerson, slackUser } from '../bot-context.js';
 import { parseDeployText } from '../deploy-request.js';
 import { releasesMessage } from '../messages/deploy-preview.js';
 import { deployPreview } from '../previews.js';
+import type { Listeners } from '../listener-routes.js';
 
-export function registerDeployCommand(app: App, ctx: BotContext): void {
+export function registerDeployCommand(app: Listeners, ctx: BotContext): void {
   app.command('/deploy', async ({ command, ack, respond }) => {
     await ack();
     try {

@@ -4,7 +4,6 @@
  * `incident` permission, the audit trail, the escalation timers), like the buttons; open, list and
  * report stay open to everyone — whoever sees an outage may open one.
  */
-import type { App } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackPerson } from '../bot-context.js';
 import type { Respond } from '../access/gatekeeper.js';
@@ -14,6 +13,7 @@ import { incidentMeant, parseIncidentCommand, type IncidentRequest } from '../in
 import { incidentDoneMessage, incidentListMessage, incidentReportReply } from '../messages/incident-reply.js';
 import type { SlackMessage } from '../messages/blocks.js';
 import { BadInputError } from '../../domain/errors.js';
+import type { Listeners } from '../listener-routes.js';
 
 async function idFor(ctx: BotContext, id: string | undefined, channel: string): Promise<string> {
   if (id) return id;
@@ -42,7 +42,7 @@ async function answer(ctx: BotContext, req: IncidentRequest, a: Asker): Promise<
   }
 }
 
-export function registerIncidentCommand(app: App, ctx: BotContext): void {
+export function registerIncidentCommand(app: Listeners, ctx: BotContext): void {
   app.command('/incident', async ({ command, ack, respond }) => {
     await ack();
     try {

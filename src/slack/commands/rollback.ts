@@ -3,7 +3,6 @@
  * answers with the preview and a danger-styled Roll back button; `/rollback status [ENV]` the
  * environment's state; `help` or anything else the usage text.
  */
-import type { App } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackPerson, slackUser } from '../bot-context.js';
 import { rollbackPreviewMessage } from '../messages/rollback-preview.js';
@@ -12,8 +11,9 @@ import { rollbackUsage } from '../messages/usage.js';
 import { rollbackPreview } from '../previews.js';
 import { openRollbackModal } from '../rollback-modal-flow.js';
 import { parseRollbackText } from '../rollback-request.js';
+import type { Listeners } from '../listener-routes.js';
 
-export function registerRollbackCommand(app: App, ctx: BotContext): void {
+export function registerRollbackCommand(app: Listeners, ctx: BotContext): void {
   app.command('/rollback', async ({ command, ack, respond, client }) => {
     await ack();
     try {

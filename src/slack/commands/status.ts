@@ -1,11 +1,11 @@
 /** `/status [ENV]`: release, health, lock holder, last operation and newest backup — of every environment when none is named. */
-import type { App } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { problemOf } from '../bot-context.js';
 import { pickEnvironment } from '../deploy-request.js';
 import { statusMessage } from '../messages/status-message.js';
+import type { Listeners } from '../listener-routes.js';
 
-export function registerStatusCommand(app: App, ctx: BotContext): void {
+export function registerStatusCommand(app: Listeners, ctx: BotContext): void {
   app.command('/status', async ({ command, ack, respond }) => {
     await ack();
     try {

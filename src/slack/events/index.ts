@@ -1,8 +1,8 @@
 /** Registers every Events API listener; one per file. */
-import type { App } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { registerAppHomeOpened } from './app-home-opened.js';
+import type { Listeners } from '../listener-routes.js';
 
-export function registerEvents(app: App, ctx: BotContext): void {
+export function registerEvents(app: Listeners, ctx: BotContext): void {
   registerAppHomeOpened(app, ctx);
 }

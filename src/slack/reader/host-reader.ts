@@ -9,9 +9,9 @@
  * A read in flight when the reader dies fails with a clear error; the next read starts a new one.
  * The reader exits when the bot does (its IPC channel closes), so none is left behind.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
+import { forkModule } from '../../adapters/forked-module.js';
 import type { RipcordConfig } from '../../config/schema.js';
 import { ExitCode, RipcordError } from '../../domain/errors.js';
 import { HOST_READS, type HostRead, type HostReads } from '../use-cases.js';
@@ -72,8 +72,7 @@ export class HostReader {
 
   private start(): Promise<ChildProcess> {
     return new Promise((resolve, reject) => {
-      const { entry, execArgv } = readerEntry();
-      const child = fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      const child = forkModule(import.meta.url, './reader-main');
       // A crash before the logger exists prints only here.
       child.stderr!.setEncoding('utf8').on('data', (text: string) => this.log.warn({ reader: child.pid }, `reader process: ${text.trim().slice(-2000)}`));
       child.on('message', (reply: ReaderReply) => {
@@ -96,11 +95,4 @@ export class HostReader {
       child.send(init);
     });
   }
-}
-
-/** reader-main beside this file; run through tsx when this is the TypeScript source (tests, a fresh checkout). */
-function readerEntry(): { entry: string; execArgv: string[] } {
-  const source = import.meta.url.endsWith('.ts');
-  const entry = fileURLToPath(new URL(`./reader-main.${source ? 'ts' : 'js'}`, import.meta.url));
-  return { entry, execArgv: source ? ['--import', import.meta.resolve('tsx')] : [] };
 }

@@ -4,7 +4,6 @@
  * the permission is checked, and the deploy preview — the one `/deploy REF` answers — replaces
  * it, with its Deploy button (actions/deploy-confirm.ts answers inside the modal).
  */
-import type { App } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackPerson, slackUser } from '../bot-context.js';
 import type { SlackMessage } from '../messages/blocks.js';
@@ -12,8 +11,9 @@ import { DEPLOY_MODAL_CALLBACK, deployModalEnvironment, readDeployModal } from '
 import { modal, problemModal, workingModal } from '../messages/views.js';
 import { deployPreview } from '../previews.js';
 import { asView, updateView } from '../reply.js';
+import type { Listeners } from '../listener-routes.js';
 
-export function registerDeployModalSubmit(app: App, ctx: BotContext): void {
+export function registerDeployModalSubmit(app: Listeners, ctx: BotContext): void {
   app.view(DEPLOY_MODAL_CALLBACK, async ({ ack, body, view, client }) => {
     const picked = readDeployModal(view.state.values);
     if ('errors' in picked) {

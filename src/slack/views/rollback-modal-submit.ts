@@ -3,7 +3,6 @@
  * modal into a working screen at once (a submission must be acknowledged within 3 s), works out
  * the plan, and shows it with the danger-styled Roll back button (actions/rollback-confirm.ts).
  */
-import type { App } from '@slack/bolt';
 import type { BotContext } from '../bot-context.js';
 import { problemOf, slackPerson, slackUser } from '../bot-context.js';
 import type { SlackMessage } from '../messages/blocks.js';
@@ -13,8 +12,9 @@ import { modal, problemModal, workingModal } from '../messages/views.js';
 import { rollbackPreview } from '../previews.js';
 import { asView, updateView } from '../reply.js';
 import { choiceFromModal } from '../rollback-request.js';
+import type { Listeners } from '../listener-routes.js';
 
-export function registerRollbackModalSubmit(app: App, ctx: BotContext): void {
+export function registerRollbackModalSubmit(app: Listeners, ctx: BotContext): void {
   app.view(ROLLBACK_MODAL_CALLBACK, async ({ ack, body, view, client }) => {
     const picked = choiceFromModal(readModalAnswers(view.state.values));
     if ('errors' in picked) {

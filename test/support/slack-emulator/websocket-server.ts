@@ -20,6 +20,9 @@ export class ServerWebSocket {
     socket.on('data', (chunk: Buffer) => { this.buffer = Buffer.concat([this.buffer, chunk]); this.drain(); });
     socket.on('close', () => this.closed());
     socket.on('error', () => this.closed());
+    // The app's end went away without a close frame (its process died). An upgraded HTTP socket
+    // is half-open by default and would never emit 'close': Slack drops such a connection.
+    socket.on('end', () => { socket.end(); this.closed(); });
   }
 
   /** Completes the upgrade of `req` on `socket`; null when it is not a WebSocket request. */
