@@ -56,15 +56,21 @@ export class BotProcess {
       if (message.type === 'started') this.say(`Slack bot ${message.how} (process ${child.pid})`);
       else { couldNotStart = true; this.say(`Slack bot did not start: ${message.reason}`); }
     });
-    child.once('exit', (code, signal) => {
+    let over = false;
+    const ended = (how: string, code: number | null) => {
+      if (over) return;
+      over = true;
       this.child = null;
       if (this.stopping || couldNotStart || code === 0) return;
       if (Date.now() - startedAt >= STABLE_MS) this.restarts = 0;
       const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** this.restarts++);
-      this.say(`Slack bot process stopped (${signal ? `signal ${signal}` : `exit code ${code}`}); starting it again in ${delay / 1000} s`);
+      this.say(`Slack bot process stopped (${how}); starting it again in ${delay / 1000} s`);
       this.restartTimer = setTimeout(() => { this.restartTimer = null; if (!this.stopping) this.spawn(); }, delay);
       this.restartTimer.unref();
-    });
+    };
+    child.once('exit', (code, signal) => ended(signal ? `signal ${signal}` : `exit code ${code}`, code));
+    // A process that never started (no exit follows) is retried the same way.
+    child.on('error', (error) => { this.log.warn({ err: error }, 'Slack bot process error'); if (child.pid === undefined) ended(error.message, null); });
     child.send({ type: 'init', config: this.config });
   }
 }

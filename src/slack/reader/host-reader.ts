@@ -83,7 +83,11 @@ export class HostReader {
         if (reply.type === 'result') waiting.resolve(reply.value);
         else waiting.reject(errorFromWire(reply.error));
       });
-      child.once('error', (error) => this.log.warn({ err: error }, 'reader process error'));
+      child.on('error', (error) => {
+        this.log.warn({ err: error }, 'reader process error');
+        // Never started (no exit will follow): the next read tries again.
+        if (child.pid === undefined) { this.child = null; reject(readerStopped('its start', error.message)); }
+      });
       child.once('exit', (code, signal) => {
         const how = signal ? `signal ${signal}` : `exit code ${code}`;
         if (!this.closed) this.log.warn({ reader: child.pid }, `reader process stopped (${how}); the next read starts a new one`);
