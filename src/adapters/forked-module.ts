@@ -7,13 +7,20 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
 
-/** @param besideUrl the caller's `import.meta.url`; @param path the module, relative to it, without extension. */
-export function forkModule(besideUrl: string, path: string): ChildProcess {
+/**
+ * @param besideUrl the caller's `import.meta.url`; @param path the module, relative to it, without
+ * extension; @param log where the child's stderr goes (a crash before its own logger exists prints
+ * only there), as warnings naming `name` and the child's pid.
+ */
+export function forkModule(besideUrl: string, path: string, log: Pick<Logger, 'warn'>, name: string): ChildProcess {
   const source = besideUrl.endsWith('.ts');
   const entry = fileURLToPath(new URL(`${path}.${source ? 'ts' : 'js'}`, besideUrl));
   // A profiled Ripcord (`node --cpu-prof …`, bench/ack) profiles its children too.
   const profiling = process.execArgv.filter((a) => a.startsWith('--cpu-prof'));
   const execArgv = [...profiling, ...(source ? ['--import', import.meta.resolve('tsx')] : [])];
-  return fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => log.warn({ pid: child.pid }, `${name} process: ${text.trim().slice(-2000)}`));
+  return child;
 }

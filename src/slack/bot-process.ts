@@ -47,11 +47,10 @@ export class BotProcess {
   }
 
   private spawn(): void {
-    const child = forkModule(import.meta.url, './bot-main');
+    const child = forkModule(import.meta.url, './bot-main', this.log, 'Slack bot');
     this.child = child;
     const startedAt = Date.now();
     let couldNotStart = false;
-    child.stderr!.setEncoding('utf8').on('data', (text: string) => this.log.warn({ bot: child.pid }, `bot process: ${text.trim().slice(-2000)}`));
     child.on('message', (message: BotProcessMessage) => {
       if (message.type === 'started') this.say(`Slack bot ${message.how} (process ${child.pid})`);
       else { couldNotStart = true; this.say(`Slack bot did not start: ${message.reason}`); }

@@ -1,13 +1,11 @@
 /**
- * The read-only use cases behind previews and /status run git and Docker commands, and every
- * child process Node starts costs the event loop a synchronous fork (6.8 s of spawns for 50
- * concurrent previews, measured by bench/ack). Run unbounded, a burst of commands blocks the
- * loop, and envelopes arriving meanwhile are acknowledged seconds late — past Slack's 3 s. At
- * most MAX_CONCURRENT of them run at once; the rest wait their turn after their ack, so the
- * loop stays free to acknowledge the next envelope between spawns. The same preview asked again
- * while one is being computed (a channel all typing the same `/deploy`) shares that computation:
- * a deploy preview depends on the environment and the ref, not on who asks. So does the live SHA
- * every confirm reads (bench/ack's 50 concurrent clicks spawned git 50 times).
+ * The read-only use cases behind previews, pickers and /status run git and Docker commands on the
+ * host (in the bot's reader process, reader/). At most MAX_CONCURRENT of them run at once, after
+ * their ack: a burst of 50 `/deploy` must not start 50 sets of git commands on the deploy host.
+ * The same preview asked again while one is being computed (a channel all typing the same
+ * `/deploy`) shares that computation: a deploy preview depends on the environment and the ref,
+ * not on who asks. So does the live SHA every confirm reads (bench/ack's 50 concurrent clicks
+ * would otherwise read it 50 times).
  */
 import type { SlackUseCases } from './use-cases.js';
 

@@ -60,7 +60,7 @@ export class ProgressMessages {
       if (this.stopping.signal.aborted || this.tracking.has(record.operationId)) continue;
       if (!(await ledger.claim(record.operationId))) continue;
       this.log.info({ operation: record.operationId }, 'resuming the live message of an unfinished operation');
-      void this.start(record);
+      void this.start(record, true);
       taken++;
     }
     return taken;
@@ -71,16 +71,17 @@ export class ProgressMessages {
     await Promise.all(this.tracking.values());
   }
 
-  private start(record: LiveMessageRecord): Promise<OperationView | null> {
+  /** `leased`: resume() has just taken the lease; a new message takes it in run(). */
+  private start(record: LiveMessageRecord, leased = false): Promise<OperationView | null> {
     let running = this.tracking.get(record.operationId);
     if (!running) {
-      running = this.run(record).catch((err: unknown) => { this.log.error({ err, operation: record.operationId }, 'progress message stopped'); return null; });
+      running = this.run(record, leased).catch((err: unknown) => { this.log.error({ err, operation: record.operationId }, 'progress message stopped'); return null; });
       this.tracking.set(record.operationId, running);
     }
     return running;
   }
 
-  private async run(first: LiveMessageRecord): Promise<OperationView> {
+  private async run(first: LiveMessageRecord, leased: boolean): Promise<OperationView> {
     const { ledger } = this.options;
     let record = first;
     // A message whose lease this bot lost (Redis out of reach for longer than the lease, and
@@ -93,7 +94,7 @@ export class ProgressMessages {
       this.log.warn({ operation: record.operationId }, 'another bot took over this live message (this one lost its lease); leaving it to that bot');
       lost.abort();
     }, () => undefined);
-    await renew();
+    if (!leased) await renew();
     await remember();
     const renewing = setInterval(() => void renew(), (ledger?.leaseMs ?? LEASE_MS) / 3);
     renewing.unref();

@@ -13,7 +13,7 @@ import { requireRedis } from '../support/require-services.js';
 import { dropPrefix, newPrefix, REDIS_URL } from '../support/service-fixtures.js';
 import { APP_TOKEN, BOT_TOKEN, SlackEmulator } from '../support/slack-emulator/slack-emulator.js';
 import { configFor, createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
-import { waitFor } from '../support/stack/stack-helpers.js';
+import { processAlive, waitFor } from '../support/stack/stack-helpers.js';
 
 const prefix = newPrefix();
 let stack: ReferenceStack;
@@ -21,7 +21,6 @@ let slack: SlackEmulator;
 let service: ReturnType<typeof startCli> | undefined;
 let out = '';
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 const childrenOf = (pid: number) => readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
 const botPids = () => [...out.matchAll(/Slack bot connected over Socket Mode \(process (\d+)\)/g)].map((m) => Number(m[1]));
 
@@ -68,7 +67,7 @@ test('a bot process that dies is started again, and answers', async () => {
   process.kill(first!, 'SIGKILL');
   await waitFor(async () => /Slack bot process stopped \(signal SIGKILL\); starting it again in 1 s/.test(out), 10_000, 'the service to notice');
   await waitFor(async () => botPids().length === 2, 60_000, 'a new bot to connect');
-  await waitFor(async () => !alive(reader), 10_000, "the dead bot's reader to exit with it");
+  await waitFor(async () => !processAlive(reader), 10_000, "the dead bot's reader to exit with it");
   await releasesListed();
 });
 
@@ -78,5 +77,5 @@ test('stopping the service stops the bot and its reader, and exits 0', async () 
   service!.child.kill('SIGTERM');
   const result = await service!.done;
   assert.equal(result.code, 0, result.stderr);
-  await waitFor(async () => !alive(bot) && !alive(reader), 10_000, 'the bot and its reader to exit');
+  await waitFor(async () => !processAlive(bot) && !processAlive(reader), 10_000, 'the bot and its reader to exit');
 });

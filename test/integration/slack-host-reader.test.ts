@@ -13,14 +13,13 @@ import { RipcordError } from '../../src/domain/errors.js';
 import { LocalHostReads } from '../../src/slack/host-reads.js';
 import { HostReader } from '../../src/slack/reader/host-reader.js';
 import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
-import { headSha, waitFor } from '../support/stack/stack-helpers.js';
+import { headSha, processAlive, waitFor } from '../support/stack/stack-helpers.js';
 
 const log = pino({ level: 'silent' });
 let stack: ReferenceStack;
 let config: RipcordConfig;
 let reader: HostReader;
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
 before(async () => {
   stack = await createReferenceStack();
@@ -66,8 +65,8 @@ test('a reader killed mid-read fails that read clearly, and the next read starts
 
 test('close stops the reader and refuses further reads', async () => {
   const pid = await reader.pid();
-  assert.ok(pid && alive(pid));
+  assert.ok(pid && processAlive(pid));
   await reader.close();
-  await waitFor(async () => !alive(pid), 5_000, 'the reader process to exit');
+  await waitFor(async () => !processAlive(pid), 5_000, 'the reader process to exit');
   await assert.rejects(reader.reads.currentSha('production'), /stopping/);
 });

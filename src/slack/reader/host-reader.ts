@@ -72,9 +72,7 @@ export class HostReader {
 
   private start(): Promise<ChildProcess> {
     return new Promise((resolve, reject) => {
-      const child = forkModule(import.meta.url, './reader-main');
-      // A crash before the logger exists prints only here.
-      child.stderr!.setEncoding('utf8').on('data', (text: string) => this.log.warn({ reader: child.pid }, `reader process: ${text.trim().slice(-2000)}`));
+      const child = forkModule(import.meta.url, './reader-main', this.log, 'reader');
       child.on('message', (reply: ReaderReply) => {
         if (reply.type === 'ready') { resolve(child); return; }
         const waiting = this.pending.get(reply.id);

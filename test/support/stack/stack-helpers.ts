@@ -14,6 +14,11 @@ export function git(cwd: string, args: string[]): Promise<string> {
 }
 
 /** A port nothing listens on right now, from the kernel (bind to 0), on 127.0.0.1. */
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function processAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
