@@ -8,7 +8,8 @@
  * deploy: the same request ID, so no new operation) go out as Socket Mode envelopes. Baseline: a
  * bare Bolt app in its own process (bare-bolt.ts) whose listeners only `ack()`, given the same
  * bursts from its own emulator, alternating with Ripcord's so both see the same deploy.
- * Slack's limit is 3 s; the target is p99 < 100 ms.
+ * Slack's limit is 3 s; the target is p99 < 100 ms. BENCH_STALLS=dir also reports, per burst, the
+ * stalls and GCs of every Node process of the run (stalls.ts).
  *
  *   flock /tmp/ripcord-heavy.lock node --import tsx bench/ack/run.ts [perBurst=50] [rounds=3]
  */
@@ -24,6 +25,7 @@ import { APP_TOKEN, BOT_TOKEN, SlackEmulator } from '../../test/support/slack-em
 import { WebApiState } from '../../test/support/slack-emulator/web-api.js';
 import { configFor, createReferenceStack, type ReferenceStack } from '../../test/support/stack/reference-stack.js';
 import { waitFor } from '../../test/support/stack/stack-helpers.js';
+import { probeStalls, reportStalls, type Burst } from './stalls.js';
 
 const N = Number(process.argv[2] ?? 50);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -38,11 +40,19 @@ function pct(values: number[], p: number): number {
 /** The ack time of each, in ms; an envelope not acknowledged within Slack's 3 s counts as Infinity (operation_timeout). */
 const ackTimes = (settled: Array<PromiseSettledResult<{ ack: { ms: number } }>>) => settled.map((s) => (s.status === 'fulfilled' ? s.value.ack.ms : Number.POSITIVE_INFINITY));
 
+const bursts: Burst[] = [];
+
 /** N commands at once, then N clicks at once. */
-async function burst(slack: SlackEmulator, click: { button: Obj; blockId: string }): Promise<{ commands: number[]; clicks: number[] }> {
-  const commands = await Promise.allSettled(Array.from({ length: N }, (_, i) => slack.socket.slashCommand({ command: '/deploy', text: 'v1.1.0 production', userId: `U0BENCH${i}` })));
-  const clicks = await Promise.allSettled(Array.from({ length: N }, (_, i) => slack.socket.clickButton({ ...click, userId: `U0BENCH${i}` })));
-  return { commands: ackTimes(commands), clicks: ackTimes(clicks) };
+async function burst(slack: SlackEmulator, click: { button: Obj; blockId: string }, round: number, who: Burst['who']): Promise<{ commands: number[]; clicks: number[] }> {
+  const timed = async (kind: Burst['kind'], send: (i: number) => Promise<{ ack: { ms: number } }>) => {
+    const startedAt = Date.now();
+    const acks = ackTimes(await Promise.allSettled(Array.from({ length: N }, (_, i) => send(i))));
+    bursts.push({ round, who, kind, startedAt, endedAt: Date.now(), acks });
+    return acks;
+  };
+  const commands = await timed('commands', (i) => slack.socket.slashCommand({ command: '/deploy', text: 'v1.1.0 production', userId: `U0BENCH${i}` }));
+  const clicks = await timed('clicks', (i) => slack.socket.clickButton({ ...click, userId: `U0BENCH${i}` }));
+  return { commands, clicks };
 }
 
 function child(argv: string[], name: string): ChildProcess {
@@ -66,6 +76,7 @@ let baseSlack: SlackEmulator | undefined;
 let ripcord: ChildProcess | undefined;
 let bare: ChildProcess | undefined;
 const prefix = newPrefix();
+const stallsDir = await probeStalls();
 try {
   stack = await createReferenceStack();
   await stack.up();
@@ -103,8 +114,8 @@ try {
   const b = { commands: [] as number[], clicks: [] as number[] };
   const stillBusy: boolean[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const base = await burst(baseSlack, click);
-    const mine = await burst(slack, click);
+    const base = await burst(baseSlack, click, round, 'bare Bolt');
+    const mine = await burst(slack, click, round, 'ripcord');
     // BENCH_RAW=1: every ack time of the round, to see where in a burst the slow ones fall.
     if (process.env.BENCH_RAW) console.log(`  round ${round}: commands ${mine.commands.map((v) => v.toFixed(0)).join(' ')} | clicks ${mine.clicks.map((v) => v.toFixed(0)).join(' ')}`);
     b.commands.push(...base.commands); b.clicks.push(...base.clicks);
@@ -132,3 +143,4 @@ try {
   await dropPrefix(prefix);
   await stack?.cleanup();
 }
+if (stallsDir) reportStalls(stallsDir, bursts, console.log);

@@ -9,6 +9,7 @@
  */
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { nextTurn } from './turns.js';
 
 /** What a listener file registers on: the part of Bolt's App it uses, with Bolt's own types. */
 export type Listeners = Pick<App, 'command' | 'action' | 'view' | 'event'>;
@@ -44,6 +45,9 @@ export class ListenerRoutes {
     const dispatch = (kind: Kind, keyOf: (args: RoutedArgs) => string | undefined) => async (args: RoutedArgs) => {
       const key = keyOf(args) ?? '';
       const handler = this.find(kind, key);
+      // What a handler does after its ack waits for its turn (turns.ts), so it never holds up the next ack.
+      const { ack } = args;
+      if (handler && ack) return (handler as (a: RoutedArgs) => Promise<void>)({ ...args, ack: async (...response: unknown[]) => { await (ack as (...r: unknown[]) => Promise<void>)(...response); await nextTurn(); } });
       if (handler) return (handler as (a: RoutedArgs) => Promise<void>)(args);
       log.debug({ kind, key }, 'a Slack request no listener handles; acknowledged');
       await args.ack?.();

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { forkModule } from '../../adapters/forked-module.js';
 import type { RipcordConfig } from '../../config/schema.js';
 import { ExitCode, RipcordError } from '../../domain/errors.js';
+import { nextTurn } from '../turns.js';
 import { HOST_READS, type HostRead, type HostReads } from '../use-cases.js';
 import { errorFromWire, readerStopped, type ReaderReply, type ReaderRequest } from './wire.js';
 
@@ -78,8 +79,8 @@ export class HostReader {
         const waiting = this.pending.get(reply.id);
         if (!waiting) return;
         this.pending.delete(reply.id);
-        if (reply.type === 'result') waiting.resolve(reply.value);
-        else waiting.reject(errorFromWire(reply.error));
+        // Replies come in batches; each one's rendering and posting takes its own turn (turns.ts).
+        void nextTurn().then(() => (reply.type === 'result' ? waiting.resolve(reply.value) : waiting.reject(errorFromWire(reply.error))));
       });
       child.on('error', (error) => {
         this.log.warn({ err: error }, 'reader process error');

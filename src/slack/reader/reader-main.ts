@@ -2,11 +2,17 @@
  * The reader process (see host-reader.ts): answers the bot's host reads one message at a time,
  * with the same code the bot ran in-process before. It exits when the bot's IPC channel closes.
  */
+import { getPriority, setPriority } from 'node:os';
 import { createLogger } from '../../log/logger.js';
 import { LocalHostReads } from '../host-reads.js';
 import type { HostReads } from '../use-cases.js';
 import { errorToWire, type ReaderReply, type ReaderRequest } from './wire.js';
 
+// The reader and the git commands it starts (they inherit it) run ten steps nicer than the bot, so
+// on a busy host — a deploy building and starting containers — the bot's acks get the CPU first and
+// a burst of previews waits instead. bench/ack measured it (docs/BENCHMARKS.md).
+const NICER_THAN_THE_BOT = 10;
+setPriority(Math.min(19, getPriority() + NICER_THAN_THE_BOT));
 let reads: HostReads | null = null;
 
 function send(reply: ReaderReply): void {
