@@ -1,10 +1,12 @@
 /**
  * The bot's reader process (src/slack/reader): host reads answered by a child on a real git
- * checkout, errors that cross with their fix, a reader killed mid-read, and none left behind.
+ * checkout, at a lower CPU priority, errors that cross with their fix, a reader killed mid-read,
+ * and none left behind.
  * Git only: the reference stack is cloned but never started.
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { after, before, test } from 'node:test';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -39,6 +41,11 @@ test('host reads run in a child process and answer what the same read in-process
   const inProcess = new LocalHostReads(config, log);
   assert.deepEqual(await reader.reads.recentReleases('production', 5), await inProcess.recentReleases('production', 5));
   assert.deepEqual(await reader.reads.rollbackChoices('production'), await inProcess.rollbackChoices('production'));
+});
+
+test('the reader runs ten nice steps below the bot, so on a busy host the acks get the CPU first', async () => {
+  const pid = await reader.pid();
+  assert.equal(getPriority(pid), Math.min(19, getPriority() + 10));
 });
 
 test('a failed read arrives as a RipcordError with its code and fix, not "something failed"', async () => {
