@@ -44,13 +44,16 @@ export class ListenerRoutes {
   mountOn(app: App, log: Pick<Logger, 'debug'>): void {
     const dispatch = (kind: Kind, keyOf: (args: RoutedArgs) => string | undefined) => async (args: RoutedArgs) => {
       const key = keyOf(args) ?? '';
-      const handler = this.find(kind, key);
+      const handler = this.find(kind, key) as ((a: RoutedArgs) => Promise<void>) | undefined;
+      if (!handler) {
+        log.debug({ kind, key }, 'a Slack request no listener handles; acknowledged');
+        await args.ack?.();
+        return;
+      }
       // What a handler does after its ack waits for its turn (turns.ts), so it never holds up the next ack.
-      const { ack } = args;
-      if (handler && ack) return (handler as (a: RoutedArgs) => Promise<void>)({ ...args, ack: async (...response: unknown[]) => { await (ack as (...r: unknown[]) => Promise<void>)(...response); await nextTurn(); } });
-      if (handler) return (handler as (a: RoutedArgs) => Promise<void>)(args);
-      log.debug({ kind, key }, 'a Slack request no listener handles; acknowledged');
-      await args.ack?.();
+      // Bolt's ack takes the kind's own response (a view's errors, a command's text): passed on as it came.
+      const ack = args.ack as ((...response: unknown[]) => Promise<void>) | undefined;
+      await handler(ack ? { ...args, ack: async (...response) => { await ack(...response); await nextTurn(); } } : args);
     };
     app.command(/.*/, dispatch('command', (a) => a.command?.command));
     app.action(/.*/, dispatch('action', (a) => (a.action && 'action_id' in a.action ? String(a.action.action_id) : undefined)));

@@ -13,12 +13,12 @@ export function git(cwd: string, args: string[]): Promise<string> {
   return run(['git', ...args], cwd, 60_000);
 }
 
-/** A port nothing listens on right now, from the kernel (bind to 0), on 127.0.0.1. */
 /** Whether a process with this pid exists (signal 0 checks without sending anything). */
 export function processAlive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch { return false; }
 }
 
+/** A port nothing listens on right now, from the kernel (bind to 0), on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
