@@ -12,6 +12,7 @@ import { fsyncDir } from '../state/durable-fs.js';
 import { accessOf } from './access.js';
 import { ensureBackupDir, reserveBackupName, type BackupKind } from './backup-files.js';
 import { toolVersion, unreachable } from './database-facts.js';
+import { readDatabaseState } from './database-state.js';
 import { DumpFile } from './dump-file.js';
 import { openSnapshot, type SnapshotSession } from './dump-snapshot.js';
 import { writeManifest, type BackupRecord } from './manifest.js';
@@ -44,7 +45,7 @@ export async function createBackup(env: EnvironmentConfig, opts: CreateOptions):
   const access = await accessOf(env);
   const session = await openSnapshot(access, opts.database ?? connectionOf(access).dbname);
   try {
-    const record = await dumpToFile(env.backups.dir, access, session, opts);
+    const record = await dumpToFile(env.backups.dir, access, session, opts, env.database.migrations.table ?? null);
     if (opts.verify ?? (opts.kind === 'predeploy' || opts.kind === 'safety')) await verifyNew(access, record);
     return record;
   } finally {
@@ -53,20 +54,24 @@ export async function createBackup(env: EnvironmentConfig, opts: CreateOptions):
 }
 
 /** Reserves a name, dumps into its partial file, renames it into place and writes the manifest. */
-async function dumpToFile(dir: string, access: DatabaseAccess, session: SnapshotSession, opts: CreateOptions): Promise<BackupRecord> {
+async function dumpToFile(dir: string, access: DatabaseAccess, session: SnapshotSession, opts: CreateOptions, migrationsTable: string | null): Promise<BackupRecord> {
   const dbname = opts.database ?? connectionOf(access).dbname;
   const pgDumpVersion = await toolVersion(access, 'pg_dump');
   const createdAt = new Date();
   const { name, partial, fd } = reserveBackupName(dir, opts.kind, createdAt);
   try {
-    const { sha256, size, counts } = await dump(access, dbname, session, fd, dir, opts.signal);
+    // Migrations do not run while a backup is taken (the deploy's lock), so a survey beside the dump sees what it holds.
+    const [{ sha256, size, counts }, databaseState] = await Promise.all([
+      dump(access, dbname, session, fd, dir, opts.signal),
+      readDatabaseState(access, dbname, migrationsTable),
+    ]);
     const database = connectionOf(access).dbname;
     renameSync(partial, join(dir, name));
     await fsyncDir(dir);
     const record: BackupRecord = {
       name, path: join(dir, name), kind: opts.kind, format: 'custom', sizeBytes: size, sha256, database,
       serverVersion: session.serverVersion, pgDumpVersion, releaseSha: opts.releaseSha ?? null, createdAt: createdAt.toISOString(),
-      verifiedAt: null, snapshot: session.transactions, ...(session.identity ? { databaseIdentity: session.identity } : {}), rowCounts: counts, hasManifest: true,
+      verifiedAt: null, snapshot: session.transactions, databaseState, ...(session.identity ? { databaseIdentity: session.identity } : {}), rowCounts: counts, hasManifest: true,
     };
     writeManifest(record);
     return record;

@@ -6,4 +6,3 @@ export { listBackups } from './list-backups.js';
 export type { BackupRecord } from './manifest.js';
 export { BACKUP_KINDS, type BackupKind } from './backup-files.js';
 export { pruneBackups } from './prune-backups.js';
-export { schemaMatchesBackup } from './schema-compare.js';

@@ -1,6 +1,7 @@
 /** The manifest beside every dump: what it is, where it came from, and how to check it is intact. */
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import type { DatabaseState } from '../domain/database-change.js';
 import type { DatabaseIdentity } from '../domain/database-identity.js';
 import type { BackupKind } from './backup-files.js';
 
@@ -27,6 +28,12 @@ export interface BackupRecord {
    * only in that same database. Absent in older manifests.
    */
   databaseIdentity?: DatabaseIdentity;
+  /**
+   * The schema and migrations record the dump holds (surveyed beside it): what a release that ran
+   * on this database needs, so a rollback can tell whether it may keep the live one. Absent in
+   * older manifests.
+   */
+  databaseState?: DatabaseState;
   /** table → rows at dump time, compared by a deep verify. */
   rowCounts: Record<string, number> | null;
   /** False for an old-format dump with no manifest: facts were inferred from the file. */

@@ -37,14 +37,43 @@ export function decideDatabaseRestore(x: RestoreInputs): RestoreDecision {
   if (!x.before) return { restore: true, why: 'the database was not surveyed before the migrations (a journal of an older Ripcord), so it is restored to be safe' };
   const changed = describeChange(x.before, x.now);
   if (changed) return { restore: true, why: `the deploy changed the database: ${changed}` };
-  if (x.migrate !== 'not_run' && x.now.migrations === null) {
-    return { restore: true, why: 'the schema is unchanged, but no migrations table was found to show whether a migration changed data, so it is restored to be safe (set database.migrations.table)' };
-  }
+  if (x.migrate !== 'not_run' && x.now.migrations === null) return { restore: true, why: NO_MIGRATIONS_TABLE };
   if (x.migrate === 'failed' && !x.eachInTransaction) {
     return { restore: true, why: 'a migration failed; it may have changed data without recording it (set database.migrations.eachInTransaction: true if every migration runs in one transaction), so it is restored to be safe' };
   }
   const how = x.migrate === 'failed' ? 'the failed migration ran in a transaction and left nothing behind' : 'no migration changed the schema or the migrations table';
   return { restore: false, why: `${how}: the database was kept as it is, with every write users committed during the deploy` };
+}
+
+const NO_MIGRATIONS_TABLE = 'the schema is unchanged, but no migrations table was found to show whether a migration changed data, so it is restored to be safe (set database.migrations.table)';
+
+/** The database a release ran on, as a record of this host shows it, and which record that is. */
+export interface KnownDatabase {
+  state: DatabaseState;
+  /** In words, e.g. "backup_20261130_105442.dump, taken before v1.1.0 was deployed". */
+  source: string;
+}
+
+export interface ReleaseFitInputs {
+  /** The release a manual rollback goes back to, as people name it ("v1.1.0 a9fd75d"). */
+  release: string;
+  /** The database that release last ran on; null when no journal or manifest records it. */
+  ranOn: KnownDatabase | null;
+  live: DatabaseState;
+}
+
+/**
+ * The same rule as {@link decideDatabaseRestore}, for a manual rollback: the live database is kept
+ * only when the release gone back to can run on it — its schema **and** its migrations record are
+ * the ones that release ran on. A migration that only changed data still added a row to the
+ * migrations table, which the older release does not know; so the database goes back.
+ */
+export function decideDatabaseForRelease(x: ReleaseFitInputs): RestoreDecision {
+  if (!x.ranOn) return { restore: true, why: `nothing on this host records the database ${x.release} ran on, so it is restored to be safe` };
+  const changed = describeChange(x.ranOn.state, x.live);
+  if (changed) return { restore: true, why: `${x.release} ran on another database: since ${x.ranOn.source}, ${changed}` };
+  if (x.live.migrations === null) return { restore: true, why: NO_MIGRATIONS_TABLE };
+  return { restore: false, why: `the schema and ${x.live.migrations.table} are as ${x.release} left them (${x.ranOn.source}): the database is kept, with every row written since` };
 }
 
 function describeChange(before: DatabaseState, now: DatabaseState): string | null {

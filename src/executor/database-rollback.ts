@@ -78,13 +78,10 @@ export interface DatabaseRollbackStrategy {
 export const dumpRestoreStrategy: DatabaseRollbackStrategy = {
   name: 'dump_restore',
   async prepare(ctx, releaseSha) {
-    const access = await ctx.access();
-    const [record, state] = await Promise.all([
-      createBackup(ctx.env, { kind: 'predeploy', releaseSha }),
-      readDatabaseState(access, connectionOf(access).dbname, ctx.env.database.migrations.table),
-    ]);
+    // The dump's manifest records the state it holds: the one a rollback compares with.
+    const record = await createBackup(ctx.env, { kind: 'predeploy', releaseSha });
     const snapshot = snapshotOfRecord(record);
-    return { backup: record.name, facts: { [DATABASE_STATE_FACT]: state, ...(snapshot ? { [SNAPSHOT_FACT]: snapshot } : {}) } };
+    return { backup: record.name, facts: { [DATABASE_STATE_FACT]: record.databaseState, ...(snapshot ? { [SNAPSHOT_FACT]: snapshot } : {}) } };
   },
   async rollback(ctx, backup) {
     const decision = await decideRestore(ctx, backup);

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { requestOf } from '../../src/cli/commands/rollback.js';
-import { schemaHash } from '../../src/backups/schema-compare.js';
 import { RipcordError } from '../../src/domain/errors.js';
 
 describe('requestOf', () => {
@@ -37,11 +36,4 @@ describe('requestOf', () => {
       assert.throws(() => requestOf(words as unknown as string[], flags as Parameters<typeof requestOf>[1]), (e: unknown) => e instanceof RipcordError && e.exitCode === 2 && pattern.test(e.message));
     });
   }
-});
-
-test('schemaHash ignores comments, blank lines and the per-dump \\restrict token, nothing else', () => {
-  const a = '-- dumped by pg_dump\n\\restrict abc\nCREATE TABLE items (id integer);\n\n\\unrestrict abc\n';
-  const b = '\\restrict xyz\n-- other comment\nCREATE TABLE items (id integer);\n\\unrestrict xyz\n';
-  assert.equal(schemaHash(a), schemaHash(b));
-  assert.notEqual(schemaHash(a), schemaHash('CREATE TABLE items (id bigint);'));
 });

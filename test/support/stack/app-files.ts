@@ -35,6 +35,7 @@ services:
       DB_PORT: "\${DB_PORT}"
       APP_DB: "\${APP_DB:-app}"
       SECRET_KEY: "\${SECRET_KEY:-}"
+      STRICT_MIGRATIONS: "\${STRICT_MIGRATIONS:-}"
     depends_on:
       db:
         condition: service_healthy
@@ -90,7 +91,7 @@ export const serve = `#!/bin/sh
 . /app/FLAGS
 if [ -n "$EXIT_AT_START" ]; then echo "fatal: configuration error, exiting"; exit 1; fi
 date +%s > /tmp/started
-printf 'DB_PORT=%s\\nAPP_DB=%s\\n' "$DB_PORT" "$APP_DB" > /tmp/env
+printf 'DB_PORT=%s\\nAPP_DB=%s\\nSTRICT_MIGRATIONS=%s\\n' "$DB_PORT" "$APP_DB" "$STRICT_MIGRATIONS" > /tmp/env
 mkdir -p /www/cgi-bin
 cp /app/bin/health.cgi /www/cgi-bin/index.cgi && chmod 755 /www/cgi-bin/index.cgi
 cp /app/bin/order.cgi /www/cgi-bin/order.cgi && chmod 755 /www/cgi-bin/order.cgi
@@ -108,6 +109,12 @@ case "$REQUEST_URI" in /health/*|/health) ;; *) reply "404 Not Found" "not found
 age=$(( $(date +%s) - $(cat /tmp/started) ))
 [ -n "$HEALTH_503" ] && reply "503 Service Unavailable" "unhealthy: dependency check failed"
 [ -n "$SLOW_SECONDS" ] && [ "$age" -lt "$SLOW_SECONDS" ] && reply "503 Service Unavailable" "warming up"
+# STRICT_MIGRATIONS: like an app that refuses a database migrated past what its code knows.
+if [ -n "$STRICT_MIGRATIONS" ]; then
+  known=$(ls /app/migrations | sed "s/.*/'&'/" | tr '\\n' ',' | sed 's/,$//')
+  unknown=$(psql -h 127.0.0.1 -p "$DB_PORT" -U postgres -d "$APP_DB" -Atc "select string_agg(name, ' ') from schema_migrations where name not in ($known)" 2>/dev/null)
+  [ -n "$unknown" ] && reply "503 Service Unavailable" "the database has migrations this release does not know: $unknown"
+fi
 if psql -h 127.0.0.1 -p "$DB_PORT" -U postgres -d "$APP_DB" -Atc 'select 1' >/dev/null 2>&1; then
   reply "200 OK" "ok $(cat /app/VERSION)"
 fi
@@ -157,6 +164,11 @@ export const migrations: Record<string, string> = {
 
 export const migrationV110: Record<string, string> = {
   '003_price.sql': 'ALTER TABLE items ADD COLUMN price_cents integer NOT NULL DEFAULT 0;\nUPDATE items SET price_cents = 100 * id;\n',
+};
+
+/** A good release's only migration changes data, not the schema: v1.1.0 does not know it ran. */
+export const dataOnlyMigration: Record<string, string> = {
+  '004_reprice.sql': 'UPDATE items SET price_cents = price_cents + 5;\n',
 };
 
 /** Changes data, then fails halfway, outside a transaction: the database really changed. */

@@ -4,7 +4,7 @@ import * as files from './app-files.js';
 export const FAILING_RELEASES = [
   'build-fails', 'migration-fails', 'static-fails', 'health-503', 'integrity-fails', 'critical-log', 'exits-immediately',
 ] as const;
-export const RELEASES = ['v1.0.0', 'v1.1.0', ...FAILING_RELEASES, 'slow-healthy', 'slow-build'] as const;
+export const RELEASES = ['v1.0.0', 'v1.1.0', ...FAILING_RELEASES, 'slow-healthy', 'slow-build', 'data-only'] as const;
 export type ReleaseTag = (typeof RELEASES)[number];
 export type FailingRelease = (typeof FAILING_RELEASES)[number];
 
@@ -54,6 +54,11 @@ export function releaseTree(tag: ReleaseTag): Tree {
     case 'exits-immediately': return withV110(baseTree('1.2.0-exits', { EXIT_AT_START: '1' }));
     case 'slow-healthy': return withV110(baseTree('1.2.0-slow', { SLOW_SECONDS: '6' }));
     // A good release whose image takes a while to build: room to kill the executor mid-build.
+    case 'data-only': {
+      const tree = withV110(baseTree('1.1.1-data'));
+      for (const [name, sql] of Object.entries(files.dataOnlyMigration)) tree[`web/app/migrations/${name}`] = sql;
+      return tree;
+    }
     case 'slow-build': return { ...withV110(baseTree('1.2.0-slowbuild')), 'web/Dockerfile': files.dockerfile.replace('CMD', 'RUN sleep 8\nCMD') };
   }
 }
