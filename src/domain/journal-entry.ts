@@ -61,6 +61,8 @@ export const FACT = {
   /** service → image ID of what the build produced / what `up` started. */
   builtImages: 'builtImages',
   newImages: 'newImages',
+  /** The database's schema and migrations record right before the migrations (domain/database-change.ts). */
+  databaseStateBefore: 'databaseStateBefore',
   /** What a rollback decided about the database, and the rows a restore took away (domain/database-change.ts). */
   databaseRestore: 'databaseRestore',
   /** The owner of a stale lock this operation took over. */

@@ -22,7 +22,7 @@ export interface ManualRollbackRequest {
   ref?: string;
   /** backup / full: a backup name in the backup dir. */
   backup?: string;
-  /** quick: restore the previous release's pre-deploy backup only when the schema changed (auto), always, or never. */
+  /** quick: restore the previous release's pre-deploy backup unless that release ran on the live database (auto), always, or never; commit: keep even when it did not. */
   database?: 'auto' | 'restore' | 'keep';
 }
 

@@ -15,7 +15,7 @@ import { backupPath } from '../backups/backup-files.js';
 import { readRecord, type BackupRecord } from '../backups/manifest.js';
 
 /** Fact keys: the database's state before the migrations, and the snapshot a rollback would go back to. */
-export const DATABASE_STATE_FACT = 'databaseStateBefore';
+export const DATABASE_STATE_FACT = FACT.databaseStateBefore;
 export const SNAPSHOT_FACT = 'databaseSnapshot';
 /** What the rollback decided about the database and what a restore took away (journaled before it acts). */
 export const RESTORE_DECISION_FACT = FACT.databaseRestore;

@@ -3,19 +3,16 @@
  * images, the target release (from the journals' release history or git), the backup, and — for
  * quick — whether the database must go back too. Reads only; the plan is built from the result.
  */
-import { accessOf } from '../backups/access.js';
 import { listBackups, type BackupRecord } from '../backups/index.js';
-import { readDatabaseState } from '../backups/database-state.js';
-import { connectionOf } from '../backups/pg-commands.js';
-import { decideDatabaseForRelease, type DatabaseState, type KnownDatabase } from '../domain/database-change.js';
 import { backupPath } from '../backups/backup-files.js';
 import { readRecord } from '../backups/manifest.js';
 import { backupForRelease, type ManualPlanInputs, type ManualRollbackRequest, type TargetBackup, type TargetRelease } from '../domain/manual-rollback.js';
 import { knownRelease, previousRelease, type ReleaseChange, type ReleaseHistory } from '../domain/release-history.js';
 import { validateRef, shortSha } from '../domain/ref.js';
 import type { ExecutorEnv } from './executor-env.js';
-import { DATABASE_STATE_FACT } from './database-rollback.js';
+import { codeOnlyDatabase, quickDatabase } from './manual-rollback-database.js';
 import { loadReleaseHistory, readEnvironmentJournals } from './release-journals.js';
+import { releaseHistory } from '../domain/release-history.js';
 
 export interface ResolvedRollback {
   inputs: ManualPlanInputs;
@@ -47,45 +44,15 @@ async function targetOf(x: ExecutorEnv, history: ReleaseHistory, sha: string, re
 /** A backup a person named; `backupPath` refuses `../`, absolute paths and anything not a backup. */
 const namedBackup = (x: ExecutorEnv, name: string): TargetBackup => toTargetBackup(readRecord(backupPath(x.env.backups.dir, name)));
 
-/**
- * quick: the previous release's pre-deploy backup, unless that release can run on the live
- * database as it is (decideDatabaseForRelease: its schema and its migrations record).
- */
-async function quickDatabase(x: ExecutorEnv, req: ManualRollbackRequest, backups: readonly TargetBackup[], previous: { release: { sha: string }; change: ReleaseChange }): Promise<{ backup: TargetBackup | null; reason: string }> {
-  const { change } = previous;
-  const predeploy = change.preDeployBackup ? backups.find((b) => b.name === change.preDeployBackup) ?? null : null;
-  if (req.database === 'keep') return { backup: null, reason: 'the database is kept (--keep-database)' };
-  if (!predeploy) return { backup: null, reason: change.preDeployBackup ? `the pre-deploy backup ${change.preDeployBackup} is gone: the database is kept` : 'no pre-deploy backup was taken: the database is kept' };
-  if (req.database === 'restore') return { backup: predeploy, reason: `the database is restored from ${predeploy.name} (--restore-database)` };
-  const release = (await releaseLabels(x, [previous.release.sha]))[previous.release.sha] ?? shortSha(previous.release.sha);
-  const decision = decideDatabaseForRelease({ release, ranOn: await databaseRanOn(x, change, predeploy.name), live: await liveDatabaseState(x) });
-  return { backup: decision.restore ? predeploy : null, reason: decision.why };
-}
-
-/**
- * The database the previous release ran on: surveyed by the deploy that replaced it, right before
- * its migrations (its journal), else recorded in that deploy's pre-deploy backup's manifest.
- */
-async function databaseRanOn(x: ExecutorEnv, change: ReleaseChange, backup: string): Promise<KnownDatabase | null> {
-  const journal = (await readEnvironmentJournals(x.stateDir, x.name)).find((j) => j.header.id === change.operationId);
-  const surveyed = journal?.facts[DATABASE_STATE_FACT] as DatabaseState | undefined;
-  if (surveyed) return { state: surveyed, source: `${backup}, taken before ${shortSha(change.to)} was deployed` };
-  const recorded = readRecord(backupPath(x.env.backups.dir, backup)).databaseState;
-  return recorded ? { state: recorded, source: `${backup}, as its manifest records` } : null;
-}
-
-async function liveDatabaseState(x: ExecutorEnv): Promise<DatabaseState> {
-  const access = await accessOf(x.env, { compose: x.compose });
-  return readDatabaseState(access, connectionOf(access).dbname, x.env.database.migrations.table);
-}
-
 export async function resolveManualRollback(x: ExecutorEnv, req: ManualRollbackRequest): Promise<ResolvedRollback> {
   const currentSha = await x.repo.currentSha();
   const containers = (await x.runtime.serviceContainers(x.compose.project)).filter((c) => !c.oneOff);
   const currentImages = Object.fromEntries(containers.map((c) => [c.service, c.imageId]));
   const imageNames = Object.fromEntries(containers.map((c) => [c.service, c.imageName]));
-  const history = await loadReleaseHistory(x.stateDir, x.name);
-  const backups = (await listBackups(x.env)).map(toTargetBackup);
+  const journals = await readEnvironmentJournals(x.stateDir, x.name);
+  const history = releaseHistory(journals);
+  const records = await listBackups(x.env);
+  const backups = records.map(toTargetBackup);
   const previous = previousRelease(history, currentSha);
   const base = { request: req, environment: x.name, currentSha, currentImages, schemaCommand: x.env.rollback.schemaCommand };
 
@@ -102,10 +69,13 @@ export async function resolveManualRollback(x: ExecutorEnv, req: ManualRollbackR
   }
   if (req.backup) backup = namedBackup(x, req.backup);
   else if (req.kind === 'full' && target) backup = backupForRelease(backups, target.sha, previous?.release.sha === target.sha ? previous.change.preDeployBackup : null);
-  if (req.kind === 'quick' && previous && target) {
-    const db = await quickDatabase(x, req, backups, previous);
+  const reads = target && { journals, backups: records, label: (await releaseLabels(x, [target.sha]))[target.sha] ?? shortSha(target.sha) };
+  if (req.kind === 'quick' && previous && target && reads) {
+    const db = await quickDatabase(x, req, backups, previous, reads);
     backup = db.backup;
     databaseReason = db.reason;
+  } else if (req.kind === 'commit' && req.level !== 2 && target && reads && target.sha !== currentSha) {
+    databaseReason = await codeOnlyDatabase(x, req, target.sha, reads);
   }
   return { inputs: { ...base, target, backup, ...(databaseReason ? { databaseReason } : {}) }, imageNames };
 }

@@ -93,7 +93,7 @@ describe('Slack: /rollback, /backups and the Home tab through the emulator onto 
     const text = shown(quickPreview);
     assert.match(text, /Quick rollback of production\?[^"]*Level 3[^"]*`v1\.1\.0 [0-9a-f]{7}` → `v1\.0\.0 [0-9a-f]{7}`/);
     assert.match(text, /Database: restored\* from `backup_[^`]+`[^"]*predeploy[^"]*verified/);
-    assert.match(text, /Why:_ the schema changed since backup_/);
+    assert.match(text, /Why:_ v1\.0\.0 [0-9a-f]{7} ran on another database: since backup_\S+, taken before [0-9a-f]{7} was deployed, the schema changed/);
     const { button } = buttonIn(quickPreview.blocks, 'rollback_confirm');
     assert.equal(button.style, 'danger');
     assert.equal((button.confirm as Obj).style, 'danger', 'the confirmation dialog is danger-styled too');

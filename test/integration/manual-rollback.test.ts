@@ -73,7 +73,7 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /Code: v1\.1\.0 [0-9a-f]{7} → v1\.0\.0 [0-9a-f]{7}/);
     assert.match(r.stdout, /Database: restored from backup_\d{8}_\d{6}\.dump \(predeploy, taken .* ago, verified\)/);
-    assert.match(r.stdout, /why: the schema changed since backup_/);
+    assert.match(r.stdout, /why: v1\.0\.0 [0-9a-f]{7} ran on another database: since backup_\d{8}_\d{6}\.dump, taken before [0-9a-f]{7} was deployed, the schema changed and schema_migrations gained 1 row/);
     assert.equal(journals(), before);
     assert.deepEqual(await hostState(), states.v110);
   });
@@ -144,10 +144,16 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     assert.match(r.stdout, /database: .*(No rows were|\d+ rows?) written or rewritten since the snapshot/);
   });
 
-  test('quick after a manual rollback goes back to the release before it, database kept (no pre-deploy backup)', async () => {
+  test('quick after a manual rollback has no backup to restore: refused while v1.0.0 cannot run on the database, kept when asked', async () => {
+    // v1.0.0 ran on the database before v1.1.0's migration 003; the live one has it (the safety backup restored above).
+    const refused = await rollback(['--quick', '--yes']);
+    assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /v1\.0\.0 [0-9a-f]{7} cannot run on the live database as it is: v1\.0\.0 [0-9a-f]{7} ran on another database: since backup_\d{8}_\d{6}\.dump, taken before [0-9a-f]{7} was deployed, the schema changed/);
+    assert.match(refused.stderr, /--keep-database/);
+    assert.deepEqual(await hostState(), states.v110, 'a refusal changes nothing');
     // The webhook is down too: its notification is kept in the outbox, the rollback goes on.
     writeConfig({ notifications: { webhookUrl: `http://127.0.0.1:${deadPort}/hook` } });
-    const r = await rollback(['--quick', '--yes']);
+    const r = await rollback(['--quick', '--keep-database', '--yes']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stderr, /notification not delivered to webhook .*; kept/);
     assert.equal(readdirSync(join(stack.stateDir, 'outbox', 'production')).filter((f) => f.endsWith('.webhook.json')).length, 1);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decideDatabaseRestore, describeRowsWritten, type DatabaseState } from '../../src/domain/database-change.js';
+import { decideDatabaseForRelease, decideDatabaseRestore, describeRowsWritten, type DatabaseState } from '../../src/domain/database-change.js';
 import { parseDatabaseState } from '../../src/backups/database-state.js';
 
 const state = (schema: string, rows: number | null, hash = `h${rows}`): DatabaseState =>
@@ -36,6 +36,28 @@ describe('decideDatabaseRestore: from what the migrations did, never from traffi
   test('a migrations table created by the deploy, or no survey before (older journal): restore', () => {
     assert.match(decideDatabaseRestore({ before: state('s1', null), now: state('s1', 1), migrate: 'passed', eachInTransaction: false }).why, /was created/);
     assert.equal(decideDatabaseRestore({ before: null, now: state('s1', 1), migrate: 'not_run', eachInTransaction: false }).restore, true);
+  });
+});
+
+describe('decideDatabaseForRelease: a manual rollback keeps the database only when the release ran on it', () => {
+  const ranOn = { state: state('s1', 3), source: 'backup_1.dump, taken before abc1234 was deployed' };
+  const decide = (live: DatabaseState, known: typeof ranOn | null = ranOn) => decideDatabaseForRelease({ release: 'v1.1.0 abc1234', ranOn: known, live });
+  test('the same schema and migrations record: kept, with every row written since', () => {
+    const d = decide(state('s1', 3));
+    assert.equal(d.restore, false);
+    assert.match(d.why, /the schema and public\.schema_migrations are as v1\.1\.0 abc1234 left them \(backup_1\.dump/);
+  });
+  test('a data-only migration (same schema, one more migration recorded): restored, naming the record', () => {
+    const d = decide(state('s1', 4));
+    assert.equal(d.restore, true);
+    assert.equal(d.why, 'v1.1.0 abc1234 ran on another database: since backup_1.dump, taken before abc1234 was deployed, public.schema_migrations gained 1 row');
+  });
+  test('a rewritten record with as many rows (a migration replaced) is a change too', () => {
+    assert.equal(decide(state('s1', 3, 'other')).restore, true);
+  });
+  test('nothing records what the release ran on, or no migrations table: restored to be safe', () => {
+    assert.match(decide(state('s1', 3), null).why, /nothing on this host records the database v1\.1\.0 abc1234 ran on/);
+    assert.equal(decideDatabaseForRelease({ release: 'v1', ranOn: { state: state('s1', null), source: 'x' }, live: state('s1', null) }).restore, true);
   });
 });
 

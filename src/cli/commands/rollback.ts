@@ -35,7 +35,7 @@ function levelOf(value: string | undefined): RollbackLevel | undefined {
 }
 
 function database(f: Flags): ManualRollbackRequest['database'] {
-  if (f.restoreDatabase && f.keepDatabase) throw new BadInputError('--restore-database and --keep-database contradict each other', 'pass one of them, or neither (the schema comparison decides)');
+  if (f.restoreDatabase && f.keepDatabase) throw new BadInputError('--restore-database and --keep-database contradict each other', 'pass one of them, or neither (whether the release ran on the live schema and migrations record decides)');
   return f.restoreDatabase ? 'restore' : f.keepDatabase ? 'keep' : 'auto';
 }
 
@@ -51,10 +51,11 @@ export function requestOf(words: readonly string[], f: Flags): ManualRollbackReq
     if (f.full.length < 1 || f.full.length > 2) throw new BadInputError('--full takes a SHA and a backup file', 'e.g. --full 9e8d7c6 backup_20261122_020000.dump');
     return { kind: 'full', level: 3, ref: ref(f.full[0]) as string, ...(f.full[1] ? { backup: f.full[1] } : {}) };
   }
-  if (f.commit) return { kind: 'commit', level: level === 2 ? 2 : 1, ref: ref(f.commit) as string };
+  const keep = f.keepDatabase ? { database: 'keep' as const } : {};
+  if (f.commit) return { kind: 'commit', level: level === 2 ? 2 : 1, ref: ref(f.commit) as string, ...keep };
   if (kind === 'commit') {
     if (!a) throw new BadInputError('rollback commit needs a release', 'e.g. ripcord rollback commit v1.0.4 (the menu lists the releases that ran)');
-    return { kind: 'commit', level: level === 2 ? 2 : 1, ref: ref(a) as string };
+    return { kind: 'commit', level: level === 2 ? 2 : 1, ref: ref(a) as string, ...keep };
   }
   if (kind === 'full') {
     if (!a) throw new BadInputError('rollback full needs a release', 'e.g. ripcord rollback full v1.0.4 backup_20261122_020000.dump');
@@ -67,7 +68,7 @@ export function requestOf(words: readonly string[], f: Flags): ManualRollbackReq
   }
   if (kind !== undefined) throw new BadInputError(`unknown rollback kind "${kind}"`, `usage: ${USAGE}`);
   if (level === 3) return { kind: 'full', level: 3, ...(f.to ? { ref: ref(f.to) as string } : {}), ...(f.backup ? { backup: f.backup } : {}) };
-  if (level !== undefined) return { kind: 'commit', level, ...(f.to ? { ref: ref(f.to) as string } : {}) };
+  if (level !== undefined) return { kind: 'commit', level, ...(f.to ? { ref: ref(f.to) as string } : {}), ...keep };
   return null;
 }
 
@@ -75,15 +76,15 @@ export function registerRollbackCommand(program: Command, ctx: CliContext): void
   program.command('rollback [kind] [args...]')
     .description(`roll back by hand: ${USAGE}; no arguments on a terminal opens the menu`)
     .option('-e, --env <name>', 'environment (default: the only one)')
-    .option('--quick', 'rollback.sh --quick: back to the previous release (and its pre-deploy backup if the schema changed)')
-    .option('--commit <sha>', 'rollback.sh --commit SHA: code and images back to a release, database untouched')
+    .option('--quick', 'rollback.sh --quick: back to the previous release (and its pre-deploy backup unless that release ran on the live schema and migrations record)')
+    .option('--commit <sha>', 'rollback.sh --commit SHA: code and images back to a release, database kept (refused when the release did not run on it)')
     .option('--backup <file>', 'rollback.sh --backup FILE: restore only the database from a backup')
     .option('--full <sha_and_file...>', 'rollback.sh --full SHA FILE: both')
     .option('--status', 'rollback.sh --status: services, health, release, last deployment, lock, newest verified backup')
     .option('--level <n>', 'runbook level: 1 code and images, 2 code + rollback.schemaCommand, 3 code + database')
     .option('--to <ref>', 'with --level: the release to go back to (default: the previous one)')
     .option('--restore-database', 'quick: restore the pre-deploy backup even if the schema did not change')
-    .option('--keep-database', 'quick: never restore the database')
+    .option('--keep-database', 'quick, commit: keep the database as it is, even when the release did not run on it')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--dry-run', 'show what would happen; change nothing')
     .option('--json', 'print one JSON object (the plan with --dry-run, else the report)')
