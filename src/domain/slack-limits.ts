@@ -1,8 +1,10 @@
 /**
  * What real Slack enforces, as named constants (source: /work/shared/notes/slack-limits.md, Slack's
  * Block Kit, modal, rate-limit, Events API and manifest references, `@slack/web-api` manifest types).
- * Message builders truncate to these, the Slack emulator in test/support rejects past them, and
- * the manifest rules check manifest.yml against them, so all three agree on one number.
+ * Message builders truncate to these and the manifest rules check manifest.yml against them. The
+ * Slack emulator in test/support does NOT import them: it enforces Slack's documented values from
+ * test/support/slack-emulator/slack-limits.json, and test/unit/slack-limits-documented.test.ts
+ * checks every constant here against that file, so a wrong number here fails a test.
  * Pure constants: no I/O, safe to import anywhere.
  */
 

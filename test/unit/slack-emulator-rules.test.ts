@@ -4,10 +4,17 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MAX_BLOCKS_PER_MESSAGE, MAX_BLOCKS_PER_VIEW, MAX_MESSAGE_TEXT_CHARS, MAX_MODAL_TITLE_CHARS, MAX_SECTION_TEXT_CHARS, TRIGGER_ID_TTL_MS } from '../../src/slack/limits.js';
+import { documentedNumbers } from '../support/slack-emulator/documented-limits.js';
 import { RateLimiter } from '../support/slack-emulator/rate-limits.js';
 import { checkMessage, checkView } from '../support/slack-emulator/slack-rules.js';
 import { BOT_TOKEN, WebApiState } from '../support/slack-emulator/web-api.js';
+
+// Slack's documented limits, the emulator's own source: never the bot's constants under test.
+const {
+  MAX_BLOCKS_PER_MESSAGE, MAX_BLOCKS_PER_VIEW, MAX_MARKDOWN_BLOCK_CHARS, MAX_MESSAGE_TEXT_CHARS, MAX_MODAL_TITLE_CHARS, MAX_SECTION_TEXT_CHARS,
+  MAX_URL_CHARS, TRIGGER_ID_TTL_MS,
+} = documentedNumbers(['MAX_BLOCKS_PER_MESSAGE', 'MAX_BLOCKS_PER_VIEW', 'MAX_MARKDOWN_BLOCK_CHARS', 'MAX_MESSAGE_TEXT_CHARS', 'MAX_MODAL_TITLE_CHARS',
+  'MAX_SECTION_TEXT_CHARS', 'MAX_URL_CHARS', 'TRIGGER_ID_TTL_MS'] as const);
 
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
@@ -33,6 +40,12 @@ describe('messages', () => {
     assert.equal(checkMessage(actions({ text: { type: 'plain_text', text: 'g'.repeat(76) } }))?.error, 'invalid_blocks');
     assert.equal(checkMessage(actions({ style: 'green' }))?.error, 'invalid_blocks');
     assert.equal(checkMessage(actions({ confirm: { title: { type: 'plain_text', text: 'Sure?' } } }))?.error, 'invalid_blocks');
+    assert.equal(checkMessage(actions({ url: `https://example.test/${'u'.repeat(MAX_URL_CHARS)}` }))?.error, 'invalid_blocks', 'a button url past the limit');
+  });
+  test('a markdown block is checked against its own, larger limit', () => {
+    const markdown = (length: number) => ({ text: 'x', blocks: [{ type: 'markdown', text: 'm'.repeat(length) }] });
+    assert.equal(checkMessage(markdown(MAX_SECTION_TEXT_CHARS + 1)), null);
+    assert.equal(checkView({ type: 'home', blocks: markdown(MAX_MARKDOWN_BLOCK_CHARS + 1).blocks })?.error, 'invalid_blocks');
   });
 });
 
@@ -41,6 +54,7 @@ describe('views', () => {
     assert.equal(checkView({ type: 'modal', title: { type: 'plain_text', text: 'Roll back' }, blocks: [section('a')] }), null);
     assert.equal(checkView({ type: 'modal', title: { type: 'plain_text', text: 't'.repeat(25) }, blocks: [] })?.error, 'invalid_arguments');
     assert.equal(checkView({ type: 'home', blocks: Array.from({ length: MAX_BLOCKS_PER_VIEW + 1 }, () => ({ type: 'divider' })) })?.error, 'invalid_blocks');
+    assert.equal(checkView({ type: 'modal', title: { type: 'plain_text', text: 'x' }, close: { type: 'plain_text', text: 'c'.repeat(25) }, blocks: [] })?.error, 'invalid_arguments');
   });
 });
 

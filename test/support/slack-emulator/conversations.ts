@@ -5,14 +5,15 @@
  * conversations.invite (1–1000 comma-separated user IDs, the bot must be a member), and pins.add
  * (an existing message, pinned once).
  */
-import { CHANNEL_NAME_MAX } from '../../../src/domain/incident-channel.js';
+import { documentedNumbers, documentedPattern } from './documented-limits.js';
 
 type Obj = Record<string, unknown>;
 
 export interface EmulatedChannel { id: string; name: string; members: Set<string>; pins: Set<string>; createdAt: number }
 
 export const BOT_USER_ID = 'U0RIPCORD';
-const MAX_INVITES = 1000;
+const SLACK = documentedNumbers(['MAX_CHANNEL_NAME_CHARS', 'MAX_INVITE_USERS'] as const);
+const CHANNEL_NAME = documentedPattern('CHANNEL_NAME_PATTERN');
 
 export class Conversations {
   readonly channels = new Map<string, EmulatedChannel>();
@@ -31,8 +32,8 @@ export class Conversations {
   create(args: Obj): Obj {
     const name = typeof args.name === 'string' ? args.name : '';
     if (!name) return { ok: false, error: 'invalid_name_required' };
-    if (name.length > CHANNEL_NAME_MAX) return { ok: false, error: 'invalid_name_maxlength' };
-    if (!/^[a-z0-9_-]+$/.test(name)) return { ok: false, error: 'invalid_name_specials' };
+    if (name.length > SLACK.MAX_CHANNEL_NAME_CHARS) return { ok: false, error: 'invalid_name_maxlength' };
+    if (!CHANNEL_NAME.test(name)) return { ok: false, error: 'invalid_name_specials' };
     if (this.byName(name)) return { ok: false, error: 'name_taken' };
     const channel: EmulatedChannel = { id: this.idOf(name), name, members: new Set([BOT_USER_ID]), pins: new Set(), createdAt: Date.now() };
     this.channels.set(channel.id, channel);
@@ -45,7 +46,7 @@ export class Conversations {
     if (!channel.members.has(BOT_USER_ID)) return { ok: false, error: 'not_in_channel' };
     const users = String(args.users ?? '').split(',').map((u) => u.trim()).filter(Boolean);
     if (users.length === 0) return { ok: false, error: 'no_user' };
-    if (users.length > MAX_INVITES) return { ok: false, error: 'too_many_users' };
+    if (users.length > SLACK.MAX_INVITE_USERS) return { ok: false, error: 'too_many_users' };
     if (users.some((u) => !/^[UW][A-Z0-9]+$/.test(u))) return { ok: false, error: 'user_not_found' };
     if (users.every((u) => channel.members.has(u))) return { ok: false, error: 'already_in_channel' };
     for (const u of users) channel.members.add(u);

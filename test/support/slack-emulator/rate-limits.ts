@@ -1,26 +1,15 @@
 /**
  * Slack's per-method rate limits, as fixed windows: over the limit a call is answered HTTP 429
  * with `Retry-After` (whole seconds until the window ends). chat.postMessage is limited per
- * channel (about one a second, short bursts tolerated), chat.update and views.* per app (Tier 3,
- * about 50 a minute). `failEvery` makes every n-th Web API call a 429 as well, for fault tests.
+ * channel (about one a second, short bursts tolerated), the other methods per app. The windows
+ * and their sources are in slack-limits.json. `failEvery` makes every n-th Web API call a 429 as
+ * well, for fault tests.
  */
-import { CHAT_UPDATE_PER_MINUTE } from '../../../src/slack/limits.js';
+import { methodLimits } from './documented-limits.js';
 
 export interface MethodLimit { limit: number; windowMs: number; perChannel: boolean }
 
-export const DEFAULT_LIMITS: Readonly<Record<string, MethodLimit>> = {
-  'chat.postMessage': { limit: 3, windowMs: 1_000, perChannel: true },
-  'chat.update': { limit: CHAT_UPDATE_PER_MINUTE, windowMs: 60_000, perChannel: false },
-  'chat.postEphemeral': { limit: 100, windowMs: 60_000, perChannel: false },
-  'views.open': { limit: 50, windowMs: 60_000, perChannel: false },
-  'views.update': { limit: 50, windowMs: 60_000, perChannel: false },
-  'views.publish': { limit: 100, windowMs: 60_000, perChannel: false },
-  'auth.test': { limit: 100, windowMs: 60_000, perChannel: false },
-  'apps.connections.open': { limit: 50, windowMs: 60_000, perChannel: false },
-  'conversations.create': { limit: 20, windowMs: 60_000, perChannel: false },
-  'conversations.invite': { limit: 50, windowMs: 60_000, perChannel: false },
-  'pins.add': { limit: 20, windowMs: 60_000, perChannel: false },
-};
+export const DEFAULT_LIMITS: Readonly<Record<string, MethodLimit>> = methodLimits();
 
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();

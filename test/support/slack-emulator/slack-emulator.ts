@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS } from '../../../src/slack/limits.js';
+import { documentedNumbers } from './documented-limits.js';
 import { DEFAULT_LIMITS, RateLimiter, type MethodLimit } from './rate-limits.js';
 import { checkMessage } from './slack-rules.js';
 import { SocketModeHub } from './socket-mode-hub.js';
@@ -19,6 +19,8 @@ export { APP_TOKEN, BOT_TOKEN } from './web-api.js';
 export type { StoredMessage } from './web-api.js';
 
 type Obj = Record<string, unknown>;
+
+const { RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS } = documentedNumbers(['RESPONSE_URL_MAX_USES', 'RESPONSE_URL_TTL_MS'] as const);
 
 export interface RecordedCall {
   method: string;

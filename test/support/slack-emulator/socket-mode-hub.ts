@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ACK_DEADLINE_MS } from '../../../src/slack/limits.js';
+import { documentedNumbers } from './documented-limits.js';
 import type { Refusal } from './slack-rules.js';
 import type { WebApiState } from './web-api.js';
 import { ServerWebSocket } from './websocket-server.js';
@@ -26,6 +26,7 @@ export interface Submitted { ack: Ack; outcome: 'updated' | 'errors' | 'closed';
 /** A user's answers in a modal, as Slack sends them: block_id → action_id → value. */
 export type ViewValues = Record<string, Record<string, Obj>>;
 
+const { ACK_DEADLINE_MS } = documentedNumbers(['ACK_DEADLINE_MS'] as const);
 const TEAM = { id: 'T0EMULATOR', domain: 'emulator' };
 
 export class SocketModeHub {

@@ -5,11 +5,13 @@
  * test reads the latest state of every message after all its updates.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { TRIGGER_ID_TTL_MS } from '../../../src/slack/limits.js';
 import { Conversations } from './conversations.js';
+import { documentedNumbers } from './documented-limits.js';
 import { checkMessage, checkView, type Refusal } from './slack-rules.js';
 
 type Obj = Record<string, unknown>;
+
+const { TRIGGER_ID_TTL_MS } = documentedNumbers(['TRIGGER_ID_TTL_MS'] as const);
 
 export interface StoredMessage {
   channel: string;
