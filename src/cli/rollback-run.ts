@@ -16,7 +16,7 @@ import { recordAfter } from './commands/deploy.js';
 import { flushAsOperationStarts, notifyReports } from './commands/notify.js';
 import { confirm } from './confirm.js';
 import type { CliContext } from './context.js';
-import { reportOfError } from './error-report.js';
+import { reportOfError } from '../operations/report-of-error.js';
 import { summarize } from './progress.js';
 import { liveProgress } from './spinner-progress.js';
 
@@ -44,7 +44,7 @@ export async function confirmAndRollBack(x: ExecutorEnv, config: RipcordConfig, 
   } catch (error) {
     // Nothing has started: a refusal is reported (exit 2), anything else is the command's own error.
     if (!(error instanceof RipcordError) || error.exitCode !== ExitCode.refused) throw error;
-    return finish(reportOfError(error, 'rollback', x.name), config, opts, ctx);
+    return finish(reportOfError(error, { id: '-', kind: 'rollback', environment: x.name }), config, opts, ctx);
   }
   const labels = await releaseLabels(x, [plan.fromSha, plan.toSha]);
   if (opts.dryRun) {
@@ -65,7 +65,7 @@ export async function confirmAndRollBack(x: ExecutorEnv, config: RipcordConfig, 
     ...(opts.json ? {} : { onProgress: liveProgress(process.stdout, ctx.out) }),
   }).catch((error: unknown) => {
     x.log.error({ err: error }, 'rollback stopped unexpectedly');
-    return reportOfError(error, 'rollback', x.name);
+    return reportOfError(error, { id: '-', kind: 'rollback', environment: x.name });
   });
   await finish(report, config, opts, ctx);
   // Kept in the outbox when a sink cannot be reached (Slack down): sent by the next command, or `ripcord notify flush`.

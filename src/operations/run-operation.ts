@@ -5,12 +5,12 @@
  * backup) is waited for, up to service.lockWaitMinutes, instead of failing the queued request.
  */
 import { createBackup, restoreBackup, verifyBackup } from '../backups/index.js';
-import { ExitCode, RipcordError } from '../domain/errors.js';
 import type { ExecutorEnv } from '../executor/executor-env.js';
 import { runDeploy } from '../executor/deploy.js';
 import { runManualRollback } from '../executor/manual-rollback.js';
 import type { ProgressListener, StepReport } from '../executor/report.js';
 import { LockHeldError } from '../state/environment-lock.js';
+import { reportOfError } from './report-of-error.js';
 import { describeOperation, requester, type OperationJobData } from './request.js';
 import type { ServiceReport, TaskReport } from './service-report.js';
 
@@ -92,15 +92,8 @@ async function runTask(x: ExecutorEnv, job: OperationJobData, opts: RunOptions):
   };
 }
 
-/** An error no stage caught still ends in a report: refused (nothing changed) or failed (recover finishes it). */
+/** An error no stage caught still ends in a report (report-of-error.ts). */
 export function reportOfFailure(job: OperationJobData, error: unknown): ServiceReport {
-  const now = new Date().toISOString();
-  const kind = job.operation.kind;
-  const why = error instanceof RipcordError ? error.describe() : error instanceof Error ? error.message : String(error);
-  const refused = error instanceof RipcordError && error.exitCode === ExitCode.refused;
-  const reason = refused ? why : `${describeOperation(job.operation)} stopped unexpectedly: ${why}; run \`ripcord recover --env ${job.environment}\` to finish or undo what it started`;
-  const base = { id: job.operationId, environment: job.environment, outcome: refused ? 'refused' as const : 'failed' as const, reason, stages: [], startedAt: now, finishedAt: now };
-  if (kind === 'deploy') return { ...base, kind, ref: job.operation.kind === 'deploy' ? job.operation.ref : '' };
-  if (kind === 'rollback') return { ...base, kind };
-  return { ...base, kind };
+  const ref = job.operation.kind === 'deploy' ? job.operation.ref : undefined;
+  return reportOfError(error, { id: job.operationId, kind: job.operation.kind, environment: job.environment, ref, what: describeOperation(job.operation) });
 }

@@ -12,6 +12,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { redactJsonText } from '../domain/redact.js';
 import type { OperationEvent } from '../operations/service-report.js';
 import { eventStreamKey } from './operation-jobs.js';
 
@@ -40,9 +41,13 @@ export class EventPublisher {
     redis.on('ready', this.onReady);
   }
 
-  /** Queues the event; it reaches Redis in order, whatever happens to the connection meanwhile. */
+  /**
+   * Queues the event; it reaches Redis in order, whatever happens to the connection meanwhile.
+   * Masked on the way in: every reader (Slack, `ripcord watch`) gets the stream's text, and a
+   * reason built from a library's error may quote a connection string or a token.
+   */
   publish(event: OperationEvent): void {
-    this.events.push(JSON.stringify(event));
+    this.events.push(redactJsonText(JSON.stringify(event)));
     this.kick();
   }
 

@@ -17,6 +17,8 @@ import { Redis } from 'ioredis';
 import { EventPublisher, readEvents } from '../../src/queue/operation-events.js';
 import { durableConnection } from '../../src/queue/redis-connections.js';
 import { eventStreamKey } from '../../src/queue/operation-jobs.js';
+import { reportOfFailure } from '../../src/operations/run-operation.js';
+import type { OperationJobData } from '../../src/operations/request.js';
 import type { OperationEvent } from '../../src/operations/service-report.js';
 import { freePort, waitFor } from '../support/stack/stack-helpers.js';
 
@@ -95,6 +97,29 @@ test('Redis restarted empty after the last event: the story is written again', a
     await new Promise((r) => server?.once('exit', r));
     await startRedis(port);
     await waitFor(async () => (await readEvents(redis, 'rc', 'op-2')).length === 3, 20_000, 'the story written again');
+    publisher.close();
+  } finally {
+    redis.disconnect();
+  }
+});
+
+test('an error no stage caught on the queue path reaches the stream masked: the report and every note', async () => {
+  const port = await freePort();
+  await startRedis(port);
+  const redis = durableConnection(`redis://127.0.0.1:${port}`);
+  const secrets = ['hunter2queue', 'xoxb-99-88-queuetoken', 'urlpwqueue'];
+  const planted = `connect failed: PGPASSWORD=${secrets[0]} token ${secrets[1]} postgres://app:${secrets[2]}@db:5432/app`;
+  try {
+    const publisher = new EventPublisher(redis, eventStreamKey('rc', 'op-3'), 60_000, pino({ level: 'silent' }));
+    const job = { operationId: 'op-3', environment: 'production', operation: { kind: 'deploy', ref: 'v1.0.4' } } as unknown as OperationJobData;
+    publisher.publish({ type: 'note', text: planted });
+    publisher.publish({ type: 'report', report: reportOfFailure(job, new Error(planted)) });
+    assert.equal(await publisher.drained(10_000), true);
+    const raw = JSON.stringify(await redis.xrange(eventStreamKey('rc', 'op-3'), '-', '+'));
+    for (const secret of secrets) assert.equal(raw.includes(secret), false, `${secret} in the stream: ${raw}`);
+    const [note, report] = await readEvents(redis, 'rc', 'op-3');
+    assert.equal(note?.type === 'note' && note.text.startsWith('connect failed: PGPASSWORD=***'), true, JSON.stringify(note));
+    assert.match(report?.type === 'report' ? report.report.reason ?? '' : '', /^deploy v1\.0\.4 stopped unexpectedly: connect failed: .*ripcord recover --env production/);
     publisher.close();
   } finally {
     redis.disconnect();

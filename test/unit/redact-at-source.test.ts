@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { RipcordError } from '../../src/domain/errors.js';
 import { redactString } from '../../src/domain/redact.js';
 import { withoutSecrets } from '../../src/executor/operation-recorder.js';
-import { reportOfError } from '../../src/cli/error-report.js';
+import { reportOfError } from '../../src/operations/report-of-error.js';
 
 const PLANTED = 'PGPASSWORD=hunter2 token xoxb-1-2-abcdef via postgres://app:urlpw@db/app and https://127.0.0.1:1/app.git?private_token=glpat-xyz';
 const SECRETS = ['hunter2', 'abcdef', 'urlpw', 'glpat-xyz'];
@@ -36,7 +36,7 @@ test('an outcome loses the secrets in its reason and its evidence, keeps its fac
 
 test('the report of an error no stage caught is masked too', () => {
   for (const error of [new Error(`connect failed: ${PLANTED}`), `thrown text ${PLANTED}`]) {
-    assert.deepEqual(clean(reportOfError(error, 'deploy', 'production', 'v1').reason ?? ''), []);
+    assert.deepEqual(clean(reportOfError(error, { id: '-', kind: 'deploy', environment: 'production', ref: 'v1' }).reason ?? ''), []);
   }
 });
 

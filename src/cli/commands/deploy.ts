@@ -17,7 +17,7 @@ import { exitCodeOf } from '../../executor/report.js';
 import { cliLogger } from '../cli-logger.js';
 import { syncRecords } from '../../store/sync-records.js';
 import { confirm } from '../confirm.js';
-import { reportOfError } from '../error-report.js';
+import { reportOfError } from '../../operations/report-of-error.js';
 import { flushAsOperationStarts, notifyReports } from './notify.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
 import { summarize, terminalProgress } from '../progress.js';
@@ -93,7 +93,7 @@ async function deploy(ref: string, opts: DeployOptions, cmd: Command, ctx: CliCo
   const report = await runDeploy(x, { ref, requestedBy: `${userInfo().username} via cli`, ...(opts.json ? {} : { onProgress: terminalProgress(ctx.out) }) })
     .catch((error: unknown) => {
       log.error({ err: error }, 'deploy stopped unexpectedly');
-      return reportOfError(error, 'deploy', name, ref);
+      return reportOfError(error, { id: '-', kind: 'deploy', environment: name, ref });
     });
   if (opts.json) ctx.out(JSON.stringify(report));
   else for (const line of summarize(report)) ctx.out(line);
