@@ -12,8 +12,8 @@ import { releaseLabels } from '../executor/manual-rollback-inputs.js';
 import { previewManualRollback, runManualRollback } from '../executor/manual-rollback.js';
 import { exitCodeOf, type OperationReport } from '../executor/report.js';
 import { cliLogger } from './cli-logger.js';
-import { recordAfter } from './commands/deploy.js';
-import { flushAsOperationStarts, notifyReports } from './commands/notify.js';
+import { describeAftermath } from './aftermath.js';
+import { performOperation } from '../operations/perform-operation.js';
 import { confirm } from './confirm.js';
 import type { CliContext } from './context.js';
 import { reportOfError } from '../operations/report-of-error.js';
@@ -44,7 +44,7 @@ export async function confirmAndRollBack(x: ExecutorEnv, config: RipcordConfig, 
   } catch (error) {
     // Nothing has started: a refusal is reported (exit 2), anything else is the command's own error.
     if (!(error instanceof RipcordError) || error.exitCode !== ExitCode.refused) throw error;
-    return finish(reportOfError(error, { id: '-', kind: 'rollback', environment: x.name }), config, opts, ctx);
+    return show(reportOfError(error, { id: '-', kind: 'rollback', environment: x.name }), opts, ctx);
   }
   const labels = await releaseLabels(x, [plan.fromSha, plan.toSha]);
   if (opts.dryRun) {
@@ -58,23 +58,18 @@ export async function confirmAndRollBack(x: ExecutorEnv, config: RipcordConfig, 
     ctx.exitCode = ExitCode.refused;
     return;
   }
-  const flushing = flushAsOperationStarts(config, x.name, x.log, ctx);
-  const report = await runManualRollback(x, {
+  const after = await performOperation(() => runManualRollback(x, {
     request, requestedBy: `${userInfo().username} via cli`,
     confirmed: { fromSha: plan.fromSha, toSha: plan.toSha, backup: plan.backup?.name ?? null },
     ...(opts.json ? {} : { onProgress: liveProgress(process.stdout, ctx.out) }),
-  }).catch((error: unknown) => {
-    x.log.error({ err: error }, 'rollback stopped unexpectedly');
-    return reportOfError(error, { id: '-', kind: 'rollback', environment: x.name });
-  });
-  await finish(report, config, opts, ctx);
+  }), { config, environment: x.name, log: x.log, failedAs: { id: '-', kind: 'rollback', environment: x.name }, show: ([report]) => report && show(report, opts, ctx) });
   // Kept in the outbox when a sink cannot be reached (Slack down): sent by the next command, or `ripcord notify flush`.
-  await notifyReports(config, x.name, [report], x.log, ctx, flushing);
+  for (const line of describeAftermath(after, x.name)) ctx.err(line);
 }
 
-async function finish(report: OperationReport, config: RipcordConfig, opts: RollbackCliOptions, ctx: CliContext): Promise<void> {
+/** A report on the terminal (or as JSON), and the exit code it means. */
+function show(report: OperationReport, opts: RollbackCliOptions, ctx: CliContext): void {
   if (opts.json) ctx.out(JSON.stringify(report));
   else for (const line of summarize(report)) ctx.out(line);
   ctx.exitCode = exitOf(report);
-  if (report.outcome !== 'refused') await recordAfter(config, ctx);
 }

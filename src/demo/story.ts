@@ -9,6 +9,7 @@ import { loadConfig } from '../config/load-config.js';
 import type { RipcordConfig } from '../config/schema.js';
 import { openExecutorEnv, type ExecutorEnv } from '../executor/executor-env.js';
 import { runDeploy } from '../executor/deploy.js';
+import { performOperation, type Aftermath } from '../operations/perform-operation.js';
 import type { OperationReport, ProgressListener } from '../executor/report.js';
 import { createLogger } from '../log/logger.js';
 import { ExitCode, RipcordError } from '../domain/errors.js';
@@ -25,8 +26,8 @@ export interface DemoTerminal {
   progress: () => ProgressListener;
   /** The lines `ripcord deploy` prints for a finished deployment. */
   summarize: (report: OperationReport) => string[];
-  /** Tells the report's notification sinks (logs/notifications.log here), as `ripcord deploy` does. */
-  notify: (config: RipcordConfig, report: OperationReport) => Promise<void>;
+  /** What `ripcord deploy` says after the report (notifications kept, records not written). */
+  aftermath: (after: Aftermath<OperationReport>) => string[];
   /** Runs `ripcord ARGS` as a person would type it; resolves to its exit code. */
   ripcord: (args: string[]) => Promise<number>;
 }
@@ -70,10 +71,15 @@ function chapter(term: DemoTerminal, n: number, title: string): void {
   term.out(`${n}/5 ${title}`);
 }
 
+/** As `ripcord deploy` runs it: on the main road, so its report is notified and recorded too. */
 async function deploy(x: ExecutorEnv, config: RipcordConfig, ref: ShopRelease, term: DemoTerminal): Promise<OperationReport> {
-  const report = await runDeploy(x, { ref, requestedBy: 'ripcord demo', onProgress: term.progress() });
-  for (const line of term.summarize(report)) term.out(`  ${line}`);
-  await term.notify(config, report);
+  const after = await performOperation(() => runDeploy(x, { ref, requestedBy: 'ripcord demo', onProgress: term.progress() }), {
+    config, environment: x.name, log: x.log, failedAs: { id: '-', kind: 'deploy', environment: x.name, ref },
+    show: ([report]) => { for (const line of report ? term.summarize(report) : []) term.out(`  ${line}`); },
+  });
+  for (const line of term.aftermath(after)) term.out(`  ${line}`);
+  const [report] = after.reports;
+  if (!report) throw storyBroke(`the deploy of ${ref} ended without a report`);
   return report;
 }
 

@@ -2,8 +2,8 @@
  * The executor of one environment as a BullMQ worker: concurrency 1, one job at a time in submit
  * order. Each job is validated again (anyone with Redis access can add one), then the journal
  * decides what a delivery does (src/operations/journal-decision.ts), then the operation runs with
- * every progress event published to its stream, the report last. Notifications and records
- * follow, exactly as after a CLI deploy.
+ * every progress event published to its stream, the report last — on the main road every entry
+ * point takes (operations/perform-operation.ts): notifications and records follow, as after a CLI deploy.
  */
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -12,12 +12,11 @@ import type { Logger } from 'pino';
 import type { RipcordConfig } from '../config/schema.js';
 import { openExecutorEnv, type ExecutorEnv } from '../executor/executor-env.js';
 import type { ProgressEvent } from '../executor/report.js';
-import { flushOutboxFor, notifyReport } from '../notify/notifier-for.js';
 import { priorRun, recoverInterrupted } from '../operations/journal-decision.js';
 import { describeOperation, parseRequest, REQUEST_ID, type OperationJobData } from '../operations/request.js';
+import { performOperation } from '../operations/perform-operation.js';
 import { reportOfFailure, runOperation } from '../operations/run-operation.js';
-import { eventOfProgress, isTaskReport, refusedReport, type ServiceReport } from '../operations/service-report.js';
-import { syncRecords } from '../store/sync-records.js';
+import { eventOfProgress, refusedReport, type ServiceReport } from '../operations/service-report.js';
 import { openPublisher, type EventPublisher } from './operation-events.js';
 import { operationQueueName } from './operation-jobs.js';
 
@@ -71,17 +70,14 @@ async function processJob(job: Job<OperationJobData>, opts: OperationWorkerOptio
     }
     publisher.publish({ type: 'started', operationId, environment, operation: describeOperation(data.operation), requestedBy: data.requestedBy, source: data.source, executor: `pid ${process.pid} on ${hostname()}`, at: new Date().toISOString() });
     // Whatever goes wrong still ends in a report: subscribers never wait for one that never comes.
-    const running = executorEnv(log).then((x) => execute(x, data, opts, publisher));
-    const flushing = flushOutboxFor(config, environment, log); // kept notifications go out first, beside the run
-    const report = await running.catch((error: unknown) => {
-      log.error({ err: error }, 'operation stopped unexpectedly');
-      return reportOfFailure(data, error);
+    const ref = data.operation.kind === 'deploy' ? data.operation.ref : undefined;
+    const after = await performOperation(() => executorEnv(log).then((x) => execute(x, data, opts, publisher)), {
+      config, environment, log, failedAs: { id: operationId, kind: data.operation.kind, environment, ref, what: describeOperation(data.operation) },
+      // Subscribers get the report first; notifications and records follow.
+      show: async ([report]) => { if (report) await finish(publisher, report, opts, log); },
     });
-    // Subscribers get the report first; notifications follow once the outbox flush is done.
-    await finish(publisher, report, opts, log);
-    await flushing;
-    await notifyAndRecord(report, opts, log);
-    return report;
+    if (after.recordsError) log.warn({ error: after.recordsError }, 'deployment records not written; the journal keeps them');
+    return after.reports[0] ?? reportOfFailure(data, new Error('the operation ended without a report'));
   } finally {
     publisher.close();
   }
@@ -110,14 +106,6 @@ async function execute(x: ExecutorEnv, data: OperationJobData, opts: OperationWo
   if (prior.state === 'finished') return prior.report;
   if (prior.state === 'interrupted') return recoverInterrupted(x, data.operationId, onProgress);
   return runOperation(x, data, { onProgress, lockWaitMs: opts.config.service.lockWaitMinutes * 60_000 });
-}
-
-/** As after a CLI deploy or rollback: the report notified, the records written (best effort, never throws). */
-async function notifyAndRecord(report: ServiceReport, opts: OperationWorkerOptions, log: Logger): Promise<void> {
-  if (isTaskReport(report)) return;
-  await notifyReport(opts.config, report.environment, report, log);
-  const synced = await syncRecords(opts.config).catch((e: unknown) => ({ error: String(e) }));
-  if (synced?.error) log.warn({ error: synced.error }, 'deployment records not written; the journal keeps them');
 }
 
 async function finish(publisher: EventPublisher, report: ServiceReport, opts: OperationWorkerOptions, log: Logger): Promise<void> {

@@ -15,7 +15,8 @@ import type { RipcordConfig } from '../config/schema.js';
 import { openExecutorEnv } from '../executor/executor-env.js';
 import { recoverEnvironment } from '../executor/recovery.js';
 import type { OperationReport } from '../executor/report.js';
-import { flushOutboxFor, notifyReport } from '../notify/notifier-for.js';
+import { flushOutboxFor } from '../notify/notifier-for.js';
+import { performOperation } from '../operations/perform-operation.js';
 import { eventOfProgress } from '../operations/service-report.js';
 import { startBackupScheduler, type BackupScheduler } from '../queue/backup-scheduler.js';
 import { ExecutorClaims } from '../queue/executor-claim.js';
@@ -158,23 +159,28 @@ export class ExecutorService {
   }
 }
 
-/** Every unfinished journal of the environments, rolled back and notified, before any job is taken. */
+/**
+ * Every unfinished journal of the environments, rolled back, notified and recorded — on the same
+ * road as every operation (perform-operation.ts: kept notifications flushed first) — before any job is taken.
+ */
 async function recoverAll(opts: ExecutorServiceOptions): Promise<OperationReport[]> {
   const reports: OperationReport[] = [];
   for (const name of opts.environments) {
     const x = await openExecutorEnv(opts.config, name, opts.log);
-    const result = await recoverEnvironment(x);
-    for (const path of result.unreadable) opts.say(`unreadable journal ${path}: inspect it by hand`);
-    for (const report of result.reports) {
-      opts.say(`recovered ${report.kind} ${report.id} of ${name}: ${report.outcome}${report.reason ? ` (${report.reason})` : ''}`);
-      await notifyReport(opts.config, name, report, opts.log);
-    }
-    reports.push(...result.reports);
+    const after = await performOperation(async () => {
+      const result = await recoverEnvironment(x);
+      for (const path of result.unreadable) opts.say(`unreadable journal ${path}: inspect it by hand`);
+      return result.reports;
+    }, {
+      config: opts.config, environment: name, log: opts.log, failedAs: { id: '-', kind: 'rollback', environment: name, what: 'recovery' },
+      show: (recovered) => { for (const r of recovered) opts.say(`recovered ${r.kind} ${r.id} of ${name}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}`); },
+    });
+    if (after.recordsError) opts.log.warn({ error: after.recordsError }, 'deployment records not written; the journal keeps them');
+    reports.push(...after.reports.filter((r) => r.id !== '-'));
   }
   return reports;
 }
 
-/** Waits until Redis answers, saying so every 10 s; the CLI keeps working meanwhile. */
 async function waitForRedis(redis: Redis, url: string, say: (line: string) => void, signal?: AbortSignal): Promise<void> {
   let told = 0;
   for (;;) {

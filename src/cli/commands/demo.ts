@@ -9,8 +9,7 @@ import { runDemo, type DemoTerminal } from '../../demo/story.js';
 import type { CliContext } from '../context.js';
 import { summarize } from '../progress.js';
 import { liveProgress } from '../spinner-progress.js';
-import { cliLogger } from '../cli-logger.js';
-import { notifyReports } from './notify.js';
+import { describeAftermath } from '../aftermath.js';
 
 interface DemoOptions { keep?: boolean; clean?: boolean; dir?: string }
 
@@ -43,10 +42,7 @@ function terminalFor(ctx: CliContext, runCli: RunCli): DemoTerminal {
     out: ctx.out,
     progress: () => liveProgress(process.stdout, ctx.out),
     summarize,
-    notify: (config, report) => {
-      const log = cliLogger(config.logging.level, config.logging.file);
-      return notifyReports(config, report.environment, [report], log, ctx, Promise.resolve());
-    },
+    aftermath: (after) => describeAftermath(after, after.reports[0]?.environment ?? ''),
     ripcord: (args) => {
       const indent = (write: (line: string) => void) => (line: string) => write(`  ${line}`);
       return runCli(['node', 'ripcord', ...args], { ...ctx, exitCode: 0, out: indent(ctx.out), err: indent(ctx.err) });

@@ -15,10 +15,9 @@ import { EnvironmentLocks } from '../../state/environment-lock.js';
 import { recoverEnvironment } from '../../executor/recovery.js';
 import { exitCodeOf } from '../../executor/report.js';
 import { cliLogger } from '../cli-logger.js';
-import { syncRecords } from '../../store/sync-records.js';
 import { confirm } from '../confirm.js';
-import { reportOfError } from '../../operations/report-of-error.js';
-import { flushAsOperationStarts, notifyReports } from './notify.js';
+import { performOperation } from '../../operations/perform-operation.js';
+import { describeAftermath } from '../aftermath.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
 import { summarize, terminalProgress } from '../progress.js';
 
@@ -58,7 +57,6 @@ export function registerDeployCommands(program: Command, ctx: CliContext): void 
       const names = opts.env ? [pickEnvironment(config.environments, opts.env)[0]] : Object.keys(config.environments);
       let code = 0;
       for (const name of names) code = Math.max(code, await recoverOne(config, name, opts, ctx));
-      await recordAfter(config, ctx);
       ctx.exitCode = code;
     });
 }
@@ -67,14 +65,22 @@ export function registerDeployCommands(program: Command, ctx: CliContext): void 
 async function recoverOne(config: RipcordConfig, name: string, opts: { json?: boolean }, ctx: CliContext): Promise<number> {
   const log = cliLogger(config.logging.level, config.logging.file);
   const x = await openExecutorEnv(config, name, log);
-  const flushing = flushAsOperationStarts(config, name, log, ctx);
-  const result = await recoverEnvironment(x, opts.json ? undefined : terminalProgress(ctx.out));
-  if (opts.json) ctx.out(JSON.stringify(result));
-  else if (result.reports.length === 0) ctx.out(`nothing to recover in ${name}`);
-  for (const r of opts.json ? [] : result.reports) for (const l of summarize(r)) ctx.out(l);
-  for (const path of result.unreadable) ctx.err(`unreadable journal ${path}: inspect it by hand`);
-  await notifyReports(config, name, result.reports, log, ctx, flushing);
-  return Math.max(0, ...result.reports.map((r) => (r.outcome === 'rolled_back' ? 0 : exitCodeOf(r.outcome))), result.unreadable.length ? 1 : 0);
+  let unreadable: string[] = [];
+  const after = await performOperation(async () => {
+    const result = await recoverEnvironment(x, opts.json ? undefined : terminalProgress(ctx.out));
+    unreadable = result.unreadable;
+    return result.reports;
+  }, {
+    config, environment: name, log, failedAs: { id: '-', kind: 'rollback', environment: name, what: 'recovery' },
+    show: (reports) => {
+      if (opts.json) ctx.out(JSON.stringify({ reports, unreadable }));
+      else if (reports.length === 0) ctx.out(`nothing to recover in ${name}`);
+      for (const r of opts.json ? [] : reports) for (const l of summarize(r)) ctx.out(l);
+      for (const path of unreadable) ctx.err(`unreadable journal ${path}: inspect it by hand`);
+    },
+  });
+  for (const line of describeAftermath(after, name)) ctx.err(line);
+  return Math.max(0, ...after.reports.map((r) => (r.outcome === 'rolled_back' ? 0 : exitCodeOf(r.outcome))), unreadable.length ? 1 : 0);
 }
 
 async function deploy(ref: string, opts: DeployOptions, cmd: Command, ctx: CliContext): Promise<void> {
@@ -89,17 +95,16 @@ async function deploy(ref: string, opts: DeployOptions, cmd: Command, ctx: CliCo
     return;
   }
   if (!opts.json) ctx.out(`deploying ${ref} to ${name}`);
-  const flushing = flushAsOperationStarts(config, name, log, ctx);
-  const report = await runDeploy(x, { ref, requestedBy: `${userInfo().username} via cli`, ...(opts.json ? {} : { onProgress: terminalProgress(ctx.out) }) })
-    .catch((error: unknown) => {
-      log.error({ err: error }, 'deploy stopped unexpectedly');
-      return reportOfError(error, { id: '-', kind: 'deploy', environment: name, ref });
-    });
-  if (opts.json) ctx.out(JSON.stringify(report));
-  else for (const line of summarize(report)) ctx.out(line);
-  ctx.exitCode = exitCodeOf(report.outcome);
-  await notifyReports(config, name, [report], log, ctx, flushing);
-  await recordAfter(config, ctx);
+  const after = await performOperation(() => runDeploy(x, { ref, requestedBy: `${userInfo().username} via cli`, ...(opts.json ? {} : { onProgress: terminalProgress(ctx.out) }) }), {
+    config, environment: name, log, failedAs: { id: '-', kind: 'deploy', environment: name, ref },
+    show: ([report]) => {
+      if (!report) return;
+      if (opts.json) ctx.out(JSON.stringify(report));
+      else for (const line of summarize(report)) ctx.out(line);
+      ctx.exitCode = exitCodeOf(report.outcome);
+    },
+  });
+  for (const line of describeAftermath(after, name)) ctx.err(line);
 }
 
 async function dryRun(x: Awaited<ReturnType<typeof openExecutorEnv>>, ref: string, opts: DeployOptions, ctx: CliContext): Promise<void> {
@@ -110,10 +115,4 @@ async function dryRun(x: Awaited<ReturnType<typeof openExecutorEnv>>, ref: strin
   if (opts.json) ctx.out(JSON.stringify(plan));
   else for (const line of formatPlan(plan)) ctx.out(line);
   ctx.exitCode = 0;
-}
-
-/** The journal is the truth; the records follow it, now or at the next sync when PostgreSQL is down. */
-export async function recordAfter(config: Parameters<typeof syncRecords>[0], ctx: CliContext): Promise<void> {
-  const outcome = await syncRecords(config);
-  if (outcome?.error) ctx.err(`note: deployment records not written (${outcome.error}); the journal keeps them and the next run writes them`);
 }

@@ -1,16 +1,12 @@
 /**
- * `ripcord notify test|flush`, and the notification steps `deploy`, `recover` and `rollback` run:
- * flush the outbox as they start, notify the report as they end. Notification trouble is a note
- * on stderr, never a different exit code for the operation.
+ * `ripcord notify test|flush` (operations notify on the main road: operations/perform-operation.ts).
  * `notify test` exits 1 when a configured sink failed; `notify flush` exits 1 when something is still kept.
  */
 import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
-import type { Logger } from 'pino';
 import type { RipcordConfig } from '../../config/schema.js';
-import type { OperationReport } from '../../executor/report.js';
 import type { Notification } from '../../domain/ports.js';
-import { flushOutboxFor, keptAfter, notifierFor, notifyReport, type FanOutNotifier, type FlushResult, type SinkOutcome } from '../../notify/index.js';
+import { keptAfter, notifierFor, type FanOutNotifier, type FlushResult, type SinkOutcome } from '../../notify/index.js';
 import { REMOTE_SINKS, SINK_SETTING } from '../../notify/sink.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
 import { cliLogger } from '../cli-logger.js';
@@ -75,28 +71,4 @@ export function describeFlush(r: FlushResult, env: string, dir: string): string[
   for (const path of r.unreadable) lines.push(`  unreadable: ${path} — inspect it, then delete it`);
   if (r.dropped > 0) lines.push('  dropped ones are listed in the notifications log as [ERROR] lines');
   return lines;
-}
-
-/**
- * Starts flushing the outbox as an operation starts; the operation does not wait for it. The
- * promise never rejects; await it before notifying, so kept deliveries go out first.
- */
-export function flushAsOperationStarts(config: RipcordConfig, envName: string, log: Logger, ctx: CliContext): Promise<void> {
-  return flushOutboxFor(config, envName, log).then((r) => {
-    if (r === null) ctx.err(`note: the notifications outbox of ${envName} could not be flushed; run \`ripcord notify flush --env ${envName}\``);
-    else if (keptAfter(r) > 0) ctx.err(`note: ${keptAfter(r)} notification(s) of ${envName} still kept in the outbox; they are sent when their sink answers, or run \`ripcord notify flush --env ${envName}\``);
-  });
-}
-
-/** Notifies each report once the start-of-operation flush is done. Never throws. */
-export async function notifyReports(config: RipcordConfig, envName: string, reports: readonly OperationReport[], log: Logger, ctx: CliContext, flushing: Promise<void>): Promise<void> {
-  await flushing;
-  for (const report of reports) {
-    const outcomes = await notifyReport(config, envName, report, log);
-    const failed = outcomes.filter((o): o is Extract<SinkOutcome, { ok: false }> => !o.ok);
-    if (failed.length > 0) {
-      ctx.err(`note: notification not delivered to ${failed.map((o) => `${o.sink === 'log' ? 'the notifications log' : o.sink} (${o.error})`).join(', ')}`
-        + `${failed.some((o) => o.kept) ? `; kept, run \`ripcord notify flush --env ${envName}\` later` : ''}`);
-    }
-  }
 }
