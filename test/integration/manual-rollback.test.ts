@@ -126,8 +126,13 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     level2Safety = String(r.json?.safetyBackup);
   });
 
-  test('commit (Level 1): code and images by ID back to v1.1.0, database untouched', async () => {
-    const r = await rollback(['commit', 'v1.1.0', '--yes']);
+  test('commit (Level 1) to v1.1.0 on the reversed database: refused (it ran on another one); with --keep-database code and images by ID back, database untouched', async () => {
+    // The Level 2 safety backup records the database v1.1.0 ran on: with 003 applied, unlike the live one.
+    const refused = await rollback(['commit', 'v1.1.0', '--yes']);
+    assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+    assert.match(refused.stdout + refused.stderr, /v1\.1\.0 [0-9a-f]{7} cannot run on the live database as it is: v1\.1\.0 [0-9a-f]{7} ran on another database: since safety_backup_\d{8}_\d{6}\.dump, taken while it was live, the schema changed/);
+    assert.equal((await hostState()).head, states.v100!.head, 'a refusal changes nothing');
+    const r = await rollback(['commit', 'v1.1.0', '--keep-database', '--yes']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const now = await hostState();
     assert.equal(now.head, states.v110!.head);
@@ -148,8 +153,8 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     // v1.0.0 ran on the database before v1.1.0's migration 003; the live one has it (the safety backup restored above).
     const refused = await rollback(['--quick', '--yes']);
     assert.equal(refused.code, 2, refused.stdout + refused.stderr);
-    assert.match(refused.stderr, /v1\.0\.0 [0-9a-f]{7} cannot run on the live database as it is: v1\.0\.0 [0-9a-f]{7} ran on another database: since backup_\d{8}_\d{6}\.dump, taken before [0-9a-f]{7} was deployed, the schema changed/);
-    assert.match(refused.stderr, /--keep-database/);
+    assert.match(refused.stdout + refused.stderr, /v1\.0\.0 [0-9a-f]{7} cannot run on the live database as it is: v1\.0\.0 [0-9a-f]{7} ran on another database: since backup_\d{8}_\d{6}\.dump, taken before [0-9a-f]{7} was deployed, the schema changed/);
+    assert.match(refused.stdout + refused.stderr, /--keep-database/);
     assert.deepEqual(await hostState(), states.v110, 'a refusal changes nothing');
     // The webhook is down too: its notification is kept in the outbox, the rollback goes on.
     writeConfig({ notifications: { webhookUrl: `http://127.0.0.1:${deadPort}/hook` } });
