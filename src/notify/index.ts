@@ -1,5 +1,5 @@
 /** The notify module: sinks, the fan-out Notifier, the durable outbox, and what commands call. */
-export { notifierFor, notifyReport, flushOutboxFor, type NotifierOptions } from './notifier-for.js';
+export { notifierFor, flushOutboxFor, type NotifierOptions } from './notifier-for.js';
 export { FanOutNotifier, type SinkOutcome, type DeliverOptions } from './fan-out-notifier.js';
 export { flushOutbox, keptAfter, type FlushResult } from './flush-outbox.js';
 export { Outbox, type OutboxEntry } from './outbox.js';

@@ -1,21 +1,18 @@
 /**
- * The notifier of one environment, built from ripcord.yml, and the two calls commands make:
- * `notifyReport` after an operation, `flushOutboxFor` before one. Both never throw: a
- * notification problem must not change a deploy's or rollback's outcome or exit code.
+ * The notifier of one environment, built from ripcord.yml, and the outbox flush an operation
+ * starts with (`flushOutboxFor`, never throws: a notification problem must not change a deploy's
+ * or rollback's outcome). How a report is told: operations/tell-outcome.ts.
  */
 import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { RipcordConfig } from '../config/schema.js';
 import { ExitCode, RipcordError } from '../domain/errors.js';
 import type { Clock } from '../domain/ports.js';
-import type { OperationReport } from '../domain/operation-report.js';
 import { EmailSink } from './email-sink.js';
-import { FanOutNotifier, type SinkOutcome } from './fan-out-notifier.js';
+import { FanOutNotifier } from './fan-out-notifier.js';
 import type { FlushResult } from './flush-outbox.js';
 import { NotificationsLogFile } from './notifications-log-file.js';
 import { Outbox } from './outbox.js';
-import { incidentAfterReport, withIncident } from '../incidents/open-on-failure.js';
-import { notificationFromReport } from './report-notification.js';
 import { DEFAULT_SINK_TIMEOUT_MS, type RemoteSink } from './sink.js';
 import { slackWebhookSink } from './slack-webhook-sink.js';
 import { webhookSink } from './webhook-sink.js';
@@ -45,21 +42,6 @@ export function notifierFor(config: RipcordConfig, envName: string, log: Logger,
     keepDays: n.outboxKeepDays,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-}
-
-/**
- * Tells everyone how an operation ended: the report as a notification, through every sink, with
- * failures kept in the outbox. For `ripcord deploy`, `recover` and `rollback`. Never throws.
- */
-export async function notifyReport(config: RipcordConfig, envName: string, report: OperationReport, log: Logger, options: NotifierOptions = {}): Promise<SinkOutcome[]> {
-  try {
-    // A failed rollback opens its incident first, so the notification can link to where it is worked.
-    const incident = await incidentAfterReport(config, report, log);
-    return await notifierFor(config, envName, log, options).deliver(withIncident(notificationFromReport(report), incident));
-  } catch (error) {
-    log.error({ err: error, env: envName, deployment: report.id }, 'notification of the report failed');
-    return [];
-  }
 }
 
 /** Re-sends what the outbox kept, best effort. Never throws: null when the outbox could not be read. */

@@ -8,12 +8,13 @@
  */
 import type { Logger } from 'pino';
 import type { RipcordConfig } from '../config/schema.js';
-import { flushOutboxFor, notifyReport } from '../notify/notifier-for.js';
+import { flushOutboxFor } from '../notify/notifier-for.js';
 import type { SinkOutcome } from '../notify/fan-out-notifier.js';
 import type { FlushResult } from '../notify/flush-outbox.js';
 import { syncRecords } from '../store/sync-records.js';
 import { reportOfError, type FailedOperation } from './report-of-error.js';
 import { isTaskReport, type ServiceReport } from './service-report.js';
+import { tellOutcome } from './tell-outcome.js';
 
 export interface PerformOptions<R extends ServiceReport> {
   config: RipcordConfig;
@@ -46,7 +47,7 @@ export async function performOperation<R extends ServiceReport>(run: () => Promi
   await o.show?.(reports);
   const flushed = await flushing;
   const delivered: SinkOutcome[][] = [];
-  for (const report of reports) if (!isTaskReport(report)) delivered.push(await notifyReport(o.config, o.environment, report, o.log));
+  for (const report of reports) if (!isTaskReport(report)) delivered.push(await tellOutcome(o.config, o.environment, report, o.log));
   const synced = reports.some((r) => !isTaskReport(r)) ? await syncRecords(o.config).catch((e: unknown) => ({ error: String(e) })) : null;
   return { reports, flushed, delivered, recordsError: synced?.error ?? null };
 }

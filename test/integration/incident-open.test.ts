@@ -13,7 +13,7 @@ import { incidentChannelName } from '../../src/domain/incident-channel.js';
 import { foldJournal } from '../../src/domain/journal-facts.js';
 import { IncidentStore } from '../../src/incidents/incident-store.js';
 import { incidentAfterReport } from '../../src/incidents/open-on-failure.js';
-import { notifyReport } from '../../src/notify/notifier-for.js';
+import { tellOutcome } from '../../src/operations/tell-outcome.js';
 import { journalPath, readJournal } from '../../src/state/journal.js';
 import { failedRollbackReport, incidentConfig, tempIncidentRoot, type IncidentRoot } from '../support/incident-fixtures.js';
 import { BOT_TOKEN, SlackEmulator } from '../support/slack-emulator/slack-emulator.js';
@@ -109,7 +109,7 @@ describe('incidents open on a failed rollback', () => {
     const r = fresh();
     const config = incidentConfig(r, { apiUrl: slack.apiUrl, botToken: BOT_TOKEN, mode: 'thread' });
     const report = await failedRollbackReport(r.stateDir);
-    await notifyReport(config, 'production', report, log);
+    await tellOutcome(config, 'production', report, log);
     const [incident] = await new IncidentStore(r.stateDir).list();
     assert.ok(incident?.slack);
     const line = readFileSync(config.environments.production!.notifications.logFile, 'utf8');
