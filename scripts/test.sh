@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/provision.sh
 echo "== lint";      npx eslint .
+echo "== direction"; npx depcruise src --config .dependency-cruiser.cjs --output-type err
 echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
 bash scripts/run-tests.sh unit integration e2e

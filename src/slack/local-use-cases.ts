@@ -16,7 +16,8 @@ import { recentOperations, type RecentOperation } from '../queue/recent-operatio
 import { durableConnection } from '../queue/redis-connections.js';
 import { EnvironmentLocks } from '../state/environment-lock.js';
 import { HostReader } from './reader/host-reader.js';
-import type { HostReads, SlackUseCases } from './use-cases.js';
+import type { HostReads } from '../operations/host-reads.js';
+import type { SlackUseCases } from './use-cases.js';
 
 export class LocalUseCases implements SlackUseCases {
   private readonly followers = new Set<Redis>();

@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { RipcordConfig } from '../../src/config/schema.js';
 import { RipcordError } from '../../src/domain/errors.js';
-import { LocalHostReads } from '../../src/slack/host-reads.js';
+import { LocalHostReads } from '../../src/operations/host-reads.js';
 import { HostReader } from '../../src/slack/reader/host-reader.js';
 import { createReferenceStack, type ReferenceStack } from '../support/stack/reference-stack.js';
 import { headSha, processAlive, waitFor } from '../support/stack/stack-helpers.js';

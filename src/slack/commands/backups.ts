@@ -11,7 +11,7 @@ import { submitBackupTask } from '../backup-task.js';
 import { backupsListMessage } from '../messages/backups-message.js';
 import { backupsUsage } from '../messages/usage.js';
 import { restorePreview } from '../previews.js';
-import { findBackup } from '../use-cases.js';
+import { findBackup } from '../../operations/host-reads.js';
 import type { Listeners } from '../listener-routes.js';
 
 export function registerBackupsCommand(app: Listeners, ctx: BotContext): void {

@@ -6,14 +6,13 @@
  * Pure.
  */
 import { shortSha } from '../../domain/ref.js';
+import type { ReleaseLabel } from '../../operations/host-reads.js';
 import { actions, button, context, section, type Block, type SlackMessage } from './blocks.js';
 import { age, code, cut, escapeText } from './mrkdwn.js';
 
 export const DEPLOY_CONFIRM_ACTION = 'deploy_confirm';
 export const DEPLOY_CANCEL_ACTION = 'deploy_cancel';
 const MAX_COMMITS_SHOWN = 10;
-
-export interface ReleaseLabel { sha: string; tags: string[]; date: string | null }
 
 export interface DeployPreviewView {
   environment: string;

@@ -15,7 +15,7 @@ import { forkModule } from '../../adapters/forked-module.js';
 import type { RipcordConfig } from '../../config/schema.js';
 import { ExitCode, RipcordError } from '../../domain/errors.js';
 import { nextTurn } from '../turns.js';
-import { HOST_READS, type HostRead, type HostReads } from '../use-cases.js';
+import { HOST_READS, type HostRead, type HostReads } from '../../operations/host-reads.js';
 import { errorFromWire, readerStopped, type ReaderReply, type ReaderRequest } from './wire.js';
 
 interface Pending { method: HostRead; resolve(value: unknown): void; reject(error: Error): void }

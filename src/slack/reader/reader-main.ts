@@ -4,8 +4,7 @@
  */
 import { getPriority, setPriority } from 'node:os';
 import { createLogger } from '../../log/logger.js';
-import { LocalHostReads } from '../host-reads.js';
-import type { HostReads } from '../use-cases.js';
+import { LocalHostReads, type HostReads } from '../../operations/host-reads.js';
 import { errorToWire, type ReaderReply, type ReaderRequest } from './wire.js';
 
 // The reader and the git commands it starts (they inherit it) run ten steps nicer than the bot, so

@@ -6,7 +6,7 @@
  */
 import { ExitCode, RipcordError, type ErrorCode } from '../../domain/errors.js';
 import type { RipcordConfig } from '../../config/schema.js';
-import type { HostRead } from '../use-cases.js';
+import type { HostRead } from '../../operations/host-reads.js';
 
 export type ReaderRequest =
   | { type: 'init'; config: RipcordConfig }
