@@ -16,9 +16,8 @@ export type Outcome =
   | { kind: 'submitted'; submitted: Submitted; channel: string }
   | { kind: 'held'; approval: Approval; message: SlackMessage };
 
-/** After the confirm: submit now, or hold for approval. The caller renders the outcome. */
-export async function runOrHold(ctx: BotContext, op: HeldOperation): Promise<Outcome> {
-  const held = ctx.access.approvalRequired(op.environment, op.action);
+/** After the confirm: submit now, or hold for approval (`held`, decided once by the caller). The caller renders the outcome. */
+export async function runOrHold(ctx: BotContext, held: boolean, op: HeldOperation): Promise<Outcome> {
   await ctx.access.audit.record({ event: 'asked', environment: op.environment, action: op.action, user: op.requester, channel: op.channel, target: op.target, requestId: op.request.requestId, ...(held ? { detail: 'approval required' } : {}) });
   if (!held) return { kind: 'submitted', submitted: await submitHeld(ctx, op, null), channel: ctx.useCases.channelOf(op.environment) };
   const { approval, existing } = await ctx.approvals.hold(op, ctx.access.approvalMinutes(op.environment) * 60_000);

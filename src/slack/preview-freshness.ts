@@ -17,12 +17,10 @@ export interface ShownPreview {
   previewedAt: number;
 }
 
-/** Why this preview may not be confirmed any more, or null. `currentSha` is what runs now (undefined: not checked). */
-export function freshnessProblem(p: ShownPreview, now: number, currentSha?: string | null): string | null {
-  if (now - p.previewedAt > PREVIEW_VALID_MS) {
-    return `this preview is ${Math.round((now - p.previewedAt) / 60_000)} minutes old; the plan may no longer hold`;
-  }
-  return currentSha === undefined ? null : changedSince(p.environment, p.fromSha, currentSha);
+/** Why this preview is too old to be confirmed, or null. Asked once per confirm; the live SHA is asked apart (changedSince), only when it would run now. */
+export function tooOld(p: ShownPreview, now: number): string | null {
+  if (now - p.previewedAt <= PREVIEW_VALID_MS) return null;
+  return `this preview is ${Math.round((now - p.previewedAt) / 60_000)} minutes old; the plan may no longer hold`;
 }
 
 /** Why the environment no longer runs the release a preview showed, or null (an approval's check: its age is the approval's). */

@@ -11,7 +11,7 @@ import { slackPerson, type BotContext } from './bot-context.js';
 import { staleMessage, submittedMessage } from './messages/confirm-outcome.js';
 import { runOrHold } from './operation-gate.js';
 import { encodePreviewAsk, type PreviewAsk } from './preview-ask.js';
-import { freshnessProblem, type ShownPreview } from './preview-freshness.js';
+import { changedSince, tooOld, type ShownPreview } from './preview-freshness.js';
 import type { SlackMessage } from './messages/blocks.js';
 import type { Reply } from './reply.js';
 
@@ -37,12 +37,13 @@ export async function submitAndFollow(ctx: BotContext, request: OperationRequest
   const { environment } = request;
   const requester = slackPerson(asker.user);
   if (!(await ctx.access.require({ action: asker.action, environment, user: requester, channel: asker.channel, target: asker.target, respond: asker.refuse }))) return;
-  // Held for approval, it runs later: what runs now is checked when it would start now (the age was checked already).
-  if (!ctx.access.approvalRequired(environment, asker.action)) {
+  // Decided once per confirm. Held for approval, it runs later: the approval checks the live release then.
+  const held = ctx.access.approvalRequired(environment, asker.action);
+  if (!held) {
     const stale = await asker.stale();
     if (stale) return reply(stale);
   }
-  const outcome = await runOrHold(ctx, {
+  const outcome = await runOrHold(ctx, held, {
     action: asker.action, environment, target: asker.target, what: asker.held, title: describeOperation(request.operation),
     requester, channel: asker.channel ?? '', request, ...(asker.shownFromSha !== undefined ? { shownFromSha: asker.shownFromSha } : {}),
   });
@@ -60,16 +61,16 @@ async function otherLockHolder(ctx: BotContext, environment: string, operationId
 
 /**
  * A confirmed preview (deploy, rollback, restore): refused with why and a Fresh preview button
- * (`fresh`) when it is too old, or — when it would run now — when the live SHA moved since;
- * otherwise submitAndFollow.
+ * (`fresh`) when it is too old (asked once), or — when it would run now — when the live SHA moved
+ * since (asked once, by submitAndFollow); otherwise submitted.
  */
 export async function submitConfirmedPreview(
   ctx: BotContext, preview: ShownPreview, fresh: PreviewAsk,
   request: OperationRequest, what: string, reply: Reply, asker: Omit<Asker, 'stale'>,
 ): Promise<void> {
   const answer = (why: string | null) => (why ? staleMessage(why, encodePreviewAsk(fresh)) : null);
-  const old = answer(freshnessProblem(preview, ctx.now().getTime()));
+  const old = answer(tooOld(preview, ctx.now().getTime()));
   if (old) return reply(old);
-  const stale = async () => answer(freshnessProblem(preview, ctx.now().getTime(), await ctx.useCases.currentSha(preview.environment)));
+  const stale = async () => answer(changedSince(preview.environment, preview.fromSha, await ctx.useCases.currentSha(preview.environment)));
   await submitAndFollow(ctx, request, what, reply, { ...asker, stale, shownFromSha: preview.fromSha });
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decodeConfirm, deployRequestId, encodeConfirm, parseDeployText, PREVIEW_VALID_MS } from '../../src/slack/deploy-request.js';
-import { freshnessProblem } from '../../src/slack/preview-freshness.js';
+import { tooOld } from '../../src/slack/preview-freshness.js';
 import { REQUEST_ID } from '../../src/operations/request.js';
 import { deployModal, deployModalEnvironment, readDeployModal } from '../../src/slack/messages/deploy-modal.js';
 import { checkView } from '../support/slack-emulator/slack-rules.js';
@@ -37,8 +37,8 @@ describe('confirming a preview', () => {
     assert.match(deployRequestId(p), REQUEST_ID);
   });
   test('a preview older than the window cannot be confirmed', () => {
-    assert.equal(freshnessProblem(p, p.previewedAt + 60_000), null);
-    assert.match(freshnessProblem(p, p.previewedAt + PREVIEW_VALID_MS + 60_000) ?? '', /6 minutes old/);
+    assert.equal(tooOld(p, p.previewedAt + 60_000), null);
+    assert.match(tooOld(p, p.previewedAt + PREVIEW_VALID_MS + 60_000) ?? '', /6 minutes old/);
   });
 });
 

@@ -9,7 +9,7 @@ import { REQUEST_ID } from '../../src/operations/request.js';
 import { summarizeEvents } from '../../src/queue/recent-operations.js';
 import { backupTaskRequestId, decodeRestoreConfirm, encodeRestoreConfirm, parseBackupsText, restoreRequestId } from '../../src/slack/backups-request.js';
 import { decodePreviewAsk, encodePreviewAsk } from '../../src/slack/preview-ask.js';
-import { freshnessProblem, PREVIEW_VALID_MS } from '../../src/slack/preview-freshness.js';
+import { changedSince, tooOld, PREVIEW_VALID_MS } from '../../src/slack/preview-freshness.js';
 import { choiceFromModal, decodeRollbackConfirm, encodeRollbackConfirm, parseRollbackText, rollbackCommandOf, rollbackRequestId } from '../../src/slack/rollback-request.js';
 
 const ENVS = ['production', 'staging'];
@@ -88,11 +88,11 @@ describe('confirming a rollback or a restore', () => {
   });
   test('a preview holds while it is young and the environment still runs what it showed', () => {
     const at = p.previewedAt;
-    assert.equal(freshnessProblem(p, at + 60_000, sha('a')), null);
-    assert.equal(freshnessProblem(p, at + 60_000), null, 'not checked');
-    assert.match(freshnessProblem(p, at + PREVIEW_VALID_MS + 60_000, sha('a')) ?? '', /6 minutes old; the plan may no longer hold/);
-    assert.equal(freshnessProblem(p, at + 60_000, sha('c')), 'production changed since this preview: it ran aaaaaaa then, it runs ccccccc now (someone deployed or rolled back in between)');
-    assert.match(freshnessProblem({ ...p, fromSha: null }, at, sha('c')) ?? '', /it ran nothing then/);
+    assert.equal(tooOld(p, at + 60_000), null);
+    assert.equal(changedSince(p.environment, p.fromSha, sha('a')), null);
+    assert.match(tooOld(p, at + PREVIEW_VALID_MS + 60_000) ?? '', /6 minutes old; the plan may no longer hold/);
+    assert.equal(changedSince(p.environment, p.fromSha, sha('c')), 'production changed since this preview: it ran aaaaaaa then, it runs ccccccc now (someone deployed or rolled back in between)');
+    assert.match(changedSince(p.environment, null, sha('c')) ?? '', /it ran nothing then/);
   });
   test('the Fresh preview value round-trips for each kind; anything else is refused', () => {
     for (const ask of [
