@@ -3,10 +3,9 @@
  * images, the target release (from the journals' release history or git), the backup, and — for
  * quick — whether the database must go back too. Reads only; the plan is built from the result.
  */
-import { listBackups, schemaMatchesBackup, type BackupRecord } from '../backups/index.js';
+import { listBackups, readChecked, schemaMatchesBackup, standingOf, type ListedBackup } from '../backups/index.js';
 import { backupPath } from '../backups/backup-files.js';
-import { readRecord } from '../backups/manifest.js';
-import { backupForRelease, type ManualPlanInputs, type ManualRollbackRequest, type TargetBackup, type TargetRelease } from '../domain/manual-rollback.js';
+import { backupForRelease, preDeployBackupOf, type ManualPlanInputs, type ManualRollbackRequest, type TargetBackup, type TargetRelease } from '../domain/manual-rollback.js';
 import { knownRelease, previousRelease, type ReleaseChange, type ReleaseHistory } from '../domain/release-history.js';
 import { validateRef, shortSha } from '../domain/ref.js';
 import type { ExecutorEnv } from './executor-env.js';
@@ -18,7 +17,7 @@ export interface ResolvedRollback {
   imageNames: Record<string, string>;
 }
 
-const toTargetBackup = (b: BackupRecord): TargetBackup => ({ name: b.name, kind: b.kind, createdAt: b.createdAt, verified: b.verifiedAt !== null, releaseSha: b.releaseSha });
+const toTargetBackup = (b: ListedBackup): TargetBackup => ({ name: b.name, kind: b.kind, createdAt: b.createdAt, ...standingOf(b), releaseSha: b.releaseSha });
 
 /** A ref typed by a person: resolved locally first, so a rollback works when the git remote is down. */
 async function resolveRef(x: ExecutorEnv, ref: string): Promise<string> {
@@ -40,13 +39,13 @@ async function targetOf(x: ExecutorEnv, history: ReleaseHistory, sha: string, re
 }
 
 /** A backup a person named; `backupPath` refuses `../`, absolute paths and anything not a backup. */
-const namedBackup = (x: ExecutorEnv, name: string): TargetBackup => toTargetBackup(readRecord(backupPath(x.env.backups.dir, name)));
+const namedBackup = (x: ExecutorEnv, name: string): TargetBackup => toTargetBackup(readChecked(backupPath(x.env.backups.dir, name)));
 
 /** quick: the previous release's pre-deploy backup, only when the live schema is no longer the one it has. */
 async function quickDatabase(x: ExecutorEnv, req: ManualRollbackRequest, backups: readonly TargetBackup[], change: ReleaseChange): Promise<{ backup: TargetBackup | null; reason: string }> {
-  const predeploy = change.preDeployBackup ? backups.find((b) => b.name === change.preDeployBackup) ?? null : null;
+  const predeploy = preDeployBackupOf(backups, change.preDeployBackup, change.from);
   if (req.database === 'keep') return { backup: null, reason: 'the database is kept (--keep-database)' };
-  if (!predeploy) return { backup: null, reason: change.preDeployBackup ? `the pre-deploy backup ${change.preDeployBackup} is gone: the database is kept` : 'no pre-deploy backup was taken: the database is kept' };
+  if (!predeploy) return { backup: null, reason: change.preDeployBackup ? `the pre-deploy backup ${change.preDeployBackup} is gone or corrupt, with no good backup of that release to stand in: the database is kept` : 'no pre-deploy backup was taken: the database is kept' };
   if (req.database === 'restore') return { backup: predeploy, reason: `the database is restored from ${predeploy.name} (--restore-database)` };
   const same = await schemaMatchesBackup(x.env, predeploy.name);
   return same === true
