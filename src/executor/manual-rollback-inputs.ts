@@ -45,7 +45,8 @@ const namedBackup = (x: ExecutorEnv, name: string): TargetBackup => toTargetBack
 async function quickDatabase(x: ExecutorEnv, req: ManualRollbackRequest, backups: readonly TargetBackup[], change: ReleaseChange): Promise<{ backup: TargetBackup | null; reason: string }> {
   const predeploy = preDeployBackupOf(backups, change.preDeployBackup, change.from);
   if (req.database === 'keep') return { backup: null, reason: 'the database is kept (--keep-database)' };
-  if (!predeploy) return { backup: null, reason: change.preDeployBackup ? `the pre-deploy backup ${change.preDeployBackup} is gone or corrupt, with no good backup of that release to stand in: the database is kept` : 'no pre-deploy backup was taken: the database is kept' };
+  const missing = backups.some((b) => b.name === change.preDeployBackup) ? 'is corrupt, and no good backup of that release can stand in' : 'is gone';
+  if (!predeploy) return { backup: null, reason: change.preDeployBackup ? `the pre-deploy backup ${change.preDeployBackup} ${missing}: the database is kept` : 'no pre-deploy backup was taken: the database is kept' };
   if (req.database === 'restore') return { backup: predeploy, reason: `the database is restored from ${predeploy.name} (--restore-database)` };
   const same = await schemaMatchesBackup(x.env, predeploy.name);
   return same === true
