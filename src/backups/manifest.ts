@@ -1,6 +1,7 @@
 /** The manifest beside every dump: what it is, where it came from, and how to check it is intact. */
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import type { FailedVerification } from '../domain/backup-check.js';
 import type { DatabaseState } from '../domain/database-change.js';
 import type { DatabaseIdentity } from '../domain/database-identity.js';
 import type { BackupKind } from './backup-files.js';
@@ -40,12 +41,18 @@ export interface BackupRecord {
   hasManifest: boolean;
   /** Set when a manifest exists but cannot be read: verification fails with this reason. */
   manifestProblem?: string;
+  /**
+   * The last full verification failed (checksum, size, pg_restore): the dump is corrupt until a
+   * verification passes again. Absent in older manifests and in every dump that passed.
+   */
+  failedVerification?: FailedVerification;
 }
 
 export const manifestPathOf = (dumpPath: string) => `${dumpPath}.json`;
 
 export function writeManifest(record: BackupRecord): void {
-  const { path: _path, hasManifest: _h, manifestProblem: _p, ...stored } = record;
+  // A listed record carries what the listing found (`check`): that is about now, not the dump.
+  const { path: _path, hasManifest: _h, manifestProblem: _p, check: _c, ...stored } = record as BackupRecord & { check?: unknown };
   const target = manifestPathOf(record.path);
   writeFileSync(`${target}.partial`, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
   renameSync(`${target}.partial`, target);

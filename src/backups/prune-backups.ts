@@ -12,8 +12,9 @@ export async function pruneBackups(env: EnvironmentConfig, envName: string, stat
   const referenced = new Set(unfinished.flatMap((u) => [u.facts.preDeployBackup, u.facts.safetyBackup]).filter((n): n is string => Boolean(n)));
   // Unknown kind and age: never deleted by policy, only by a person who has looked.
   const unreadable = backups.filter((b) => b.manifestProblem);
+  // A corrupt dump is not "the newest verified": the good one before it is kept for that reason.
   const decision = decideRetention(backups.filter((b) => !b.manifestProblem).map((b) => ({
-    name: b.name, kind: b.kind, createdAt: new Date(b.createdAt), verified: b.verifiedAt !== null, referencedByUnfinished: referenced.has(b.name),
+    name: b.name, kind: b.kind, createdAt: new Date(b.createdAt), verified: b.check.state === 'verified', referencedByUnfinished: referenced.has(b.name),
   })), { ...env.backups.keep, predeployDays: env.backups.predeployRetentionDays }, opts.now ?? new Date());
   decision.keep.push(...unreadable.map((b) => ({ name: b.name, reasons: [`${b.manifestProblem}; kept until a person looks`] })));
   if (!opts.dryRun) {

@@ -1,5 +1,5 @@
 /**
- * When scheduled backups are due, and whether one was missed. The backup dir is the record: a
+ * When scheduled backups (and the re-verification of kept dumps) are due, and whether one was missed. The backup dir is the record: a
  * scheduled kind whose newest backup is older than its last cron slot missed that slot (the
  * executor was down, or Redis lost its schedule). Only the last slot counts — one catch-up run,
  * never one per missed day.
@@ -26,6 +26,12 @@ export function scheduleOf(backups: BackupsConfig): ScheduleEntry[] {
     const cron = backups.schedule[kind];
     return cron ? [{ kind, cron, timezone: backups.schedule.timezone }] : [];
   });
+}
+
+/** When every kept dump is re-hashed (backups.schedule.verify); null when that is off. */
+export function reverifyScheduleOf(backups: BackupsConfig): Pick<ScheduleEntry, 'cron' | 'timezone'> | null {
+  if (!backups.enabled || !backups.schedule.verify) return null;
+  return { cron: backups.schedule.verify, timezone: backups.schedule.timezone };
 }
 
 /** The latest time `cron` fired at or before `now`, in its time zone. */

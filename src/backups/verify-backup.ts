@@ -1,9 +1,11 @@
 /**
  * Is a backup intact and restorable? Custom dumps: checksum against the manifest plus
  * `pg_restore --list`. Old `*.sql.gz` dumps: `gzip -t` plus a PostgreSQL dump header. `deep`
- * restores into a throwaway database and compares row counts with the manifest's.
+ * restores into a throwaway database and compares row counts with the manifest's. The outcome is
+ * written to the manifest: a pass stamps verifiedAt, a failure is remembered (failedVerification),
+ * so every later listing shows the dump corrupt without hashing it again.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { runCommand } from '../adapters/process-runner.js';
 import type { EnvironmentConfig } from '../config/schema.js';
@@ -27,17 +29,27 @@ export async function verifyBackup(env: EnvironmentConfig, name: string, opts: {
   const access = await accessOf(env);
   const result = await verifyFile(access, record);
   if (result.ok && opts.deep) await deepVerify(access, record, result);
+  // A dump pruned while it was being checked must not get its manifest back.
+  if (!existsSync(record.path)) return result;
   if (result.ok) await recordVerified(record);
+  else if (!record.manifestProblem) recordFailed(record, result.reasons);
   return result;
 }
 
 /**
- * Stamps verifiedAt. An old-format dump gets its first manifest here (its checksum from now on), so
- * a dump the old scripts made is checked against the bytes it had when Ripcord first verified it.
+ * Stamps verifiedAt and forgets an earlier failure (the file was put back). An old-format dump gets
+ * its first checksum here, so a dump the old scripts made is checked against the bytes it had when
+ * Ripcord first verified it.
  */
 async function recordVerified(record: BackupRecord): Promise<void> {
-  const facts = record.hasManifest || record.sha256 ? {} : await checksum(record.path).then(({ sha256, size }) => ({ sha256, sizeBytes: size }));
-  writeManifest({ ...record, ...facts, verifiedAt: new Date().toISOString() });
+  const facts = record.sha256 ? {} : await checksum(record.path).then(({ sha256, size }) => ({ sha256, sizeBytes: size }));
+  const { failedVerification: _forgotten, ...rest } = record;
+  writeManifest({ ...rest, ...facts, verifiedAt: new Date().toISOString() });
+}
+
+/** Keeps the manifest's facts (what the dump should be) and adds why it is not that any more. */
+function recordFailed(record: BackupRecord, reasons: string[]): void {
+  writeManifest({ ...record, failedVerification: { at: new Date().toISOString(), reasons } });
 }
 
 export async function verifyFile(access: DatabaseAccess, record: BackupRecord): Promise<VerifyResult> {

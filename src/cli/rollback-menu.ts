@@ -5,7 +5,8 @@
  */
 import { select } from '@inquirer/prompts';
 import { formatDistanceToNow } from 'date-fns';
-import { listBackups } from '../backups/index.js';
+import { listBackups, standingOf } from '../backups/index.js';
+import { checkLabel } from '../domain/backup-check.js';
 import type { RipcordConfig } from '../config/schema.js';
 import { ExitCode } from '../domain/errors.js';
 import type { ManualRollbackRequest } from '../domain/manual-rollback.js';
@@ -38,7 +39,7 @@ function releaseLine(r: RollbackTarget): string {
 
 async function backupChoices(x: ExecutorEnv): Promise<Array<{ name: string; value: string }>> {
   return (await listBackups(x.env)).map((b) => ({
-    name: `${b.name.padEnd(36)} ${b.kind.padEnd(9)} ${ago(b.createdAt).padEnd(18)} ${b.verifiedAt ? 'verified' : 'not verified'}`, value: b.name,
+    name: `${b.name.padEnd(36)} ${b.kind.padEnd(9)} ${ago(b.createdAt).padEnd(18)} ${checkLabel(standingOf(b))}`, value: b.name,
   }));
 }
 

@@ -101,6 +101,8 @@ const backupsSchema = z.strictObject({
     daily: cron.nullable().default('0 2 * * *'),
     weekly: cron.nullable().default('0 3 * * 0'),
     monthly: cron.nullable().default('0 4 1 * *'),
+    /** Re-hashes every kept dump against its manifest, so one that changed on disk is found before it is needed. */
+    verify: cron.nullable().default('0 5 * * *'),
   }).prefault({}),
 });
 

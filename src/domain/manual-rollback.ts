@@ -4,6 +4,7 @@
  * backup and the current state, and this turns them into a plan of ordinary rollback steps — the
  * same steps, lock, journal and checks as the automatic rollback.
  */
+import { newestGoodBackup } from './backup-check.js';
 import { BadInputError } from './errors.js';
 import type { PlanServiceCommand } from './plan.js';
 import type { RollbackPlan, RollbackStep } from './rollback-plan.js';
@@ -41,8 +42,13 @@ export interface TargetBackup {
   name: string;
   kind: string;
   createdAt: string;
+  /** Verified and unchanged since; false for a corrupt one. */
   verified: boolean;
+  /** Why it fails its check (src/domain/backup-check.ts); absent when it does not. */
+  corrupt?: string;
   releaseSha: string | null;
+  /** Set when it was chosen because the pre-deploy backup is corrupt: that backup's name and why. */
+  standsInFor?: { name: string; corrupt: string };
 }
 
 export interface ManualPlanInputs {
@@ -87,6 +93,9 @@ function refuse(message: string, fix: string): never {
 function checkInputs(i: ManualPlanInputs): void {
   const { kind, level } = i.request;
   if ((kind === 'backup' || kind === 'full') && !i.backup) refuse(`a ${kind} rollback needs a backup, and no verified one was taken while that release was live`, 'name one from `ripcord backups list`');
+  if (i.backup?.corrupt) {
+    refuse(`backup ${i.backup.name} is corrupt: ${i.backup.corrupt}`, 'name a good one from `ripcord backups list` (one shown as verified), or re-check this one with `ripcord backups verify NAME`');
+  }
   if (kind !== 'backup' && !i.target) {
     refuse(`no release to roll ${i.environment} back to: no finished deploy made ${shortSha(i.currentSha)} live`, 'name a release with `ripcord rollback commit REF`, or see `ripcord rollback` (menu) for the releases that ran');
   }
@@ -105,6 +114,7 @@ function warningsOf(i: ManualPlanInputs, codeMoves: boolean): string[] {
   const w: string[] = [];
   if (codeMoves && i.target && !i.target.ran) w.push(`${i.target.ref ?? shortSha(i.target.sha)} never ran on ${i.environment}: its images are built from its code and nothing is known about its health`);
   if (codeMoves && i.target && Object.keys(i.target.images).length === 0 && i.target.ran) w.push('no image IDs of that release are kept: its images are built from its code');
+  if (i.backup?.standsInFor) w.push(`the pre-deploy backup ${i.backup.standsInFor.name} is corrupt (${i.backup.standsInFor.corrupt}): ${i.backup.name}, the newest good backup of that release, is used instead`);
   if (i.backup && !i.backup.verified) w.push(`backup ${i.backup.name} is not verified yet: it is verified before anything changes, and the rollback stops if that fails`);
   if (i.backup) w.push(`the database goes back to ${i.backup.createdAt}: writes since then are replaced (a safety backup keeps them)`);
   const toSha = i.target?.sha ?? i.currentSha;
@@ -145,10 +155,22 @@ export function buildManualRollbackPlan(i: ManualPlanInputs): ManualRollbackPlan
 /**
  * The backup a full rollback to `sha` restores when none is named: the newest verified one taken
  * while that release was live, else the pre-deploy dump taken just before it stopped being live.
+ * Never a corrupt one.
  */
 export function backupForRelease(backups: readonly TargetBackup[], sha: string, preDeployBackup: string | null): TargetBackup | null {
-  const taken = backups.filter((b) => b.verified && b.releaseSha === sha).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
-  return taken ?? backups.find((b) => b.name === preDeployBackup) ?? null;
+  return newestGoodBackup(backups, sha) ?? backups.find((b) => b.name === preDeployBackup && !b.corrupt) ?? null;
+}
+
+/**
+ * The backup that holds the database from before a change away from `sha`: its pre-deploy dump,
+ * or — when that dump is corrupt — the newest good backup taken while `sha` was live, marked as
+ * standing in for it. Null when the dump is gone, or corrupt with nothing good to stand in.
+ */
+export function preDeployBackupOf(backups: readonly TargetBackup[], preDeployBackup: string | null, sha: string): TargetBackup | null {
+  const predeploy = preDeployBackup ? backups.find((b) => b.name === preDeployBackup) : undefined;
+  if (!predeploy?.corrupt) return predeploy ?? null;
+  const standIn = newestGoodBackup(backups, sha);
+  return standIn ? { ...standIn, standsInFor: { name: predeploy.name, corrupt: predeploy.corrupt } } : null;
 }
 
 /** Fact key: the manual plan, journaled before its first step, so recovery resumes exactly it. */

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeHealth } from '../adapters/http-health.js';
-import { listBackups } from '../backups/index.js';
+import { listBackups, standingOf } from '../backups/index.js';
 import { Outbox } from '../notify/outbox.js';
 import { foldJournal } from '../domain/journal-facts.js';
 import type { ExecutorEnv } from './executor-env.js';
@@ -14,8 +14,8 @@ export interface EnvironmentStatus {
   services: Array<{ service: string; state: string; health: string | null; imageId: string }>;
   lock: string | null;
   lastOperation: { id: string; kind: string; ref: string | null; state: string; reason: string | null; startedAt: string } | null;
-  newestBackup: { name: string; kind: string; createdAt: string; verified: boolean } | null;
-  /** What a rollback to a backup would use by default: the newest one that passed verification. */
+  newestBackup: { name: string; kind: string; createdAt: string; verified: boolean; corrupt?: string } | null;
+  /** What a rollback to a backup would use by default: the newest one that passed verification and still matches. */
   newestVerifiedBackup: { name: string; kind: string; createdAt: string; verifiedAt: string } | null;
   /** One GET of the health URL, right now. */
   health: { healthy: boolean; summary: string };
@@ -29,7 +29,7 @@ export async function environmentStatus(x: ExecutorEnv): Promise<EnvironmentStat
   const holder = await x.locks.holder(x.name);
   const backups = await listBackups(x.env);
   const newest = backups[0];
-  const verified = backups.find((b) => b.verifiedAt !== null);
+  const verified = backups.find((b) => b.check.state === 'verified');
   const probe = await probeHealth(x.env.health, { retries: 1 });
   const undelivered: Record<string, number> = {};
   for (const e of (await new Outbox(x.stateDir, x.name).list()).entries) undelivered[e.sink] = (undelivered[e.sink] ?? 0) + 1;
@@ -39,7 +39,7 @@ export async function environmentStatus(x: ExecutorEnv): Promise<EnvironmentStat
     services: containers.map((c) => ({ service: c.service, state: c.state, health: c.health, imageId: c.imageId })),
     lock: holder ? x.locks.describeOwner(holder) : null,
     lastOperation: await lastOperation(x),
-    newestBackup: newest ? { name: newest.name, kind: newest.kind, createdAt: newest.createdAt, verified: newest.verifiedAt !== null } : null,
+    newestBackup: newest ? { name: newest.name, kind: newest.kind, createdAt: newest.createdAt, ...standingOf(newest) } : null,
     newestVerifiedBackup: verified?.verifiedAt ? { name: verified.name, kind: verified.kind, createdAt: verified.createdAt, verifiedAt: verified.verifiedAt } : null,
     health: { healthy: probe.healthy, summary: probe.summary },
     undelivered,

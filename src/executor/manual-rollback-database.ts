@@ -5,13 +5,13 @@
  * the ways out, rather than start a release on a database it cannot run on.
  */
 import { accessOf } from '../backups/access.js';
-import type { BackupRecord } from '../backups/manifest.js';
+import { standingOf, type ListedBackup } from '../backups/list-backups.js';
 import { readDatabaseState } from '../backups/database-state.js';
 import { connectionOf } from '../backups/pg-commands.js';
 import { decideDatabaseForRelease, type DatabaseState, type KnownDatabase, type RestoreDecision } from '../domain/database-change.js';
 import { BadInputError } from '../domain/errors.js';
 import type { JournalFacts } from '../domain/journal-facts.js';
-import type { ManualRollbackRequest, TargetBackup } from '../domain/manual-rollback.js';
+import { preDeployBackupOf, type ManualRollbackRequest, type TargetBackup } from '../domain/manual-rollback.js';
 import { databaseRanOn, surveyedBefore } from '../domain/release-database.js';
 import type { ReleaseChange } from '../domain/release-history.js';
 import type { ExecutorEnv } from './executor-env.js';
@@ -19,7 +19,7 @@ import type { ExecutorEnv } from './executor-env.js';
 /** What a manual rollback reads to decide: the journals, the backups, and the release's name. */
 export interface DatabaseReads {
   journals: readonly JournalFacts[];
-  backups: readonly BackupRecord[];
+  backups: readonly ListedBackup[];
   /** "v1.1.0 a9fd75d" */
   label: string;
 }
@@ -30,7 +30,7 @@ async function liveDatabaseState(x: ExecutorEnv): Promise<DatabaseState> {
 }
 
 function ranOn(sha: string, reads: DatabaseReads): KnownDatabase | null {
-  const backups = reads.backups.map((b) => ({ ...b, verified: b.verifiedAt !== null }));
+  const backups = reads.backups.map((b) => ({ ...b, ...standingOf(b) }));
   return databaseRanOn(sha, reads.journals, backups);
 }
 
@@ -48,8 +48,10 @@ function cannotRunOn(label: string, why: string): never {
 export async function quickDatabase(x: ExecutorEnv, req: ManualRollbackRequest, backups: readonly TargetBackup[], previous: { release: { sha: string }; change: ReleaseChange }, reads: DatabaseReads): Promise<{ backup: TargetBackup | null; reason: string }> {
   const { change } = previous;
   if (req.database === 'keep') return { backup: null, reason: 'the database is kept (--keep-database)' };
-  const predeploy = change.preDeployBackup ? backups.find((b) => b.name === change.preDeployBackup) ?? null : null;
-  if (!predeploy) return { backup: null, reason: await withoutBackup(x, previous.release.sha, reads, change.preDeployBackup ? `the pre-deploy backup ${change.preDeployBackup} is gone` : 'no pre-deploy backup was taken') };
+  // A corrupt pre-deploy dump is stood in for by the newest good backup of that release, if any.
+  const predeploy = preDeployBackupOf(backups, change.preDeployBackup, change.from);
+  const missing = backups.some((b) => b.name === change.preDeployBackup) ? 'is corrupt, and no good backup of that release can stand in' : 'is gone';
+  if (!predeploy) return { backup: null, reason: await withoutBackup(x, previous.release.sha, reads, change.preDeployBackup ? `the pre-deploy backup ${change.preDeployBackup} ${missing}` : 'no pre-deploy backup was taken') };
   if (req.database === 'restore') return { backup: predeploy, reason: `the database is restored from ${predeploy.name} (--restore-database)` };
   // The deploy that replaced the release surveyed the database right before its migrations.
   const journal = reads.journals.find((j) => j.header.id === change.operationId);

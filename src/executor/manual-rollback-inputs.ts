@@ -3,9 +3,8 @@
  * images, the target release (from the journals' release history or git), the backup, and — for
  * quick — whether the database must go back too. Reads only; the plan is built from the result.
  */
-import { listBackups, type BackupRecord } from '../backups/index.js';
+import { listBackups, readChecked, standingOf, type ListedBackup } from '../backups/index.js';
 import { backupPath } from '../backups/backup-files.js';
-import { readRecord } from '../backups/manifest.js';
 import { backupForRelease, type ManualPlanInputs, type ManualRollbackRequest, type TargetBackup, type TargetRelease } from '../domain/manual-rollback.js';
 import { knownRelease, previousRelease, type ReleaseChange, type ReleaseHistory } from '../domain/release-history.js';
 import { validateRef, shortSha } from '../domain/ref.js';
@@ -20,7 +19,7 @@ export interface ResolvedRollback {
   imageNames: Record<string, string>;
 }
 
-const toTargetBackup = (b: BackupRecord): TargetBackup => ({ name: b.name, kind: b.kind, createdAt: b.createdAt, verified: b.verifiedAt !== null, releaseSha: b.releaseSha });
+const toTargetBackup = (b: ListedBackup): TargetBackup => ({ name: b.name, kind: b.kind, createdAt: b.createdAt, ...standingOf(b), releaseSha: b.releaseSha });
 
 /** A ref typed by a person: resolved locally first, so a rollback works when the git remote is down. */
 async function resolveRef(x: ExecutorEnv, ref: string): Promise<string> {
@@ -42,7 +41,7 @@ async function targetOf(x: ExecutorEnv, history: ReleaseHistory, sha: string, re
 }
 
 /** A backup a person named; `backupPath` refuses `../`, absolute paths and anything not a backup. */
-const namedBackup = (x: ExecutorEnv, name: string): TargetBackup => toTargetBackup(readRecord(backupPath(x.env.backups.dir, name)));
+const namedBackup = (x: ExecutorEnv, name: string): TargetBackup => toTargetBackup(readChecked(backupPath(x.env.backups.dir, name)));
 
 export async function resolveManualRollback(x: ExecutorEnv, req: ManualRollbackRequest): Promise<ResolvedRollback> {
   const currentSha = await x.repo.currentSha();

@@ -6,7 +6,8 @@
  */
 import type { Incident, Severity } from '../domain/incident.js';
 import { SEVERITIES } from '../domain/incident.js';
-import { breakGlassCommand, CHECKLISTS, type ChecklistPhase } from '../domain/incident-runbook.js';
+import type { BackupStanding } from '../domain/backup-check.js';
+import { breakGlassCommand, CHECKLISTS, preDeployBackupNote, type ChecklistPhase } from '../domain/incident-runbook.js';
 import { MAX_HEADER_TEXT_CHARS, MAX_SECTION_TEXT_CHARS } from '../domain/slack-limits.js';
 
 type Block = { type: string; block_id?: string } & Record<string, unknown>;
@@ -33,13 +34,24 @@ function didLines(incident: Incident): string {
   return [`${f.rollbackType} rollback${f.rollbackLevel ? ` (Level ${f.rollbackLevel})` : ''}:`, ...steps, stopped].filter(Boolean).join('\n');
 }
 
-function backupLines(incident: Incident): string {
+/** " — CORRUPT: why" for a backup the backup dir shows corrupt; nothing when it is fine or could not be looked at. */
+function corruptNote(name: string, backups: readonly BackupStanding[] | null): string {
+  const corrupt = backups?.find((b) => b.name === name)?.corrupt;
+  return corrupt ? ` — :x: *CORRUPT*: ${escape(cut(corrupt, 300))}` : '';
+}
+
+function backupLines(incident: Incident, backups: readonly BackupStanding[] | null): string {
   const f = incident.failure;
   if (!f) return 'none recorded';
   return [
-    f.preDeployBackup ? `pre-deploy: \`${f.preDeployBackup}\` (the database before the deploy)` : null,
-    f.safetyBackup ? `safety: \`${f.safetyBackup}\` (the database before the rollback touched it)` : null,
+    f.preDeployBackup ? `pre-deploy: \`${f.preDeployBackup}\` (the database before the deploy)${corruptNote(f.preDeployBackup, backups)}` : null,
+    f.safetyBackup ? `safety: \`${f.safetyBackup}\` (the database before the rollback touched it)${corruptNote(f.safetyBackup, backups)}` : null,
   ].filter(Boolean).join('\n') || 'none: no backup was taken before the failure';
+}
+
+function noteLine(incident: Incident, backups: readonly BackupStanding[] | null): string {
+  const note = preDeployBackupNote(incident.failure, backups);
+  return note ? `:warning: ${escape(note)}\n` : '';
 }
 
 function severityButtons(incident: Incident): Block {
@@ -53,16 +65,20 @@ function severityButtons(incident: Incident): Block {
   };
 }
 
-/** The summary people see first (pinned): everything needed to act without scrolling. */
-export function incidentSummaryMessage(incident: Incident, paged: readonly string[]): IncidentSlackMessage {
+/**
+ * The summary people see first (pinned): everything needed to act without scrolling. `backups` is
+ * what the backup dir shows now (null where it cannot be read): a corrupt backup is marked, and
+ * the command never names one.
+ */
+export function incidentSummaryMessage(incident: Incident, paged: readonly string[], backups: readonly BackupStanding[] | null = null): IncidentSlackMessage {
   const f = incident.failure;
   const title = `🚨 ${incident.severity} incident in ${incident.environment}: ${incident.summary}`;
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: cut(title, MAX_HEADER_TEXT_CHARS), emoji: true } },
     section(`*What failed*\n${escape(f?.reason ?? incident.summary)}`),
     section(`*What Ripcord already did*\n${didLines(incident)}`),
-    section(`*Backups that hold the state before*\n${backupLines(incident)}`),
-    section(`*What to do now*\nOn the host (works without Slack and Redis):\n\`\`\`${breakGlassCommand(incident)}\`\`\`\nThen \`/incident ack\` here, and \`/incident resolve\` once it is healthy.`),
+    section(`*Backups that hold the state before*\n${backupLines(incident, backups)}`),
+    section(`*What to do now*\nOn the host (works without Slack and Redis):\n\`\`\`${breakGlassCommand(incident, backups)}\`\`\`\n${noteLine(incident, backups)}Then \`/incident ack\` here, and \`/incident resolve\` once it is healthy.`),
     { type: 'context', elements: [{ type: 'mrkdwn', text: cut(`\`${incident.id}\` · state *${incident.state}* · level ${incident.escalationLevel} paged: ${paged.length ? paged.map(mention).join(' ') : 'nobody configured (contacts.level1)'}`, MAX_SECTION_TEXT_CHARS) }] },
     severityButtons(incident),
   ];

@@ -9,6 +9,7 @@ import type { RipcordConfig } from '../config/schema.js';
 import { BadInputError } from '../domain/errors.js';
 import { addNote, type Incident, type Severity } from '../domain/incident.js';
 import { renderIncidentReport } from '../domain/incident-report.js';
+import { backupsSeenHere } from './incident-backups.js';
 import { IncidentStore } from './incident-store.js';
 import { incidentSummaryMessage, reportMessage } from './incident-message.js';
 import { placed, type OpenOptions } from './open-on-failure.js';
@@ -107,7 +108,8 @@ export class IncidentService {
       // About one message a second per channel: a quick ack-then-resolve must wait its turn, not lose the report.
       if (note) await politely(() => client.chat.postMessage({ channel, thread_ts: ts, text: note }));
       if (message) await politely(() => client.chat.postMessage({ channel, thread_ts: ts, text: message.text, blocks: message.blocks as never }));
-      await politely(() => client.chat.update({ channel, ts, ...incidentSummaryMessage(incident, pagedPeople(this.env(incident), incident.escalationLevel)) }));
+      const backups = await backupsSeenHere(this.config.environments[incident.environment], this.log);
+      await politely(() => client.chat.update({ channel, ts, ...incidentSummaryMessage(incident, pagedPeople(this.env(incident), incident.escalationLevel), backups) }));
     } catch (error) {
       this.log.warn({ err: error, incident: incident.id }, 'Slack not told about the incident change; the store has it');
     }

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { EnvironmentConfig, RipcordConfig } from '../config/schema.js';
 import type { Incident, SlackPlacement } from '../domain/incident.js';
 import { channelNameWithSuffix, incidentChannelName } from '../domain/incident-channel.js';
+import { backupsSeenHere } from './incident-backups.js';
 import { checklistMessage, incidentSummaryMessage } from './incident-message.js';
 
 export interface PlacementOptions {
@@ -94,16 +95,16 @@ export async function placeIncident(client: webApi.WebClient, incident: Incident
     const made = await createChannel(client, incidentChannelName(new Date(incident.openedAt), incident.environment, incident.summary), opts, log);
     if ('id' in made) {
       if (people.length) await client.conversations.invite({ channel: made.id, users: people.join(',') }).catch((error: unknown) => log.warn({ err: errorOf(error).code }, 'responders not invited'));
-      return postSummary(client, incident, { mode: 'channel', channel: made.id }, paged, log);
+      return postSummary(client, incident, { mode: 'channel', channel: made.id }, paged, log, env);
     }
     fellBackBecause = made.failed;
   }
   const channel = env.slack.incidentsChannel ?? env.slack.channel;
-  return postSummary(client, incident, { mode: 'thread', channel, ...(fellBackBecause ? { fellBackBecause } : {}) }, paged, log);
+  return postSummary(client, incident, { mode: 'thread', channel, ...(fellBackBecause ? { fellBackBecause } : {}) }, paged, log, env);
 }
 
-async function postSummary(client: webApi.WebClient, incident: Incident, where: Omit<SlackPlacement, 'ts'>, paged: readonly string[], log: Logger): Promise<SlackPlacement> {
-  const summary = incidentSummaryMessage(incident, paged);
+async function postSummary(client: webApi.WebClient, incident: Incident, where: Omit<SlackPlacement, 'ts'>, paged: readonly string[], log: Logger, env: EnvironmentConfig): Promise<SlackPlacement> {
+  const summary = incidentSummaryMessage(incident, paged, await backupsSeenHere(env, log));
   const posted = await politely(() => client.chat.postMessage({ channel: where.channel, ...summary }));
   const placement: SlackPlacement = { ...where, channel: String(posted.channel ?? where.channel), ts: String(posted.ts) };
   await client.pins.add({ channel: placement.channel, timestamp: placement.ts }).catch((error: unknown) => log.warn({ err: errorOf(error).code }, 'summary not pinned'));

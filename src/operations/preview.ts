@@ -5,7 +5,7 @@
  * backup a restore would use — plus who holds the environment lock right now. Reads only; built
  * on the same computations as `deploy --dry-run` and the rollback preview.
  */
-import { readRecord } from '../backups/manifest.js';
+import { readChecked, standingOf } from '../backups/index.js';
 import { backupPath } from '../backups/backup-files.js';
 import { formatManualPlan } from '../domain/manual-rollback-format.js';
 import type { ManualRollbackPlan } from '../domain/manual-rollback.js';
@@ -23,7 +23,7 @@ export interface OperationPreview {
   /** The lock holder in words, or null when the environment is free (a queued operation waits for it). */
   lockHeldBy: string | null;
   /** The plan as data: a deploy plan, a manual rollback plan, or the backup to use. */
-  plan: DeployPlan | ManualRollbackPlan | { backup: string; createdAt: string; verified: boolean } | null;
+  plan: DeployPlan | ManualRollbackPlan | { backup: string; createdAt: string; verified: boolean; corrupt?: string } | null;
   /** The same, in lines a person reads. */
   lines: string[];
 }
@@ -46,12 +46,13 @@ export async function preview(x: ExecutorEnv, request: OperationRequest): Promis
     }
     case 'backup_restore':
     case 'backup_verify': {
-      const record = readRecord(backupPath(x.env.backups.dir, op.backup));
-      const plan = { backup: record.name, createdAt: record.createdAt, verified: record.verifiedAt !== null };
+      const record = readChecked(backupPath(x.env.backups.dir, op.backup));
+      const plan = { backup: record.name, createdAt: record.createdAt, ...standingOf(record) };
       const what = op.kind === 'backup_restore'
         ? `restore ${x.name}'s database from ${record.name} (taken ${record.createdAt}); a safety backup of the current database is taken first`
         : `verify ${record.name} (checksum and pg_restore --list${op.deep ? ', then a restore into a throwaway database' : ''})`;
-      return { ...base, plan, lines: withLock([what]) };
+      const refused = plan.corrupt && op.kind === 'backup_restore' ? [`${record.name} is corrupt (${plan.corrupt}): the restore is refused; pick a verified backup from \`ripcord backups list\``] : [];
+      return { ...base, plan, lines: withLock([what, ...refused]) };
     }
     default:
       return { ...base, plan: null, lines: withLock([`${base.operation} on ${x.name}`]) };

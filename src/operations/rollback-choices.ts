@@ -2,9 +2,9 @@
  * What a person may choose from before a manual rollback or a restore, read through the same code
  * as the CLI's rollback menu and `ripcord backups list`: the releases that ran here (from the
  * journals' release history — never one that was refused or rolled back, never the live one),
- * the backups with kind, age and whether they were verified, and the live release. Reads only.
+ * the backups with kind, age and whether they are verified or corrupt, and the live release. Reads only.
  */
-import { listBackups } from '../backups/index.js';
+import { listBackups, standingOf } from '../backups/index.js';
 import type { ExecutorEnv } from '../executor/executor-env.js';
 import { rollbackTargets, type RollbackTarget } from '../executor/manual-rollback-inputs.js';
 
@@ -13,7 +13,10 @@ export interface BackupSummary {
   kind: string;
   createdAt: string;
   sizeBytes: number;
+  /** Verified and unchanged since; false for a corrupt one. */
   verified: boolean;
+  /** Why it fails its check against its manifest; absent when it does not. */
+  corrupt?: string;
   /** The release that was live when it was taken, when known. */
   releaseSha: string | null;
 }
@@ -28,7 +31,7 @@ export interface RollbackChoices {
 
 export async function backupSummaries(x: ExecutorEnv): Promise<BackupSummary[]> {
   return (await listBackups(x.env)).map((b) => ({
-    name: b.name, kind: b.kind, createdAt: b.createdAt, sizeBytes: b.sizeBytes, verified: b.verifiedAt !== null && !b.manifestProblem, releaseSha: b.releaseSha,
+    name: b.name, kind: b.kind, createdAt: b.createdAt, sizeBytes: b.sizeBytes, ...standingOf(b), releaseSha: b.releaseSha,
   }));
 }
 

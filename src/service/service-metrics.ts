@@ -33,7 +33,7 @@ export class ServiceMetrics implements OperationObserver {
       async collect() {
         for (const env of environments) {
           const envConfig = config.environments[env];
-          const newest = envConfig ? (await listBackups(envConfig).catch(() => [])).filter((b) => b.verifiedAt !== null).map((b) => Date.parse(b.createdAt)).sort((a, b) => b - a)[0] : undefined;
+          const newest = envConfig ? (await listBackups(envConfig).catch(() => [])).filter((b) => b.check.state === 'verified').map((b) => Date.parse(b.createdAt)).sort((a, b) => b - a)[0] : undefined;
           if (newest !== undefined) this.set({ environment: env }, newest / 1000);
         }
       },

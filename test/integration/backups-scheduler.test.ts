@@ -2,15 +2,17 @@
  * The backup scheduler on real Redis (a unique key prefix per test, removed after) and real
  * PostgreSQL: a short cron fires real backups one at a time; a failing run becomes an ERROR
  * notification without secrets; a slot missed while the executor was down runs once, not once
- * per missed day, and not again on the next restart.
+ * per missed day, and not again on the next restart; the re-verification of kept dumps notifies a
+ * dump changed on disk once.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { listBackups } from '../../src/backups/index.js';
+import { createBackup, listBackups } from '../../src/backups/index.js';
+import { reverifyBackups } from '../../src/backups/reverify-backups.js';
 import { runScheduledBackup, type ScheduledRun } from '../../src/backups/scheduled-backup.js';
 import type { EnvironmentConfig } from '../../src/config/schema.js';
 import type { Notification, Notifier } from '../../src/domain/ports.js';
@@ -30,8 +32,8 @@ class Collected implements Notifier {
   async notify(n: Notification): Promise<void> { this.seen.push(n); }
 }
 
-async function start(environments: Record<string, EnvironmentConfig>, notifier: Notifier, prefix: string, run?: (r: ScheduledRun) => ReturnType<typeof runScheduledBackup>): Promise<BackupScheduler> {
-  const s = await startBackupScheduler({ environments, stateDir: join(files.root, 'state'), redisUrl: REDIS, prefix, notifier, ...(run ? { run } : {}) });
+async function start(environments: Record<string, EnvironmentConfig>, notifier: Notifier, prefix: string, run?: (r: ScheduledRun) => ReturnType<typeof runScheduledBackup>, reverify?: typeof reverifyBackups): Promise<BackupScheduler> {
+  const s = await startBackupScheduler({ environments, stateDir: join(files.root, 'state'), redisUrl: REDIS, prefix, notifier, ...(run ? { run } : {}), ...(reverify ? { reverify } : {}) });
   running.push(s);
   return s;
 }
@@ -116,11 +118,32 @@ describe('backup scheduler', () => {
     assert.equal((await listBackups(env)).filter((b) => b.kind === 'daily').length, 2, 'exactly one catch-up run, not one per missed day, not again on restart');
   });
 
+  test('the re-verification re-hashes the kept dumps on its cron: a dump changed on disk is one ERROR notification, not one per run', async () => {
+    const env = environmentFor({ url: db.url }, join(files.root, 'reverify'), { backups: { schedule: { daily: null, weekly: null, monthly: null, verify: '* * * * * *' } } });
+    const good = await createBackup(env, { kind: 'manual', verify: true });
+    const bad = await createBackup(env, { kind: 'manual', verify: true });
+    const fd = openSync(bad.path, 'r+');
+    writeSync(fd, Buffer.from([0x00, 0x01, 0x02]), 0, 3, 100);
+    closeSync(fd);
+    const notes = new Collected();
+    let runs = 0;
+    const s = await start({ production: env }, notes, newPrefix(), undefined, async (e) => { const r = await reverifyBackups(e); runs += 1; return r; });
+    await waitFor(async () => runs >= 3, 30_000, 'three re-verification runs');
+    await s.close();
+    assert.equal(notes.seen.length, 1, JSON.stringify(notes.seen));
+    assert.equal(notes.seen[0]?.level, 'ERROR');
+    assert.equal(notes.seen[0]?.title, '1 backup of production failed re-verification');
+    assert.match(notes.seen[0]?.text ?? '', new RegExp(`^${bad.name}: sha256 .* does not match the manifest's`));
+    const listed = await listBackups(env);
+    assert.equal(listed.find((b) => b.name === bad.name)?.check.state, 'corrupt');
+    assert.equal(listed.find((b) => b.name === good.name)?.check.state, 'verified');
+  });
+
   test('a fresh install registers its schedules and takes no catch-up backup at start-up', async () => {
     const env = environmentFor({ url: db.url }, join(files.root, 'fresh'), { backups: { schedule: { timezone: 'Europe/Berlin', monthly: null } } });
     const s = await start({ production: env }, new Collected(), newPrefix());
     const schedulers = await s.queues.get('production')!.getJobSchedulers();
-    assert.deepEqual(schedulers.map((j) => [j.key, j.pattern, j.tz]).sort(), [['backup-daily', '0 2 * * *', 'Europe/Berlin'], ['backup-weekly', '0 3 * * 0', 'Europe/Berlin']]);
+    assert.deepEqual(schedulers.map((j) => [j.key, j.pattern, j.tz]).sort(), [['backup-daily', '0 2 * * *', 'Europe/Berlin'], ['backup-verify', '0 5 * * *', 'Europe/Berlin'], ['backup-weekly', '0 3 * * 0', 'Europe/Berlin']]);
     assert.ok(schedulers.every((j) => (j.next ?? 0) > Date.now()));
     await new Promise((r) => setTimeout(r, 2000));
     await s.close();

@@ -1,19 +1,26 @@
-/** Scheduled kinds, their last cron slot in the configured time zone, and when a slot counts as taken. */
+/** Scheduled kinds and the re-verification, their last cron slot in the configured time zone, and when a slot counts as taken. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lastSlot, scheduleOf, slotTaken } from '../../src/backups/schedule.js';
+import { lastSlot, reverifyScheduleOf, scheduleOf, slotTaken } from '../../src/backups/schedule.js';
 import type { BackupRecord } from '../../src/backups/manifest.js';
-import type { BackupsConfig } from '../../src/config/schema.js';
+import { environmentSchema, type BackupsConfig } from '../../src/config/schema.js';
 
 const backups = (schedule: Partial<BackupsConfig['schedule']> = {}, enabled = true): BackupsConfig => ({
   enabled, dir: '/b', format: 'custom', jobs: 2, predeployRetentionDays: 7, keep: { daily: 7, weekly: 4, monthly: 12 },
-  schedule: { timezone: 'UTC', daily: '0 2 * * *', weekly: '0 3 * * 0', monthly: '0 4 1 * *', ...schedule },
+  schedule: { timezone: 'UTC', daily: '0 2 * * *', weekly: '0 3 * * 0', monthly: '0 4 1 * *', verify: '0 5 * * *', ...schedule },
 });
 
 test('the runbook defaults schedule daily, weekly and monthly; null turns one off; disabled turns all off', () => {
   assert.deepEqual(scheduleOf(backups()).map((e) => [e.kind, e.cron]), [['daily', '0 2 * * *'], ['weekly', '0 3 * * 0'], ['monthly', '0 4 1 * *']]);
   assert.deepEqual(scheduleOf(backups({ weekly: null, timezone: 'Asia/Tokyo' })).map((e) => [e.kind, e.timezone]), [['daily', 'Asia/Tokyo'], ['monthly', 'Asia/Tokyo']]);
   assert.deepEqual(scheduleOf(backups({}, false)), []);
+});
+
+test('kept dumps are re-verified daily at 05:00 by default (after the scheduled backups), in the schedule time zone; null or disabled turns it off', () => {
+  assert.equal(environmentSchema.parse({ appDir: '/app', database: { url: 'postgres://u@h/d' }, backups: { dir: '/b' }, health: { url: 'http://127.0.0.1/' } }).backups.schedule.verify, '0 5 * * *');
+  assert.deepEqual(reverifyScheduleOf(backups({ timezone: 'Asia/Tokyo' })), { cron: '0 5 * * *', timezone: 'Asia/Tokyo' });
+  assert.equal(reverifyScheduleOf(backups({ verify: null })), null);
+  assert.equal(reverifyScheduleOf(backups({}, false)), null);
 });
 
 test('the last slot, in the schedule time zone', () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { openIncident, type Incident } from '../../src/domain/incident.js';
 import { channelNameWithSuffix, channelSlug, incidentChannelName, validChannelName } from '../../src/domain/incident-channel.js';
-import { breakGlassCommand } from '../../src/domain/incident-runbook.js';
+import type { BackupStanding } from '../../src/domain/backup-check.js';
+import { breakGlassCommand, preDeployBackupNote } from '../../src/domain/incident-runbook.js';
 import { checklistMessage, incidentSummaryMessage } from '../../src/incidents/incident-message.js';
 import { incidentMeant, parseIncidentCommand } from '../../src/slack/incident-request.js';
 import { checkMessage } from '../support/slack-emulator/slack-rules.js';
@@ -39,6 +40,27 @@ describe('break-glass command', () => {
     assert.equal(breakGlassCommand(withFailure({})), `ripcord rollback --env production --commit ${'a'.repeat(12)}`);
     assert.equal(breakGlassCommand(base), 'ripcord rollback --env production --status');
   });
+
+  const A = 'a'.repeat(40);
+  const seen = (o: Partial<BackupStanding> & { name: string }): BackupStanding => ({ createdAt: '2026-11-30T02:00:00Z', verified: true, releaseSha: A, ...o });
+  const corruptPre = seen({ name: 'backup_1.dump', createdAt: '2026-11-30T10:00:00Z', verified: false, corrupt: 'size is 10 bytes, the manifest says 20' });
+
+  test('a corrupt pre-deploy backup is never named: the newest good backup of the previous release is, and the note says why', () => {
+    const backups = [corruptPre, seen({ name: 'backup_daily_new.dump' }), seen({ name: 'backup_daily_old.dump', createdAt: '2026-11-29T02:00:00Z' }), seen({ name: 'backup_other.dump', createdAt: '2026-11-30T09:00:00Z', releaseSha: 'c'.repeat(40) })];
+    const incident = withFailure({ rollbackLevel: 3 });
+    assert.equal(breakGlassCommand(incident, backups), `ripcord rollback --env production --full ${'a'.repeat(12)} backup_daily_new.dump`);
+    assert.equal(preDeployBackupNote(incident.failure, backups), 'The pre-deploy backup backup_1.dump is corrupt (size is 10 bytes, the manifest says 20): the command restores backup_daily_new.dump, the newest good backup of the previous release, instead.');
+  });
+
+  test('corrupt with nothing good to stand in: code only, and the note says to choose a backup; a good pre-deploy or an unreadable backup dir: as before', () => {
+    const incident = withFailure({ rollbackLevel: 3 });
+    assert.equal(breakGlassCommand(incident, [corruptPre]), `ripcord rollback --env production --commit ${'a'.repeat(12)}`);
+    assert.match(preDeployBackupNote(incident.failure, [corruptPre]) ?? '', /is corrupt \(size is 10 bytes, the manifest says 20\), and no good backup of the previous release is left: choose one from `ripcord backups list`/);
+    assert.equal(breakGlassCommand(incident, [seen({ name: 'backup_1.dump' })]), `ripcord rollback --env production --full ${'a'.repeat(12)} backup_1.dump`);
+    assert.equal(preDeployBackupNote(incident.failure, [seen({ name: 'backup_1.dump' })]), null);
+    assert.equal(breakGlassCommand(incident, null), `ripcord rollback --env production --full ${'a'.repeat(12)} backup_1.dump`, 'not checked here: named as recorded');
+    assert.equal(preDeployBackupNote(incident.failure, null), null);
+  });
 });
 
 describe('incident messages', () => {
@@ -50,6 +72,19 @@ describe('incident messages', () => {
     assert.match(shown, /<@U0DEV1> @oncall/);
     assert.match(shown, /Stopped at start_previous_images/);
     assert.equal(checkMessage(checklistMessage(base) as never), null);
+  });
+
+  test('the summary marks a corrupt backup and its "What to do now" names the good one instead', () => {
+    const backups: BackupStanding[] = [
+      { name: 'backup_1.dump', createdAt: '2026-11-30T10:00:00Z', verified: false, corrupt: 'failed verification at 2026-11-30T05:00:00Z: sha256 ab… does not match', releaseSha: 'a'.repeat(40) },
+      { name: 'backup_good.dump', createdAt: '2026-11-30T02:00:00Z', verified: true, releaseSha: 'a'.repeat(40) },
+    ];
+    const m = incidentSummaryMessage(withFailure({ rollbackLevel: 3 }), [], backups);
+    assert.equal(checkMessage(m as never), null);
+    const shown = JSON.stringify(m);
+    assert.match(shown, /pre-deploy: `backup_1\.dump` \(the database before the deploy\) — :x: \*CORRUPT\*: failed verification at 2026-11-30T05:00:00Z/);
+    assert.match(shown, /```ripcord rollback --env production --full aaaaaaaaaaaa backup_good\.dump```\\n:warning: The pre-deploy backup backup_1\.dump is corrupt/);
+    assert.doesNotMatch(shown, /--full aaaaaaaaaaaa backup_1\.dump/);
   });
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { foldJournal } from '../../src/domain/journal-facts.js';
 import type { JournalEntry } from '../../src/domain/journal-entry.js';
-import { backupForRelease, buildManualRollbackPlan, journaledRollbackPlan, MANUAL_PLAN_FACT, type ManualPlanInputs, type TargetBackup } from '../../src/domain/manual-rollback.js';
+import { backupForRelease, buildManualRollbackPlan, journaledRollbackPlan, MANUAL_PLAN_FACT, preDeployBackupOf, type ManualPlanInputs, type TargetBackup } from '../../src/domain/manual-rollback.js';
 import { formatManualPlan } from '../../src/domain/manual-rollback-format.js';
 import { previousRelease, releaseHistory } from '../../src/domain/release-history.js';
 import { deniedSchemaCommand } from '../../src/domain/schema-command-policy.js';
@@ -140,6 +140,37 @@ describe('buildManualRollbackPlan', () => {
     assert.equal(backupForRelease(list, A, null)?.name, 'b2');
     assert.equal(backupForRelease(list, B, 'pre')?.name, 'pre');
     assert.equal(backupForRelease(list, B, null), null);
+  });
+
+  test('backupForRelease never picks a corrupt backup: the newest good one of that release, else no pre-deploy fallback to a corrupt one', () => {
+    const list = [backup('b1', { createdAt: '2026-11-01T01:00:00Z' }), backup('b2', { createdAt: '2026-11-01T02:00:00Z', verified: false, corrupt: 'size is 10 bytes, the manifest says 20' }), backup('pre', { releaseSha: C, verified: false, corrupt: 'failed verification' })];
+    assert.equal(backupForRelease(list, A, null)?.name, 'b1');
+    assert.equal(backupForRelease(list, B, 'pre'), null);
+  });
+
+  test('preDeployBackupOf: the pre-deploy dump; when it is corrupt, the newest good backup of the release before stands in (and says for what); else none', () => {
+    const pre = backup('pre', { createdAt: '2026-11-01T09:00:00Z', verified: false, corrupt: 'size is 10 bytes, the manifest says 20' });
+    const daily = backup('daily', { kind: 'daily', createdAt: '2026-11-01T02:00:00Z' });
+    assert.equal(preDeployBackupOf([backup('pre'), daily], 'pre', A)?.name, 'pre');
+    assert.deepEqual(preDeployBackupOf([pre, daily], 'pre', A), { ...daily, standsInFor: { name: 'pre', corrupt: 'size is 10 bytes, the manifest says 20' } });
+    assert.equal(preDeployBackupOf([pre, daily], 'pre', C), null, 'no good backup of that release');
+    assert.equal(preDeployBackupOf([daily], 'gone', A), null);
+    assert.equal(preDeployBackupOf([daily], null, A), null);
+  });
+
+  test('a backup named by a person that is corrupt is refused with exit 2, the reason and the fix, before any step', () => {
+    const corrupt = backup('backup_x.dump', { verified: false, corrupt: 'failed verification at 2026-11-01T05:00:00Z: sha256 ab… does not match' });
+    for (const request of [{ kind: 'backup', backup: 'backup_x.dump' }, { kind: 'full', level: 3, ref: 'v1', backup: 'backup_x.dump' }] as const) {
+      assert.throws(() => buildManualRollbackPlan(inputs({ request, backup: corrupt, ...(request.kind === 'backup' ? { target: null } : {}) })),
+        (e: unknown) => e instanceof RipcordError && e.exitCode === 2 && /backup backup_x\.dump is corrupt: failed verification/.test(e.message) && /ripcord backups list/.test(e.fix));
+    }
+  });
+
+  test('a stand-in for a corrupt pre-deploy backup is named in the warnings', () => {
+    const standIn = { ...backup('daily'), standsInFor: { name: 'pre', corrupt: 'size is 10 bytes, the manifest says 20' } };
+    const p = buildManualRollbackPlan(inputs({ request: { kind: 'quick' }, backup: standIn }));
+    assert.equal(p.backup?.name, 'daily');
+    assert.match(p.warnings.join('\n'), /the pre-deploy backup pre is corrupt \(size is 10 bytes, the manifest says 20\): daily, the newest good backup of that release, is used instead/);
   });
 });
 

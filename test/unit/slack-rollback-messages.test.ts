@@ -98,6 +98,13 @@ describe('the rollback modal', () => {
     assert.equal(checkView(v), null);
     assert.match(json(v), /No other release has run here yet[^]*No backups of production yet/);
   });
+  test('a corrupt backup shows CORRUPT in the picker, up front where the 75-character cut cannot hide it', () => {
+    const corrupt = { ...backups[0]!, verified: false, corrupt: 'size is 10 bytes, the manifest says 1000' };
+    const v = rollbackModal({ ...base, releases, backups: [corrupt, backups[1]!] });
+    assert.equal(checkView(v), null);
+    assert.match(json(v), /"text":"backup_20261130_100000\.dump — CORRUPT, predeploy, 2 hours ago"/);
+    assert.doesNotMatch(json(v), /100000\.dump[^"]*verified/);
+  });
   test('a long environment name is cut to the title limit', () => {
     const v = rollbackModal({ ...base, environment: 'a-very-long-environment-name', releases, backups });
     assert.ok(v.title.text.length <= MAX_MODAL_TITLE_CHARS);
@@ -119,6 +126,21 @@ describe('backups', () => {
     assert.match(json(m.blocks), /• `backup_20261130_100001\.dump` daily, 3\.0 MiB, 1 hour ago, :white_check_mark: verified\\n• `backup_20261130_100002\.dump` daily, 3\.0 MiB, 1 hour ago, :grey_question: not verified/);
     assert.match(json(m.blocks), /…and 12 older/);
     assert.match(json(backupsListMessage('production', [], NOW).blocks), /No backups of \*production\* yet\. Take one: `\/backups create production`/);
+  });
+  test('a corrupt backup is listed as corrupt with its reason, never as verified', () => {
+    const corrupt = { ...b(1), verified: false, corrupt: 'failed verification at 2026-11-30T05:00:00Z: sha256 ab12… does not match the manifest\'s cd34… <@U1>' };
+    const m = backupsListMessage('production', [corrupt, b(2)], NOW);
+    assert.equal(checkMessage({ ...m }), null);
+    const text = json(m.blocks);
+    assert.match(text, /• `backup_20261130_100001\.dump` daily, 3\.0 MiB, 1 hour ago, :x: \*corrupt\*: failed verification at 2026-11-30T05:00:00Z: sha256 ab12… does not match the manifest's cd34… &lt;@U1&gt;\\n/);
+    assert.match(text, /100002\.dump` daily, 3\.0 MiB, 1 hour ago, :white_check_mark: verified/);
+  });
+  test('the restore preview of a corrupt backup says why and where the good ones are, with no Restore button', () => {
+    const m = restorePreviewMessage({ environment: 'production', backup: { ...b(1), verified: false, corrupt: 'size is 10 bytes, the manifest says 3145728' }, requestedBy: '@alice', lockHeldBy: null, confirmValue: '{}', previewedAt: NOW });
+    assert.equal(checkMessage({ ...m }), null);
+    const text = json(m.blocks);
+    assert.match(text, /:x: \*`backup_20261130_100001\.dump` is corrupt\*: size is 10 bytes, the manifest says 3145728\\nIt cannot be restored\. Pick one shown as verified in `\/backups list production`/);
+    assert.deepEqual(buttons(m.blocks).map((x) => x.action_id), ['preview_cancel']);
   });
   test('the restore preview: what goes back and the safety backup, a danger Restore behind a confirm dialog; unverified is warned', () => {
     const m = restorePreviewMessage({ environment: 'production', backup: b(1, false), requestedBy: '@alice', lockHeldBy: null, confirmValue: '{}', previewedAt: NOW });
@@ -152,6 +174,11 @@ describe('the Home tab', () => {
     assert.match(text, /:double_vertical_bar: queued operation `op`/);
     assert.doesNotMatch(text, /:x: failed x/, 'five operations at most');
     assert.deepEqual(buttons(v.blocks).map((x) => x.action_id), ['home_deploy:production', 'home_rollback:production', 'home_backup:production', 'home_refresh']);
+  });
+  test('a corrupt newest backup is shown beside the newest verified one, with its reason', () => {
+    const v = homeView([{ environment: 'production', status: status('production', { newestBackup: { name: 'backup_20261130_110000.dump', kind: 'predeploy', createdAt: '2026-11-30T11:00:00Z', verified: false, corrupt: 'size is 1 bytes, the manifest says 9' } }), recent: [] }], NOW);
+    assert.equal(checkView(v), null);
+    assert.match(json(v), /\*Newest verified backup:\* `backup_20261130_020000\.dump` \(daily, 10 hours ago\)\\n\*Newest backup:\* `backup_20261130_110000\.dump` :x: \*corrupt\*: size is 1 bytes, the manifest says 9/);
   });
   test('an environment that cannot be read says why; many environments stay within 100 blocks with unique action IDs', () => {
     const many = Array.from({ length: 20 }, (_, i) => ({ environment: `env${i}`, status: i === 0 ? null : status(`env${i}`, { newestVerifiedBackup: null }), problem: 'its state could not be read: Docker is down', recent: [] }));

@@ -2,7 +2,8 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { formatDistanceToNow } from 'date-fns';
-import { createBackup, listBackups, pruneBackups, restoreBackup, restoreBackupInto, verifyBackup, BACKUP_KINDS, type BackupKind } from '../../backups/index.js';
+import { createBackup, listBackups, pruneBackups, restoreBackup, restoreBackupInto, standingOf, verifyBackup, BACKUP_KINDS, type BackupKind } from '../../backups/index.js';
+import { checkWords } from '../../domain/backup-check.js';
 import { BadInputError } from '../../domain/errors.js';
 import { EnvironmentLocks } from '../../state/environment-lock.js';
 import { newOperationId } from '../../state/journal.js';
@@ -23,13 +24,13 @@ export function registerBackupsCommands(program: Command, ctx: CliContext): void
   const backups = program.command('backups').description('take, verify, keep and restore database backups');
   const common = (c: Command) => c.option('-e, --env <name>', 'environment (default: the only one)').option('--json', 'print as JSON');
 
-  common(backups.command('list').description('backups, newest first')).action(async (opts: Common, cmd: Command) => {
+  common(backups.command('list').description('backups, newest first; each checked against its manifest (size, mtime, a failed re-hash)')).action(async (opts: Common, cmd: Command) => {
     const { env } = target(cmd, ctx, opts);
     const list = await listBackups(env);
     if (opts.json) return ctx.out(JSON.stringify(list));
     if (list.length === 0) return ctx.out(`no backups in ${env.backups.dir}`);
     for (const b of list) {
-      ctx.out(`${b.name.padEnd(36)} ${b.kind.padEnd(9)} ${size(b.sizeBytes).padStart(10)}  ${formatDistanceToNow(new Date(b.createdAt), { addSuffix: true }).padEnd(20)} ${b.verifiedAt ? 'verified' : 'not verified'}`);
+      ctx.out(`${b.name.padEnd(36)} ${b.kind.padEnd(9)} ${size(b.sizeBytes).padStart(10)}  ${formatDistanceToNow(new Date(b.createdAt), { addSuffix: true }).padEnd(20)} ${checkWords(standingOf(b))}`);
     }
   });
 
@@ -41,7 +42,7 @@ export function registerBackupsCommands(program: Command, ctx: CliContext): void
       ctx.out(opts.json ? JSON.stringify(record) : `created ${record.name} (${size(record.sizeBytes)}, verified)`);
     });
 
-  common(backups.command('verify <name>').description('checksum + pg_restore --list; --deep restores into a throwaway database').option('--deep', 'restore and compare row counts'))
+  common(backups.command('verify <name>').description('re-hash (sha256 and size against the manifest) + pg_restore --list; --deep restores into a throwaway database').option('--deep', 'restore and compare row counts'))
     .action(async (name: string, opts: Common & { deep?: boolean }, cmd: Command) => {
       const { env } = target(cmd, ctx, opts);
       const r = await verifyBackup(env, name, { deep: opts.deep ?? false });

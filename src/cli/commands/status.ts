@@ -17,7 +17,7 @@ export function statusLines(s: EnvironmentStatus): string[] {
   const op = s.lastOperation;
   lines.push(op ? `last: ${op.kind} ${op.ref ?? ''} ${op.state}${op.reason ? ` — ${op.reason}` : ''} (${ago(op.startedAt)}, ${op.id})` : 'last: none');
   const b = s.newestBackup;
-  lines.push(b ? `newest backup: ${b.name} (${b.kind}, ${ago(b.createdAt)}, ${b.verified ? 'verified' : 'NOT verified'})` : 'newest backup: none');
+  lines.push(b ? `newest backup: ${b.name} (${b.kind}, ${ago(b.createdAt)}, ${b.corrupt ? `CORRUPT: ${b.corrupt}` : b.verified ? 'verified' : 'NOT verified'})` : 'newest backup: none');
   const v = s.newestVerifiedBackup;
   if (v && v.name !== b?.name) lines.push(`newest verified backup: ${v.name} (${v.kind}, ${ago(v.createdAt)})`);
   const kept = Object.entries(s.undelivered);

@@ -8,6 +8,7 @@ import type { EnvironmentStatus } from '../../executor/environment-status.js';
 import type { RecentOperation } from '../../queue/recent-operations.js';
 import { shortSha } from '../../domain/ref.js';
 import { MAX_BLOCKS_PER_VIEW } from '../limits.js';
+import { checkMark } from './backups-message.js';
 import { actions, button, context, divider, header, section, type Block } from './blocks.js';
 import { age, code, cut, escapeText } from './mrkdwn.js';
 import type { HomeView } from './views.js';
@@ -46,7 +47,9 @@ function environmentBlocks(e: HomeEnvironment, now: Date): Block[] {
     const release = `${s.release.tags.map(code).join(', ') || '_untagged_'} ${code(shortSha(s.release.sha))}`;
     const health = s.health.healthy ? ':large_green_circle: healthy' : `:red_circle: FAILING — ${escapeText(cut(s.health.summary, 200))}`;
     const v = s.newestVerifiedBackup;
-    blocks.push(section(`*Release:* ${release}\n*Health:* ${health}\n*Lock:* ${s.lock ? `:lock: ${escapeText(s.lock)}` : 'free'}\n*Newest verified backup:* ${v ? `${code(v.name)} (${escapeText(v.kind)}, ${age(v.createdAt, now)})` : '_none_'}`));
+    // Shown when the newest backup is corrupt: the verified one above is then older than it looks.
+    const corrupt = s.newestBackup?.corrupt ? `\n*Newest backup:* ${code(s.newestBackup.name)} ${checkMark(s.newestBackup)}` : '';
+    blocks.push(section(`*Release:* ${release}\n*Health:* ${health}\n*Lock:* ${s.lock ? `:lock: ${escapeText(s.lock)}` : 'free'}\n*Newest verified backup:* ${v ? `${code(v.name)} (${escapeText(v.kind)}, ${age(v.createdAt, now)})` : '_none_'}${corrupt}`));
   }
   const recent = e.recent.slice(0, 5);
   blocks.push(section(`*Last operations*\n${recent.length ? recent.map((o) => operationLine(o, now)).join('\n') : '_none submitted through Slack yet_'}`));

@@ -2,11 +2,12 @@
  * The `/rollback` modal, pure: what runs now, then what to roll back — quick (the previous
  * release), to a release (a picker of the releases that ran here, newest first, with when each
  * was live; the journals never offer one that was refused or rolled back), restore a backup (a
- * picker with kind, age and whether it was verified), full — or a runbook Level 1/2/3. And the
+ * picker with kind, age and whether it is verified or corrupt), full — or a runbook Level 1/2/3. And the
  * reader of Slack's `view.state.values` for it.
  */
 import type { RollbackTarget } from '../../executor/manual-rollback-inputs.js';
 import type { BackupSummary } from '../../operations/rollback-choices.js';
+import { checkLabel } from '../../domain/backup-check.js';
 import { shortSha } from '../../domain/ref.js';
 import type { ModalAnswers } from '../rollback-request.js';
 import { context, section, type Block } from './blocks.js';
@@ -37,7 +38,10 @@ function releaseText(r: RollbackTarget, now: Date): string {
   return r.liveSince ? `${name} — live since ${age(r.liveSince, now)}` : name;
 }
 
-const backupText = (b: BackupSummary, now: Date) => `${b.name} — ${b.kind}, ${age(b.createdAt, now)}, ${b.verified ? 'verified' : 'not verified'}`;
+// CORRUPT first: option text is cut at 75 characters, and this is the part that must show.
+const backupText = (b: BackupSummary, now: Date) => (b.corrupt
+  ? `${b.name} — CORRUPT, ${b.kind}, ${age(b.createdAt, now)}`
+  : `${b.name} — ${b.kind}, ${age(b.createdAt, now)}, ${checkLabel(b)}`);
 
 function select(blockId: string, label: string, placeholder: string, options: ReturnType<typeof option>[], hint: string): Block {
   return {

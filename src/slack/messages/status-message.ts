@@ -2,6 +2,7 @@
 import type { EnvironmentStatus } from '../../executor/environment-status.js';
 import { shortSha } from '../../domain/ref.js';
 import { section, type Block, type SlackMessage } from './blocks.js';
+import { checkMark } from './backups-message.js';
 import { age, code, escapeText } from './mrkdwn.js';
 
 function statusBlocks(s: EnvironmentStatus, now: Date): Block[] {
@@ -14,7 +15,7 @@ function statusBlocks(s: EnvironmentStatus, now: Date): Block[] {
     `Services: ${s.services.map((x) => `${escapeText(x.service)} ${escapeText(x.state)}${x.health ? ` (${escapeText(x.health)})` : ''}`).join(', ') || '_none running_'}`,
     `Lock: ${s.lock ? escapeText(s.lock) : 'free'}`,
     `Last operation: ${op ? `${escapeText(op.kind)} ${op.ref ? code(op.ref) : ''} ${escapeText(op.state)}${op.reason ? ` — ${escapeText(op.reason)}` : ''} (${age(op.startedAt, now)})` : '_none_'}`,
-    `Newest backup: ${b ? `${code(b.name)} (${escapeText(b.kind)}, ${age(b.createdAt, now)}, ${b.verified ? 'verified' : 'NOT verified'})` : '_none_'}`,
+    `Newest backup: ${b ? `${code(b.name)} (${escapeText(b.kind)}, ${age(b.createdAt, now)}, ${b.verified ? 'verified' : b.corrupt ? checkMark(b) : 'NOT verified'})` : '_none_'}`,
   ];
   return [section(lines.join('\n'))];
 }
