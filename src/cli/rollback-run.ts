@@ -15,6 +15,7 @@ import { cliLogger } from './cli-logger.js';
 import { recordAfter } from './commands/deploy.js';
 import { flushAsOperationStarts, notifyReports } from './commands/notify.js';
 import { confirm } from './confirm.js';
+import { watchInterrupts } from './interrupt.js';
 import type { CliContext } from './context.js';
 import { reportOfError } from './error-report.js';
 import { summarize } from './progress.js';
@@ -59,6 +60,8 @@ export async function confirmAndRollBack(x: ExecutorEnv, config: RipcordConfig, 
     return;
   }
   const flushing = flushAsOperationStarts(config, x.name, x.log, ctx);
+  // A first Ctrl-C lets the rollback finish (half-way is worse than either end); a second stops at once.
+  const interrupts = watchInterrupts({ operation: 'rollback', env: x.name, err: ctx.err });
   const report = await runManualRollback(x, {
     request, requestedBy: `${userInfo().username} via cli`,
     confirmed: { fromSha: plan.fromSha, toSha: plan.toSha, backup: plan.backup?.name ?? null },
@@ -66,7 +69,7 @@ export async function confirmAndRollBack(x: ExecutorEnv, config: RipcordConfig, 
   }).catch((error: unknown) => {
     x.log.error({ err: error }, 'rollback stopped unexpectedly');
     return reportOfError(error, 'rollback', x.name);
-  });
+  }).finally(() => interrupts.dispose());
   await finish(report, config, opts, ctx);
   // Kept in the outbox when a sink cannot be reached (Slack down): sent by the next command, or `ripcord notify flush`.
   await notifyReports(config, x.name, [report], x.log, ctx, flushing);

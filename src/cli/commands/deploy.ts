@@ -17,6 +17,7 @@ import { exitCodeOf } from '../../executor/report.js';
 import { cliLogger } from '../cli-logger.js';
 import { syncRecords } from '../../store/sync-records.js';
 import { confirm } from '../confirm.js';
+import { watchInterrupts } from '../interrupt.js';
 import { reportOfError } from '../error-report.js';
 import { flushAsOperationStarts, notifyReports } from './notify.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
@@ -68,7 +69,8 @@ async function recoverOne(config: RipcordConfig, name: string, opts: { json?: bo
   const log = cliLogger(config.logging.level, config.logging.file);
   const x = await openExecutorEnv(config, name, log);
   const flushing = flushAsOperationStarts(config, name, log, ctx);
-  const result = await recoverEnvironment(x, opts.json ? undefined : terminalProgress(ctx.out));
+  const interrupts = watchInterrupts({ operation: 'recovery', env: name, err: ctx.err });
+  const result = await recoverEnvironment(x, opts.json ? undefined : terminalProgress(ctx.out)).finally(() => interrupts.dispose());
   if (opts.json) ctx.out(JSON.stringify(result));
   else if (result.reports.length === 0) ctx.out(`nothing to recover in ${name}`);
   for (const r of opts.json ? [] : result.reports) for (const l of summarize(r)) ctx.out(l);
@@ -90,11 +92,15 @@ async function deploy(ref: string, opts: DeployOptions, cmd: Command, ctx: CliCo
   }
   if (!opts.json) ctx.out(`deploying ${ref} to ${name}`);
   const flushing = flushAsOperationStarts(config, name, log, ctx);
-  const report = await runDeploy(x, { ref, requestedBy: `${userInfo().username} via cli`, ...(opts.json ? {} : { onProgress: terminalProgress(ctx.out) }) })
+  // Ctrl-C rolls the deploy back like any failure; a second one stops at once (src/cli/interrupt.ts).
+  const interrupts = watchInterrupts({ operation: 'deploy', env: name, err: ctx.err });
+  const onProgress = interrupts.tracking(opts.json ? undefined : terminalProgress(ctx.out));
+  const report = await runDeploy(x, { ref, requestedBy: `${userInfo().username} via cli`, onProgress, signal: interrupts.signal })
     .catch((error: unknown) => {
       log.error({ err: error }, 'deploy stopped unexpectedly');
       return reportOfError(error, 'deploy', name, ref);
-    });
+    })
+    .finally(() => interrupts.dispose());
   if (opts.json) ctx.out(JSON.stringify(report));
   else for (const line of summarize(report)) ctx.out(line);
   ctx.exitCode = exitCodeOf(report.outcome);
