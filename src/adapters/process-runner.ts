@@ -97,6 +97,28 @@ function onStopSignal(signal: NodeJS.Signals): void {
   process.kill(process.pid, signal);
 }
 
+/** SIGTERM to the group when `cmd` times out or its signal aborts, SIGKILL 5 s later; `done` when it has ended. */
+function stopOnTimeoutOrAbort(pid: number | undefined, cmd: Command): { timedOut: () => boolean; done: () => void } {
+  let timedOut = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    if (killTimer) return;
+    killGroup(pid, 'SIGTERM');
+    killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), 5000);
+  };
+  const timer = cmd.timeoutMs === undefined ? undefined : setTimeout(() => { timedOut = true; stop(); }, cmd.timeoutMs);
+  if (cmd.signal?.aborted) stop();
+  else cmd.signal?.addEventListener('abort', stop, { once: true });
+  return {
+    timedOut: () => timedOut,
+    done: () => {
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      cmd.signal?.removeEventListener('abort', stop);
+    },
+  };
+}
+
 export function runCommand(cmd: Command): Promise<CommandResult> {
   const [program, ...args] = withParentDeathSignal(cmd.argv);
   if (!program) return Promise.reject(new Error('runCommand: empty argv'));
@@ -115,16 +137,7 @@ export function runCommand(cmd: Command): Promise<CommandResult> {
     }
     const out = new Tail(cmd.keepBytes ?? DEFAULT_KEEP);
     const err = new Tail(cmd.keepBytes ?? DEFAULT_KEEP);
-    let timedOut = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const stop = () => {
-      if (killTimer) return;
-      killGroup(child.pid, 'SIGTERM');
-      killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), 5000);
-    };
-    const timer = cmd.timeoutMs === undefined ? undefined : setTimeout(() => { timedOut = true; stop(); }, cmd.timeoutMs);
-    if (cmd.signal?.aborted) stop();
-    else cmd.signal?.addEventListener('abort', stop, { once: true });
+    const stopper = stopOnTimeoutOrAbort(child.pid, cmd);
     if (cmd.stdin && child.stdin) {
       // A program that exits early closes its stdin; that is its exit code's story, not an error here.
       child.stdin.on('error', () => undefined);
@@ -136,9 +149,7 @@ export function runCommand(cmd: Command): Promise<CommandResult> {
     stderr.on('data', (c: Buffer) => err.push(c));
     const settle = () => {
       if (child.pid !== undefined) liveGroups.delete(child.pid);
-      clearTimeout(timer);
-      clearTimeout(killTimer);
-      cmd.signal?.removeEventListener('abort', stop);
+      stopper.done();
     };
     child.on('error', (e) => {
       settle();
@@ -146,7 +157,7 @@ export function runCommand(cmd: Command): Promise<CommandResult> {
     });
     child.on('close', (exitCode, signal) => {
       settle();
-      resolvePromise({ argv: cmd.argv, exitCode, signal, timedOut, stdout: out.toString(), stderr: err.toString(), durationMs: Date.now() - started });
+      resolvePromise({ argv: cmd.argv, exitCode, signal, timedOut: stopper.timedOut(), stdout: out.toString(), stderr: err.toString(), durationMs: Date.now() - started });
     });
   });
 }

@@ -48,8 +48,9 @@ export interface EnvironmentStatus {
 export async function environmentStatus(x: ExecutorEnv): Promise<EnvironmentStatus> {
   const checkout = await x.repo.currentSha();
   const containers = (await x.runtime.serviceContainers(x.compose.project)).filter((c) => !c.oneOff);
-  const running = Object.fromEntries(containers.filter((c) => c.state === 'running').map((c) => [c.service, c.imageId]));
-  const runs = runningRelease(recordedImagesOf(await readEnvironmentJournals(x.stateDir, x.name)), running, checkout);
+  // Every container, as preflight and a rollback record them: a one-shot service that has exited still belongs to its release.
+  const images = Object.fromEntries(containers.map((c) => [c.service, c.imageId]));
+  const runs = runningRelease(recordedImagesOf(await readEnvironmentJournals(x.stateDir, x.name)), images, checkout);
   const holder = await x.locks.holder(x.name);
   const holderGone = holder !== null && x.locks.isStale(holder);
   const backups = await listBackups(x.env);
