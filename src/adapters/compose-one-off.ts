@@ -92,6 +92,8 @@ export interface OneOffDeps {
   imageIdOf: (name: string) => Promise<string | null>;
   /** Told every child's PID and argv (the executor journals them). */
   onSpawn?: (pid: number, argv: readonly string[]) => void;
+  /** Stops the one-off's compose program when it aborts (its container stays: the caller removes it). */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -101,7 +103,7 @@ export interface OneOffDeps {
  */
 export async function runOneOff(target: ComposeTarget & { project: string }, deps: OneOffDeps, service: string, shellCommand: string, timeoutMs: number): Promise<CommandResult> {
   const configArgv = composeArgv(target, ['config']);
-  const config = await runCommand({ argv: configArgv, cwd: target.appDir, timeoutMs: 60_000, keepBytes: 16 * 1024 * 1024, onSpawn: (pid) => deps.onSpawn?.(pid, configArgv) });
+  const config = await runCommand({ argv: configArgv, cwd: target.appDir, timeoutMs: 60_000, keepBytes: 16 * 1024 * 1024, signal: deps.signal, onSpawn: (pid) => deps.onSpawn?.(pid, configArgv) });
   if (config.exitCode !== 0) throw new Error(`\`${target.program.join(' ')} config\` failed: ${(config.stderr || config.stdout).trim().split('\n').at(-1) ?? `exit ${config.exitCode}`}`);
   const project = parseResolvedConfig(config.stdout);
   let imageId: string | null = null;
@@ -113,7 +115,7 @@ export async function runOneOff(target: ComposeTarget & { project: string }, dep
   const file = writeOneOffFile(oneOff.text);
   try {
     const argv = oneOffRunArgv(target, file.path, oneOff.service, shellCommand);
-    return await runCommand({ argv, cwd: target.appDir, timeoutMs, onSpawn: (pid) => deps.onSpawn?.(pid, argv) });
+    return await runCommand({ argv, cwd: target.appDir, timeoutMs, signal: deps.signal, onSpawn: (pid) => deps.onSpawn?.(pid, argv) });
   } finally {
     file.dispose();
   }

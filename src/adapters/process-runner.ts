@@ -25,6 +25,8 @@ export interface Command {
    * can stop a build or migration this process left running.
    */
   onSpawn?: (pid: number) => void;
+  /** Stops the process (SIGTERM, then SIGKILL after 5 s) when this aborts: an operator's Ctrl-C cancels a build. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface CommandResult {
@@ -95,6 +97,28 @@ function onStopSignal(signal: NodeJS.Signals): void {
   process.kill(process.pid, signal);
 }
 
+/** SIGTERM to the group when `cmd` times out or its signal aborts, SIGKILL 5 s later; `done` when it has ended. */
+function stopOnTimeoutOrAbort(pid: number | undefined, cmd: Command): { timedOut: () => boolean; done: () => void } {
+  let timedOut = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    if (killTimer) return;
+    killGroup(pid, 'SIGTERM');
+    killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), 5000);
+  };
+  const timer = cmd.timeoutMs === undefined ? undefined : setTimeout(() => { timedOut = true; stop(); }, cmd.timeoutMs);
+  if (cmd.signal?.aborted) stop();
+  else cmd.signal?.addEventListener('abort', stop, { once: true });
+  return {
+    timedOut: () => timedOut,
+    done: () => {
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      cmd.signal?.removeEventListener('abort', stop);
+    },
+  };
+}
+
 export function runCommand(cmd: Command): Promise<CommandResult> {
   const [program, ...args] = withParentDeathSignal(cmd.argv);
   if (!program) return Promise.reject(new Error('runCommand: empty argv'));
@@ -113,13 +137,7 @@ export function runCommand(cmd: Command): Promise<CommandResult> {
     }
     const out = new Tail(cmd.keepBytes ?? DEFAULT_KEEP);
     const err = new Tail(cmd.keepBytes ?? DEFAULT_KEEP);
-    let timedOut = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const timer = cmd.timeoutMs === undefined ? undefined : setTimeout(() => {
-      timedOut = true;
-      killGroup(child.pid, 'SIGTERM');
-      killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), 5000);
-    }, cmd.timeoutMs);
+    const stopper = stopOnTimeoutOrAbort(child.pid, cmd);
     if (cmd.stdin && child.stdin) {
       // A program that exits early closes its stdin; that is its exit code's story, not an error here.
       child.stdin.on('error', () => undefined);
@@ -129,17 +147,17 @@ export function runCommand(cmd: Command): Promise<CommandResult> {
     if (cmd.stdout) stdout.pipe(cmd.stdout, { end: false });
     else stdout.on('data', (c: Buffer) => out.push(c));
     stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', (e) => {
+    const settle = () => {
       if (child.pid !== undefined) liveGroups.delete(child.pid);
-      clearTimeout(timer);
-      clearTimeout(killTimer);
+      stopper.done();
+    };
+    child.on('error', (e) => {
+      settle();
       reject(e);
     });
     child.on('close', (exitCode, signal) => {
-      if (child.pid !== undefined) liveGroups.delete(child.pid);
-      clearTimeout(timer);
-      clearTimeout(killTimer);
-      resolvePromise({ argv: cmd.argv, exitCode, signal, timedOut, stdout: out.toString(), stderr: err.toString(), durationMs: Date.now() - started });
+      settle();
+      resolvePromise({ argv: cmd.argv, exitCode, signal, timedOut: stopper.timedOut(), stdout: out.toString(), stderr: err.toString(), durationMs: Date.now() - started });
     });
   });
 }

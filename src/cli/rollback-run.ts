@@ -15,6 +15,7 @@ import { cliLogger } from './cli-logger.js';
 import { describeAftermath } from './aftermath.js';
 import { performOperation } from '../operations/perform-operation.js';
 import { confirm } from './confirm.js';
+import { watchInterrupts } from './interrupt.js';
 import type { CliContext } from './context.js';
 import { reportOfError } from '../operations/report-of-error.js';
 import { summarize } from './progress.js';
@@ -58,11 +59,13 @@ export async function confirmAndRollBack(x: ExecutorEnv, config: RipcordConfig, 
     ctx.exitCode = ExitCode.refused;
     return;
   }
+  // A first Ctrl-C lets the rollback finish (half-way is worse than either end); a second stops at once.
+  const interrupts = watchInterrupts({ operation: 'rollback', env: x.name, err: ctx.err });
   const after = await performOperation(() => runManualRollback(x, {
     request, requestedBy: `${userInfo().username} via cli`,
     confirmed: { fromSha: plan.fromSha, toSha: plan.toSha, backup: plan.backup?.name ?? null },
     ...(opts.json ? {} : { onProgress: liveProgress(process.stdout, ctx.out) }),
-  }), { config, environment: x.name, log: x.log, failedAs: { id: '-', kind: 'rollback', environment: x.name }, show: ([report]) => report && show(report, opts, ctx) });
+  }).finally(() => interrupts.dispose()), { config, environment: x.name, log: x.log, failedAs: { id: '-', kind: 'rollback', environment: x.name }, show: ([report]) => report && show(report, opts, ctx) });
   // Kept in the outbox when a sink cannot be reached (Slack down): sent by the next command, or `ripcord notify flush`.
   for (const line of describeAftermath(after, x.name)) ctx.err(line);
 }

@@ -17,7 +17,7 @@ import { stageContextOf } from './rollback-steps.js';
 import { buildStage, serviceCommandStage, upStage } from './stages/compose-commands.js';
 import { healthStage, integrityStage, logsStage } from './stages/checks.js';
 import { preflightStage } from './stages/preflight.js';
-import { passed, type StageOutcome } from './stage-context.js';
+import { failed, passed, type StageOutcome } from './stage-context.js';
 
 export interface DeployRequest {
   ref: string;
@@ -26,6 +26,11 @@ export interface DeployRequest {
   onProgress?: ProgressListener;
   /** The operation ID chosen when the request was queued (its journal's name); a new one otherwise. */
   id?: string;
+  /**
+   * Aborted when the operator interrupts (Ctrl-C in the CLI): the running stage is stopped and the
+   * deploy rolls back like any failure. The abort reason, an Error, says why in words.
+   */
+  signal?: AbortSignal;
 }
 
 export async function runDeploy(x: ExecutorEnv, req: DeployRequest): Promise<OperationReport> {
@@ -67,26 +72,45 @@ async function runStages(x: ExecutorEnv, rec: OperationRecorder, req: DeployRequ
     if (o.ok) target = { previousSha: String(o.facts?.previousSha), targetSha: String(o.facts?.targetSha) };
     return o;
   });
-  if (!pre.ok) {
-    await rec.journal.append({ type: 'state', state: 'refused', reason: pre.reason ?? 'preflight failed' });
-    return report({ outcome: 'refused', reason: pre.reason ?? 'preflight failed' });
+  const early = interruption(req.signal);
+  if (!pre.ok || early) {
+    const why = pre.ok ? `${early} before anything changed` : pre.reason ?? 'preflight failed';
+    await rec.journal.append({ type: 'state', state: 'refused', reason: why });
+    return report({ outcome: 'refused', reason: why });
   }
 
   const plan = buildDeployPlan(x.env, { ref: req.ref, sha: target.targetSha }, { sha: target.previousSha });
   const deployStart = new Date();
   let preDeployBackup: string | undefined;
   for (const spec of plan.stages.filter((s) => s.name !== 'preflight')) {
-    const outcome = await rec.stage(spec.name, () => runStage(x, rec, spec, target, deployStart));
+    const outcome = await rec.stage(spec.name, async () => saidInterrupted(await runStage(x, rec, spec, target, deployStart, req.signal), spec.name, req.signal));
     if (spec.name === 'backup' && outcome.ok) preDeployBackup = String(outcome.facts?.preDeployBackup);
-    if (!outcome.ok) return finishFailed(x, rec, report, outcome.reason ?? `${spec.name} failed`, { ...target, ...(preDeployBackup ? { preDeployBackup } : {}) });
+    const interrupted = interruption(req.signal);
+    if (!outcome.ok || interrupted) {
+      const why = interrupted ? `${interrupted} during ${spec.name}` : outcome.reason ?? `${spec.name} failed`;
+      return finishFailed(x, rec, report, why, { ...target, ...(preDeployBackup ? { preDeployBackup } : {}) });
+    }
   }
   await rec.journal.append({ type: 'state', state: 'succeeded' });
   await settleAfterDeploy(x, rec);
   return report({ outcome: 'succeeded', ...target, ...(preDeployBackup ? { preDeployBackup } : {}) });
 }
 
-function runStage(x: ExecutorEnv, rec: OperationRecorder, spec: StageSpec, target: { previousSha: string; targetSha: string }, deployStart: Date): Promise<StageOutcome> {
-  const ctx = stageContextOf(x, rec);
+/** Why the operator stopped the deploy, in words, once `signal` has aborted; null until then. */
+function interruption(signal: AbortSignal | undefined): string | null {
+  if (!signal?.aborted) return null;
+  return signal.reason instanceof Error ? signal.reason.message : 'interrupted';
+}
+
+/** A stage cut short by the interruption fails for that reason, not for the kill it took to stop it. */
+function saidInterrupted(outcome: StageOutcome, stage: string, signal: AbortSignal | undefined): StageOutcome {
+  const why = interruption(signal);
+  return outcome.ok || !why ? outcome : failed(`${stage}: ${why}`, outcome.evidence);
+}
+
+function runStage(x: ExecutorEnv, rec: OperationRecorder, spec: StageSpec, target: { previousSha: string; targetSha: string }, deployStart: Date, signal?: AbortSignal): Promise<StageOutcome> {
+  // Stages stop their programs and waits when it aborts; the rollback's context never has it.
+  const ctx = { ...stageContextOf(x, rec), ...(signal ? { signal } : {}) };
   switch (spec.name) {
     case 'backup':
       return prepareDatabase(x, rec, target.previousSha);

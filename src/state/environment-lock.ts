@@ -183,8 +183,11 @@ export class EnvironmentLocks {
     return `${owner.operation} (deployment ${owner.deploymentId}), pid ${owner.pid} on ${owner.host}, since ${ago}`;
   }
 
-  /** Only this host can tell: its owner's process is gone, or the host rebooted since it was taken. */
-  private isStale(owner: LockOwner): boolean {
+  /**
+   * The owner is gone and the next taker takes the lock over. Only this host can tell: its owner's
+   * process is gone, or the host rebooted since it was taken.
+   */
+  isStale(owner: LockOwner): boolean {
     if (owner.host !== this.host) return false;
     const rebooted = this.bootId !== null && owner.bootId !== undefined && owner.bootId !== this.bootId;
     return rebooted || !this.isAlive(owner.pid);

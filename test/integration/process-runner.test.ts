@@ -63,3 +63,29 @@ test('a caller that handles SIGTERM itself (the service\'s graceful stop) keeps 
   process.kill(childPid, 'SIGKILL');
   assert.equal(await exited, 0, 'the caller exited by its own decision once its child ended');
 });
+
+test('an aborted signal stops the program and its whole group (an operator\'s Ctrl-C cancelling a build)', async () => {
+  const controller = new AbortController();
+  let pid = 0;
+  const running = runCommand({ argv: ['sh', '-c', 'sleep 30 & sleep 30; wait'], timeoutMs: 60_000, signal: controller.signal, onSpawn: (p) => { pid = p; } });
+  await new Promise((r) => setTimeout(r, 300));
+  const started = Date.now();
+  controller.abort(new Error('interrupted by the operator (SIGINT)'));
+  const r = await running;
+  assert.ok(Date.now() - started < 3000, 'stopped at once, not after the program\'s 30 s');
+  assert.equal(r.signal, 'SIGTERM');
+  assert.equal(r.timedOut, false);
+  const groupAlive = () => { try { process.kill(-pid, 0); return true; } catch { return false; } };
+  const deadline = Date.now() + 3000;
+  while (groupAlive() && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+  assert.equal(groupAlive(), false, 'the background sleep of the group is gone too');
+});
+
+test('a signal aborted before the program starts stops it at once', async () => {
+  const controller = new AbortController();
+  controller.abort();
+  const started = Date.now();
+  const r = await runCommand({ argv: ['sleep', '30'], timeoutMs: 60_000, signal: controller.signal });
+  assert.ok(Date.now() - started < 3000);
+  assert.equal(r.signal, 'SIGTERM');
+});

@@ -158,6 +158,7 @@ describe('backups', () => {
 describe('the Home tab', () => {
   const status = (environment: string, overrides: Partial<EnvironmentStatus> = {}): EnvironmentStatus => ({
     environment, release: { sha: sha('a'), tags: ['v1.0.0'] }, services: [], lock: null, lastOperation: null, newestBackup: null,
+    releaseFrom: 'images', checkout: { sha: sha('a'), tags: ['v1.0.0'] }, lockHolderGone: false, unrecovered: [], unreadableJournals: [],
     newestVerifiedBackup: { name: 'backup_20261130_020000.dump', kind: 'daily', createdAt: '2026-11-30T02:00:00Z', verifiedAt: '2026-11-30T02:01:00Z' },
     health: { healthy: true, summary: 'GET /health/ 200' }, undelivered: {}, ...overrides,
   });

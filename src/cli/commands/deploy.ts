@@ -18,6 +18,7 @@ import { cliLogger } from '../cli-logger.js';
 import { confirm } from '../confirm.js';
 import { performOperation } from '../../operations/perform-operation.js';
 import { describeAftermath } from '../aftermath.js';
+import { watchInterrupts } from '../interrupt.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
 import { summarize, terminalProgress } from '../progress.js';
 
@@ -67,7 +68,8 @@ async function recoverOne(config: RipcordConfig, name: string, opts: { json?: bo
   const x = await openExecutorEnv(config, name, log);
   let unreadable: string[] = [];
   const after = await performOperation(async () => {
-    const result = await recoverEnvironment(x, opts.json ? undefined : terminalProgress(ctx.out));
+    const interrupts = watchInterrupts({ operation: 'recovery', env: name, err: ctx.err });
+    const result = await recoverEnvironment(x, opts.json ? undefined : terminalProgress(ctx.out)).finally(() => interrupts.dispose());
     unreadable = result.unreadable;
     return result.reports;
   }, {
@@ -95,7 +97,11 @@ async function deploy(ref: string, opts: DeployOptions, cmd: Command, ctx: CliCo
     return;
   }
   if (!opts.json) ctx.out(`deploying ${ref} to ${name}`);
-  const after = await performOperation(() => runDeploy(x, { ref, requestedBy: `${userInfo().username} via cli`, ...(opts.json ? {} : { onProgress: terminalProgress(ctx.out) }) }), {
+  // Ctrl-C rolls the deploy back like any failure; a second one stops at once (src/cli/interrupt.ts).
+  const interrupts = watchInterrupts({ operation: 'deploy', env: name, err: ctx.err });
+  const onProgress = interrupts.tracking(opts.json ? undefined : terminalProgress(ctx.out));
+  const run = () => runDeploy(x, { ref, requestedBy: `${userInfo().username} via cli`, onProgress, signal: interrupts.signal }).finally(() => interrupts.dispose());
+  const after = await performOperation(run, {
     config, environment: name, log, failedAs: { id: '-', kind: 'deploy', environment: name, ref },
     show: ([report]) => {
       if (!report) return;

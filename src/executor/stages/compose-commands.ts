@@ -30,7 +30,7 @@ export function buildFailedInOutput(output: string): string | null {
 
 export async function compose(ctx: StageContext, args: readonly string[], timeoutMs: number): Promise<CommandResult> {
   const argv = composeArgv(ctx.compose, args);
-  return runCommand({ argv, cwd: ctx.compose.appDir, timeoutMs, onSpawn: (pid) => ctx.onChild(pid, argv) });
+  return runCommand({ argv, cwd: ctx.compose.appDir, timeoutMs, signal: ctx.signal, onSpawn: (pid) => ctx.onChild(pid, argv) });
 }
 
 export async function buildStage(ctx: StageContext): Promise<StageOutcome> {
@@ -49,12 +49,12 @@ export async function buildStage(ctx: StageContext): Promise<StageOutcome> {
 export async function serviceCommandStage(ctx: StageContext, name: string, cmd: ServiceCommand): Promise<StageOutcome> {
   let r: CommandResult;
   try {
-    r = await runOneOff(ctx.compose, { imageIdOf: (image) => ctx.runtime.imageIdOf(image), onSpawn: ctx.onChild }, cmd.service, cmd.command, cmd.timeoutSeconds * 1000);
+    r = await runOneOff(ctx.compose, { imageIdOf: (image) => ctx.runtime.imageIdOf(image), onSpawn: ctx.onChild, signal: ctx.signal }, cmd.service, cmd.command, cmd.timeoutSeconds * 1000);
   } catch (error) {
     return failed(`${name}: cannot run \`${cmd.command}\` in ${cmd.service}: ${(error as Error).message}`);
   }
-  // A killed `compose run` leaves its container running in the engine: a timed-out migration must not go on.
-  if (r.timedOut) await removeOneOffContainers(ctx, cmd.service);
+  // A killed `compose run` leaves its container running in the engine: a timed-out or cancelled migration must not go on.
+  if (r.timedOut || ctx.signal?.aborted) await removeOneOffContainers(ctx, cmd.service);
   const output = `${r.stdout}\n${r.stderr}`;
   if (r.exitCode !== 0) {
     const last = r.timedOut ? `timed out after ${cmd.timeoutSeconds} s` : (commandError(output) ?? `exit ${r.exitCode}`);
