@@ -225,7 +225,7 @@ describe('a manual rollback\'s live message and thread', () => {
     assert.match(text, /The database was kept: the schema is the same/);
     assert.match(text, /Back on: `v1\.0\.0` `aaaaaaaaaaaa` \(read from the host after the rollback\)/);
     assert.doesNotMatch(text, /bbbbbbbbbbbb|deploy failed/, 'never the release it left, never deploy wording');
-    assert.equal(checkMessage(m), null);
+    assert.equal(checkMessage({ ...m }), null);
     assert.equal(checkMessage({ ...thread }), null);
   });
 
