@@ -51,6 +51,19 @@ describe('incident messages', () => {
     assert.match(shown, /Stopped at start_previous_images/);
     assert.equal(checkMessage(checklistMessage(base) as never), null);
   });
+
+  test('a kept database shows as kept, never as a ✅ restore; what the database got is said in the deploy\'s words', () => {
+    const m = incidentSummaryMessage(withFailure({
+      steps: [{ name: 'restore_database', outcome: 'ok' }, { name: 'start_previous_images', outcome: 'failed', reason: 'gone' }],
+      database: { action: 'kept', why: 'no migration of this deploy changed it' },
+    }), []);
+    const shown = JSON.stringify(m);
+    assert.match(shown, /⚪ database kept/);
+    assert.doesNotMatch(shown, /✅ restore_database/);
+    assert.match(shown, /\*The database\*\\nThe database was kept as it is: no migration of this deploy changed it\./);
+    assert.equal(checkMessage(m as never), null);
+    assert.doesNotMatch(JSON.stringify(incidentSummaryMessage(withFailure({}), [])), /The database\*/, 'an incident recorded before this was kept says nothing rather than guess');
+  });
 });
 
 describe('/incident parsing', () => {
