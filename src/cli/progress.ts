@@ -16,7 +16,8 @@ export function terminalProgress(write: (line: string) => void): ProgressListene
 function formatStep(step: StepReport, phase: 'deploy' | 'rollback'): string {
   const mark = step.outcome === 'ok' ? '✔' : step.outcome === 'skipped' ? '-' : '✗';
   const name = `${phase === 'rollback' ? 'rollback: ' : ''}${step.name}`;
-  return `  ${mark} ${name.padEnd(32)} ${secs(step.durationMs).padStart(7)}${step.reason ? `  ${step.reason}` : ''}`;
+  const said = step.reason ?? (step.kept ? `database kept: ${step.kept}` : undefined);
+  return `  ${mark} ${name.padEnd(32)} ${secs(step.durationMs).padStart(7)}${said ? `  ${said}` : ''}`;
 }
 
 export function summarize(report: OperationReport): string[] {

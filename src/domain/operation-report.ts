@@ -11,6 +11,8 @@ export interface StepReport {
   startedAt: string;
   durationMs: number;
   reason?: string;
+  /** A database step that left the database as it was, and why: its name alone would claim a restore. */
+  kept?: string;
 }
 
 /** The release the host runs once the operation ended, read from its checkout then (never from the plan). */

@@ -40,6 +40,11 @@ const step = (name: string, startedAt: string, finishedAt: string | null, outcom
   name, outcome: outcome ?? 'failed', startedAt, durationMs: finishedAt ? Date.parse(finishedAt) - Date.parse(startedAt) : 0, ...(reason ? { reason } : {}),
 });
 
+/** A database step that kept the database says why in its evidence, as the recorder reports it (operation-recorder.ts). */
+function keptOf(evidence: Record<string, unknown> | undefined): Pick<StepReport, 'kept'> {
+  return typeof evidence?.kept === 'string' && evidence.kept !== '' ? { kept: evidence.kept } : {};
+}
+
 /** What the rollback did to the database, read from the journal as the rollback itself reads it (rollback.ts). */
 function databaseOf(f: JournalFacts): { database?: DatabaseRollback } {
   if (f.steps.length === 0) return {};
@@ -57,7 +62,7 @@ export function reportOfJournal(f: JournalFacts): OperationReport {
     ...(f.previousSha ? { previousSha: f.previousSha } : {}), ...(f.targetSha ? { targetSha: f.targetSha } : {}),
     outcome, ...(f.stateReason && outcome !== 'succeeded' ? { reason: f.stateReason } : {}),
     stages: f.stages.map((s) => step(s.stage, s.startedAt, s.finishedAt, s.outcome, s.reason)),
-    ...(f.steps.length ? { rollback: f.steps.map((s) => step(s.step, s.startedAt, s.finishedAt, s.outcome ?? null, s.reason)) } : {}),
+    ...(f.steps.length ? { rollback: f.steps.map((s) => ({ ...step(s.step, s.startedAt, s.finishedAt, s.outcome ?? null, s.reason), ...keptOf(s.evidence) })) } : {}),
     ...databaseOf(f),
     ...(f.preDeployBackup ? { preDeployBackup: f.preDeployBackup } : {}), ...(f.safetyBackup ? { safetyBackup: f.safetyBackup } : {}),
     startedAt: h.startedAt, finishedAt: f.lastAt,

@@ -200,3 +200,17 @@ describe('what the database got and the release the host is back on, from the re
     assert.doesNotMatch(thread, /aaaaaaaaaaaa/);
   });
 });
+
+describe('the database step while the rollback still runs', () => {
+  const at = '2026-11-30T12:00:00Z';
+  test('a restore step that kept the database shows as kept as soon as it finished, before the report', () => {
+    const events: OperationEvent[] = [
+      { type: 'step_started', phase: 'rollback', name: 'restore_database', at },
+      { type: 'step_finished', phase: 'rollback', step: { name: 'restore_database', outcome: 'ok', startedAt: at, durationMs: 900, kept: 'no migration of this deploy changed it' } },
+      { type: 'step_started', phase: 'rollback', name: 'health', at },
+    ];
+    const all = JSON.stringify(operationMessage(events.reduce(foldEvent, initialView('op', 'production', 'deploy v2', '@a'))));
+    assert.match(all, /:white_circle: database kept — 900 ms/);
+    assert.doesNotMatch(all, /:white_check_mark: restore_database/);
+  });
+});

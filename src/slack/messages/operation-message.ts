@@ -34,7 +34,7 @@ function operationReport(v: OperationView): OperationReport | null {
 /** One checklist line; the database step says what it did (kept is not a restore), once the report tells. */
 function stepLine(s: StepView, report: OperationReport | null): string {
   const took = s.durationMs === null ? 'running…' : duration(s.durationMs);
-  const database = s.name === DATABASE_STEP ? databaseStepLabel(report?.database) : null;
+  const database = s.name === DATABASE_STEP ? databaseStepLabel(report?.database ?? (s.kept ? { action: 'kept', why: s.kept } : undefined)) : null;
   return database ? `${database.mark} ${database.label} — ${took}` : `${MARK[s.state]} ${escapeText(s.name)} — ${took}`;
 }
 
