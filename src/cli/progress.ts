@@ -25,7 +25,7 @@ export function summarize(report: OperationReport): string[] {
   const total = secs(Date.parse(report.finishedAt) - Date.parse(report.startedAt));
   const manual = report.kind === 'rollback' && report.outcome === 'succeeded';
   // Where a rollback went, as read from the host once it ended; the plan's SHA only when it could not be read.
-  const live = report.live ? `${report.live.tag ?? ''} (${short(report.live.sha)})`.trim() : null;
+  const live = report.live ? (report.live.tag ? `${report.live.tag} (${short(report.live.sha)})` : short(report.live.sha)) : null;
   const head = manual ? `rolled back ${report.environment} to ${live ?? `${report.ref ?? ''} (${short(report.targetSha)})`} in ${total}` : {
     succeeded: `deployed ${report.ref} (${short(report.targetSha)}) to ${report.environment} in ${total}`,
     rolled_back: `FAILED and rolled back ${report.environment} to ${live ?? short(report.previousSha)} in ${total}`,
