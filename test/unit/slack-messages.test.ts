@@ -199,6 +199,14 @@ describe('what the database got and the release the host is back on, from the re
     assert.match(thread, /Back on: not read from the host — `ripcord status --env production` shows what runs/);
     assert.doesNotMatch(thread, /aaaaaaaaaaaa/);
   });
+
+  test('a failed rollback whose report has no database story stopped before its database step; any other outcome claims nothing', () => {
+    const { database: _none, ...bare } = rolledBack({ action: 'kept', why: 'x' });
+    const failed = ended({ ...bare, outcome: 'rollback_failed' });
+    assert.match(blockTexts(operationMessage(failed)), /\*Database:\* The rollback stopped before its database step finished: the database was not put back\./);
+    assert.match(blockTexts(threadDetails(failed)), /Checked out on the host now: not read from the host/);
+    assert.doesNotMatch(blockTexts(operationMessage(ended(bare))), /Database:/);
+  });
 });
 
 describe('the database step while the rollback still runs', () => {

@@ -30,14 +30,13 @@ export function databaseStepLabel(db: DatabaseRollback | undefined): { mark: str
   }
 }
 
-/** True when a rollback ran (or was the operation): only then is there anything to say about the database. */
-const rolledBack = (r: Report) => r.kind === 'rollback' ? r.outcome !== 'refused' : r.outcome === 'rolled_back' || r.outcome === 'rollback_failed';
-
-/** The report's database story in words, or why there is none; null when no rollback ran. */
+/**
+ * The report's database story in words; null when it has none to tell. A failed rollback without
+ * one stopped before its database step finished (databaseRollbackOf), so the database was not put back.
+ */
 function databaseSentence(r: Report): string | null {
   if (r.database) return describeDatabaseRollback(r.database, r.kind);
-  if (!rolledBack(r)) return null;
-  return 'The rollback stopped before its database step finished: the database was not put back.';
+  return r.outcome === 'rollback_failed' ? 'The rollback stopped before its database step finished: the database was not put back.' : null;
 }
 
 /** The live message's one line about the database (mrkdwn), or null. */
