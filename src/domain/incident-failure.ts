@@ -7,7 +7,9 @@
 import type { IncidentFailure, TimelineEntry } from './incident.js';
 import { foldJournal, type JournalFacts } from './journal-facts.js';
 import type { JournalEntry } from './journal-entry.js';
-import { MANUAL_PLAN_FACT, type ManualRollbackPlan } from './manual-rollback.js';
+import { databaseRollbackOf, describeDatabaseRollback } from './database-rollback-summary.js';
+import { journaledRollbackPlan, MANUAL_PLAN_FACT, type ManualRollbackPlan } from './manual-rollback.js';
+import { buildRollbackPlan } from './rollback-plan.js';
 import type { OperationReport } from './operation-report.js';
 
 const VERIFY_STEPS: readonly string[] = ['health', 'integrity'];
@@ -58,6 +60,7 @@ export function failureFromJournal(entries: readonly JournalEntry[]): IncidentFa
     stoppedAt: stopped?.name ?? null,
     safetyBackup: f.safetyBackup,
     preDeployBackup: f.preDeployBackup,
+    database: databaseRollbackOf(f, journaledRollbackPlan(f.facts) ?? buildRollbackPlan(f)) ?? null,
     requestedBy: f.header.requestedBy ?? null,
     startedAt: f.header.startedAt,
     finishedAt: f.lastAt,
@@ -104,9 +107,19 @@ export function failureFromReport(report: OperationReport): IncidentFailure {
     rollbackLevel: steps.some((s) => s.name === 'restore_database') ? 3 : null,
     ref: report.ref ?? null, previousSha: report.previousSha ?? null, targetSha: report.targetSha ?? null,
     reason: report.reason ?? 'the rollback failed', steps, stoppedAt: stopped?.name ?? null,
-    safetyBackup: report.safetyBackup ?? null, preDeployBackup: report.preDeployBackup ?? null, requestedBy: null,
+    safetyBackup: report.safetyBackup ?? null, preDeployBackup: report.preDeployBackup ?? null, database: report.database ?? null, requestedBy: null,
     startedAt: report.startedAt, finishedAt: report.finishedAt,
   };
+}
+
+/**
+ * What the failed rollback did to the database, in the report's words (the CLI and notifications
+ * say the same); null for an incident recorded before this was kept.
+ */
+export function describeFailureDatabase(f: IncidentFailure): string | null {
+  if (f.database === undefined) return null;
+  if (f.database === null) return 'The rollback stopped before its database step finished: the database was not put back.';
+  return describeDatabaseRollback(f.database, f.operationKind);
 }
 
 /** "deploy v1.1.0 failed; its rollback stopped at start_previous_images": the incident's one line. */

@@ -4,6 +4,7 @@
  * each with a prompt. Markdown for Slack and the terminal; {@link incidentReportData} for `--json`.
  */
 import type { Incident, TimelineEntry, TimelineKind } from './incident.js';
+import { describeFailureDatabase } from './incident-failure.js';
 
 export const REPORT_TIMELINE: ReadonlyArray<{ kind: TimelineKind; label: string }> = [
   { kind: 'detected', label: 'Detection' },
@@ -35,6 +36,8 @@ export interface IncidentReportData {
   previousVersion: string | null;
   failedVersion: string | null;
   result: string;
+  /** What the rollback did to the database, in the report's words; null when the incident does not say. */
+  database: string | null;
   timeline: Array<{ event: string; at: string | null; text: string | null; by: string | null }>;
   acknowledgedBy: string | null;
   resolvedBy: string | null;
@@ -78,6 +81,7 @@ export function incidentReportData(incident: Incident): IncidentReportData {
     rollbackType: f?.rollbackType ?? null, rollbackLevel: f?.rollbackLevel ?? null,
     previousVersion: short(f?.previousSha ?? null), failedVersion: f ? (f.ref ?? short(f.targetSha)) : null,
     result: resultOf(incident),
+    database: f ? describeFailureDatabase(f) : null,
     timeline: REPORT_TIMELINE.map(({ kind, label }) => {
       const e = firstOf(incident.timeline, kind);
       return { event: label, at: e?.at ?? null, text: e?.text ?? null, by: e?.by ?? null };
@@ -105,6 +109,7 @@ export function renderIncidentReport(incident: Incident): string {
     `- **Rollback type and level:** ${d.rollbackType ? `${d.rollbackType}${level}` : 'none ran'}`,
     `- **Previous version:** ${d.previousVersion ?? 'unknown'}${d.failedVersion ? ` (failed: ${d.failedVersion})` : ''}`,
     `- **Result:** ${cell(d.result)}`,
+    ...(d.database ? [`- **Database:** ${cell(d.database)}`] : []),
     '',
     '## Timeline',
     '',

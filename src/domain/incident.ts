@@ -4,6 +4,7 @@
  * (src/incidents/incident-store.ts) persists what these functions return, under a lock.
  */
 import { BadInputError, ExitCode, RipcordError } from './errors.js';
+import type { DatabaseRollback } from './operation-report.js';
 
 export type IncidentState = 'open' | 'acknowledged' | 'resolved';
 export const SEVERITIES = ['P1', 'P2', 'P3', 'P4'] as const;
@@ -50,6 +51,11 @@ export interface IncidentFailure {
   /** The backup that holds the state before the rollback touched anything (safety, else pre-deploy). */
   safetyBackup: string | null;
   preDeployBackup: string | null;
+  /**
+   * What the rollback did to the database, from the journal; null when its database step never
+   * finished (the database was not put back); absent in incidents recorded before it was kept.
+   */
+  database?: DatabaseRollback | null;
   requestedBy: string | null;
   startedAt: string;
   finishedAt: string;

@@ -11,6 +11,15 @@ export interface StepReport {
   startedAt: string;
   durationMs: number;
   reason?: string;
+  /** A database step that left the database as it was, and why: its name alone would claim a restore. */
+  kept?: string;
+}
+
+/** The release the host runs once the operation ended, read from its checkout then (never from the plan). */
+export interface LiveRelease {
+  sha: string;
+  /** A tag pointing at that commit (the operation's ref when it is one of them), when there is one. */
+  tag?: string;
 }
 
 export interface OperationReport {
@@ -33,6 +42,11 @@ export interface OperationReport {
   /** Manual rollbacks: the backup the database was restored from, and the safety dump taken before. */
   restoredBackup?: string;
   safetyBackup?: string;
+  /**
+   * What the host's checkout is on after the operation, read from git once it finished: what a
+   * rollback went back to, in fact. Absent when it could not be read (the message then says so).
+   */
+  live?: LiveRelease;
   startedAt: string;
   finishedAt: string;
 }
@@ -40,9 +54,10 @@ export interface OperationReport {
 /**
  * What a rollback did to the database, from its journal: restored from a backup (with why, and the
  * rows written or rewritten since the snapshot that the restore took away, or why they could not be
- * counted), kept (and why: no migration changed
- * it), untouched (no stage that can change it had run), or not restored (a restore was needed and
- * failed: the database is as the failed release left it).
+ * counted), kept (and why: no migration changed it), untouched (the plan had no database step: a
+ * deploy that failed before any stage that can change it, or a manual rollback of code only, with
+ * the plan's reason when it gave one), reversed (a manual Level 2 ran the reversal migration), or
+ * not restored (a database step was needed and failed).
  */
 export type DatabaseRollback =
   | {
@@ -57,7 +72,10 @@ export type DatabaseRollback =
   }
   | { action: 'kept'; why: string }
   | { action: 'not_restored'; why: string }
-  | { action: 'untouched' };
+  /** A manual Level 2: the configured reversal migration ran, after a safety dump. */
+  | { action: 'reversed'; command: string; safetyBackup: string | null }
+  /** `why`: a manual rollback's own reason for leaving the database alone (e.g. the schema is the same as in the backup). */
+  | { action: 'untouched'; why?: string };
 
 export type ProgressEvent =
   | { type: 'step_started'; phase: 'deploy' | 'rollback'; name: string; at: Date }

@@ -10,6 +10,7 @@ import { Journal, listUnfinished, newOperationId } from '../state/journal.js';
 import { LockHeldError } from '../state/environment-lock.js';
 import { prepareDatabase, settleAfterDeploy } from './database-steps.js';
 import type { ExecutorEnv } from './executor-env.js';
+import { withLiveRelease } from './live-release.js';
 import { OperationRecorder } from './operation-recorder.js';
 import type { OperationReport, ProgressListener } from './report.js';
 import { rollBackFromJournal, rollbackFacts } from './rollback.js';
@@ -44,7 +45,7 @@ export async function runDeploy(x: ExecutorEnv, req: DeployRequest): Promise<Ope
     const rec = OperationRecorder.forEnvironment(x, journal, { deployment: id }, req.onProgress);
     try {
       if (lock.tookOverFrom) await rec.fact('lockTakenOver', lock.tookOverFrom);
-      return await runStages(x, rec, req, { id, startedAt });
+      return await withLiveRelease(x, await runStages(x, rec, req, { id, startedAt }));
     } finally {
       await journal.close();
     }

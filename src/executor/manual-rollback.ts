@@ -13,6 +13,7 @@ import type { ExecutorEnv } from './executor-env.js';
 import { Journal, newOperationId, readJournal } from '../state/journal.js';
 import { foldJournal } from '../domain/journal-facts.js';
 import { resolveManualRollback } from './manual-rollback-inputs.js';
+import { withLiveRelease } from './live-release.js';
 import { OperationRecorder } from './operation-recorder.js';
 import type { OperationReport, ProgressListener } from './report.js';
 import { rollBackFromJournal, rollbackFacts } from './rollback.js';
@@ -89,14 +90,14 @@ export async function runManualRollback(x: ExecutorEnv, run: ManualRollbackRun):
       await journal.append({ type: 'state', state: 'rolling_back', reason: `${describeRequest(run.request)} requested by ${run.requestedBy}` });
       const result = await rollBackFromJournal(x, rec);
       const safety = foldJournal((await readJournal(journal.path)).entries).safetyBackup;
-      return {
+      return await withLiveRelease(x, {
         id, kind: 'rollback', environment: x.name, ref: plan.toRef ?? shortSha(plan.toSha, 12), previousSha: plan.fromSha, targetSha: plan.toSha,
         outcome: result.ok ? 'succeeded' : 'rollback_failed',
         ...(result.ok ? {} : { reason: result.reason ?? 'a rollback step failed' }),
         // Restored only when the restore step says so: a step that found nothing to put back keeps the database.
         ...(plan.backup && result.database?.action === 'restored' ? { restoredBackup: plan.backup.name } : {}), ...(safety ? { safetyBackup: safety } : {}),
         stages: [], rollback: rec.steps, ...rollbackFacts(result), startedAt, finishedAt: new Date().toISOString(),
-      };
+      });
     } finally {
       await journal.close();
     }

@@ -81,6 +81,7 @@ export class OperationRecorder {
     const report: StepReport = {
       name, outcome: outcome.ok ? 'ok' : 'failed', startedAt: started.toISOString(), durationMs: Date.now() - started.getTime(),
       ...(outcome.reason ? { reason: outcome.reason } : {}),
+      ...keptOf(outcome),
     };
     into.push(report);
     if (outcome.ok) log.info({ durationMs: report.durationMs }, `${name} passed`);
@@ -88,6 +89,12 @@ export class OperationRecorder {
     this.onProgress({ type: 'step_finished', phase, step: report });
     return outcome;
   }
+}
+
+/** What a step that kept the database says in its evidence (database-steps.ts), for every reader of its progress. */
+function keptOf(outcome: StageOutcome): Pick<StepReport, 'kept'> {
+  const kept = outcome.ok ? outcome.evidence?.kept : undefined;
+  return typeof kept === 'string' && kept !== '' ? { kept } : {};
 }
 
 /**

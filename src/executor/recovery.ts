@@ -8,6 +8,7 @@
  */
 import { Journal, listUnfinished, type UnfinishedJournal } from '../state/journal.js';
 import type { ExecutorEnv } from './executor-env.js';
+import { withLiveRelease } from './live-release.js';
 import { OperationRecorder } from './operation-recorder.js';
 import type { OperationReport, ProgressListener } from './report.js';
 import { rollBackFromJournal, rollbackFacts } from './rollback.js';
@@ -51,12 +52,14 @@ async function recoverOne(x: ExecutorEnv, item: UnfinishedJournal, onProgress?: 
       if (!x.env.rollback.enabled && item.facts.state !== 'rolling_back') return await endWithoutRollback(x, item, journal, reason, startedAt);
       if (item.facts.state !== 'rolling_back') await journal.append({ type: 'state', state: 'rolling_back', reason });
       const result = await rollBackFromJournal(x, rec);
-      return {
+      // A manual rollback finished by recovery did what was asked: it succeeded (as its journal's report says, journal-decision.ts).
+      const done = header.kind === 'rollback' ? 'succeeded' : 'rolled_back';
+      return await withLiveRelease(x, {
         id: header.id, kind: header.kind, environment: x.name, ...(header.ref ? { ref: header.ref } : {}),
         ...(item.facts.previousSha ? { previousSha: item.facts.previousSha } : {}), ...(item.facts.targetSha ? { targetSha: item.facts.targetSha } : {}),
-        outcome: result.ok ? 'rolled_back' : 'rollback_failed', reason: result.ok ? reason : `${reason}; rollback failed: ${result.reason}`,
+        outcome: result.ok ? done : 'rollback_failed', reason: result.ok ? reason : `${reason}; rollback failed: ${result.reason}`,
         stages: [], rollback: rec.steps, ...rollbackFacts(result), startedAt, finishedAt: new Date().toISOString(),
-      };
+      });
     } finally {
       await journal.close();
     }
@@ -71,9 +74,9 @@ async function endWithoutRollback(x: ExecutorEnv, item: UnfinishedJournal, journ
   const started = item.facts.state !== 'queued';
   const why = `${reason}; not rolled back: rollbacks are off (ROLLBACK_ENABLED=false / rollback.enabled)`;
   await journal.append({ type: 'state', state: started ? 'failed' : 'refused', reason: why });
-  return {
+  return withLiveRelease(x, {
     id: header.id, kind: header.kind, environment: x.name, ...(header.ref ? { ref: header.ref } : {}),
     ...(item.facts.previousSha ? { previousSha: item.facts.previousSha } : {}), ...(item.facts.targetSha ? { targetSha: item.facts.targetSha } : {}),
     outcome: started ? 'failed' : 'refused', reason: why, stages: [], startedAt, finishedAt: new Date().toISOString(),
-  };
+  });
 }

@@ -52,7 +52,7 @@ export async function rollBackFromJournal(x: ExecutorEnv, rec: OperationRecorder
   const done = await whatWasDone(rec, plan);
   if (failures.length > 0) {
     const steps = failures.length > 1 ? `${failures[0]!}; after that: ${failures.slice(1).join('; ')}` : failures[0]!;
-    const reason = done.database?.action === 'not_restored' ? `${steps}. ${describeDatabaseRollback(done.database)}` : steps;
+    const reason = done.database?.action === 'not_restored' ? `${steps}. ${describeDatabaseRollback(done.database, facts.header.kind)}` : steps;
     await rec.journal.append({ type: 'state', state: 'rollback_failed', reason });
     return { ok: false, reason, ...done };
   }

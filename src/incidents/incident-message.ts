@@ -1,9 +1,10 @@
 /**
  * The Slack messages of an incident, as Block Kit (pure): the pinned summary (what failed, what
- * Ripcord already did and where it stopped, the backups that hold the state before, the exact
- * break-glass command, who is paged, severity buttons), the runbook checklists as checkboxes
- * people tick, and the report. Cut to Slack's limits (src/domain/slack-limits.ts).
+ * Ripcord already did and where it stopped, what the database got, the backups that hold the
+ * state before, the exact break-glass command, who is paged, severity buttons), the runbook
+ * checklists as checkboxes people tick, and the report. Cut to Slack's limits (src/domain/slack-limits.ts).
  */
+import { describeFailureDatabase } from '../domain/incident-failure.js';
 import type { Incident, Severity } from '../domain/incident.js';
 import { SEVERITIES } from '../domain/incident.js';
 import type { BackupStanding } from '../domain/backup-check.js';
@@ -29,7 +30,8 @@ const STEP_MARK = { ok: '✅', failed: '❌', skipped: '⏭️', not_run: '⬜' 
 function didLines(incident: Incident): string {
   const f = incident.failure;
   if (!f) return 'Nothing yet: opened by hand.';
-  const steps = f.steps.map((s) => `${STEP_MARK[s.outcome]} ${s.name}${s.reason ? ` — ${escape(cut(s.reason, 300))}` : ''}`);
+  const step = (s: (typeof f.steps)[number]) => (s.name === 'restore_database' && s.outcome !== 'not_run' ? databaseStep(incident) : null) ?? `${STEP_MARK[s.outcome]} ${s.name}`;
+  const steps = f.steps.map((s) => `${step(s)}${s.reason ? ` — ${escape(cut(s.reason, 300))}` : ''}`);
   const stopped = f.stoppedAt ? `*Stopped at ${f.stoppedAt}.*` : '';
   return [`${f.rollbackType} rollback${f.rollbackLevel ? ` (Level ${f.rollbackLevel})` : ''}:`, ...steps, stopped].filter(Boolean).join('\n');
 }
@@ -54,6 +56,16 @@ function noteLine(incident: Incident, backups: readonly BackupStanding[] | null)
   return note ? `:warning: ${escape(note)}\n` : '';
 }
 
+/** The database step by what it did: a kept database is not a ✅ restore. */
+function databaseStep(incident: Incident): string | null {
+  switch (incident.failure?.database?.action) {
+    case 'kept': return '⚪ database kept';
+    case 'restored': return '✅ database restored';
+    case 'not_restored': return '❌ database NOT restored';
+    default: return null;
+  }
+}
+
 function severityButtons(incident: Incident): Block {
   return {
     type: 'actions', block_id: `${SEVERITY_ACTION}:${incident.id}`,
@@ -73,10 +85,12 @@ function severityButtons(incident: Incident): Block {
 export function incidentSummaryMessage(incident: Incident, paged: readonly string[], backups: readonly BackupStanding[] | null = null): IncidentSlackMessage {
   const f = incident.failure;
   const title = `🚨 ${incident.severity} incident in ${incident.environment}: ${incident.summary}`;
+  const database = f ? describeFailureDatabase(f) : null;
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: cut(title, MAX_HEADER_TEXT_CHARS), emoji: true } },
     section(`*What failed*\n${escape(f?.reason ?? incident.summary)}`),
     section(`*What Ripcord already did*\n${didLines(incident)}`),
+    ...(database ? [section(`*The database*\n${escape(database)}`)] : []),
     section(`*Backups that hold the state before*\n${backupLines(incident, backups)}`),
     section(`*What to do now*\nOn the host (works without Slack and Redis):\n\`\`\`${breakGlassCommand(incident, backups)}\`\`\`\n${noteLine(incident, backups)}Then \`/incident ack\` here, and \`/incident resolve\` once it is healthy.`),
     { type: 'context', elements: [{ type: 'mrkdwn', text: cut(`\`${incident.id}\` · state *${incident.state}* · level ${incident.escalationLevel} paged: ${paged.length ? paged.map(mention).join(' ') : 'nobody configured (contacts.level1)'}`, MAX_SECTION_TEXT_CHARS) }] },

@@ -5,7 +5,7 @@
  */
 import type { Notification, NotificationLevel } from '../domain/ports.js';
 import { describeDatabaseRollback } from '../domain/database-rollback-summary.js';
-import type { DatabaseRollback, OperationReport, Outcome, StepReport } from '../domain/operation-report.js';
+import type { OperationReport, Outcome, StepReport } from '../domain/operation-report.js';
 import { shortSha } from '../domain/ref.js';
 
 type Kind = OperationReport['kind'];
@@ -31,12 +31,18 @@ function releaseOf(r: OperationReport): string | undefined {
   return r.ref ?? sha;
 }
 
+/** What the host runs after the operation, as read from it ("v1.0.0 (abc123def456)"); else `fallback`. */
+function liveOf(r: OperationReport, fallback: string | undefined): string | undefined {
+  if (!r.live) return fallback;
+  return r.live.tag ? `${r.live.tag} (${short(r.live.sha)})` : short(r.live.sha);
+}
+
 function titleOf(r: OperationReport): string {
   const what = r.ref ?? short(r.targetSha) ?? 'a release';
   const env = r.environment;
   if (r.kind === 'rollback') {
     return {
-      succeeded: `Rolled back ${env} to ${releaseOf(r) ?? 'the chosen release'}`,
+      succeeded: `Rolled back ${env} to ${liveOf(r, releaseOf(r)) ?? 'the chosen release'}`,
       rolled_back: `Rollback of ${env} failed and was undone: ${env} is as it was before`,
       rollback_failed: `Rollback of ${env} FAILED: the host needs a person now`,
       refused: `Rollback of ${env} refused: nothing changed`,
@@ -45,7 +51,7 @@ function titleOf(r: OperationReport): string {
   }
   return {
     succeeded: `Deployed ${what} to ${env}`,
-    rolled_back: `Deploy of ${what} to ${env} failed and was rolled back to ${short(r.previousSha) ?? 'the previous release'}`,
+    rolled_back: `Deploy of ${what} to ${env} failed and was rolled back to ${liveOf(r, short(r.previousSha)) ?? 'the previous release'}`,
     rollback_failed: `Deploy of ${what} to ${env} failed and the ROLLBACK FAILED: the host needs a person now`,
     refused: `Deploy of ${what} to ${env} refused: nothing changed`,
     failed: `Deploy of ${what} to ${env} failed; nothing was rolled back`,
@@ -64,10 +70,11 @@ function textOf(r: Report): string {
   if (stage && !r.reason?.includes(stage.name)) lines.push(`Failed at: ${stage.name}${stage.reason ? ` (${stage.reason})` : ''}`);
   const step = failedStep(r.rollback);
   if (step) lines.push(`Rollback failed at: ${step.name}${step.reason ? ` (${step.reason})` : ''}`);
-  const restored = r.restoredBackup ? ` The database was restored from ${r.restoredBackup}${r.safetyBackup ? ` (safety dump taken first: ${r.safetyBackup})` : ''}.` : databaseSentence(r.database);
+  // The report's database story when it has one (the same sentences as the CLI and Slack).
+  const restored = r.database ? databaseSentence(r) : r.restoredBackup ? ` The database was restored from ${r.restoredBackup}${r.safetyBackup ? ` (safety dump taken first: ${r.safetyBackup})` : ''}.` : '';
   const next: Partial<Record<Outcome, string>> = {
-    succeeded: `${r.environment} runs ${releaseOf(r) ?? 'the new release'}.${r.kind === 'rollback' ? restored : ''}`,
-    rolled_back: r.kind === 'deploy' ? `${r.environment} runs ${short(r.previousSha) ?? 'the previous release'} again.${databaseSentence(r.database)}` : undefined,
+    succeeded: `${r.environment} runs ${(r.kind === 'rollback' ? liveOf(r, releaseOf(r)) : releaseOf(r)) ?? 'the new release'}.${r.kind === 'rollback' ? restored : ''}`,
+    rolled_back: r.kind === 'deploy' ? `${r.environment} runs ${liveOf(r, short(r.previousSha)) ?? 'the previous release'} again.${databaseSentence(r)}` : undefined,
     rollback_failed: `Act now: run \`ripcord status --env ${r.environment}\`${r.preDeployBackup ? `, restore ${r.preDeployBackup} if the data is wrong` : ''}, and \`ripcord recover --env ${r.environment}\` once the cause is fixed.`,
     failed: r.kind === 'deploy' ? 'Automatic rollback is off: roll back by hand with `ripcord rollback`.' : undefined,
   };
@@ -77,8 +84,8 @@ function textOf(r: Report): string {
 }
 
 /** What the rollback did to the database, as the report says it (nothing when it does not say). */
-function databaseSentence(db: DatabaseRollback | undefined): string {
-  return db ? ` ${describeDatabaseRollback(db)}` : '';
+function databaseSentence(r: Pick<OperationReport, 'database' | 'kind'>): string {
+  return r.database ? ` ${describeDatabaseRollback(r.database, r.kind)}` : '';
 }
 
 function durationOf(r: OperationReport): string | undefined {

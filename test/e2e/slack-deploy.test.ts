@@ -1,10 +1,11 @@
 /**
  * Slack end to end, with nothing faked: the real Bolt app over Socket Mode against the local Slack
  * emulator (which enforces Slack's limits), real Redis, the executor service, and the reference
- * production stack (git, Docker, compose, PostgreSQL). `/deploy` of a good release and of a failing
- * one: the ephemeral preview, the confirm, a double click that starts one operation, and the one
- * live parent message per operation with its final state, stages and — on failure — the reason
- * and the thread. One stack for the whole file.
+ * production stack (git, Docker, compose, PostgreSQL). `/deploy` of a failing release that changes
+ * the schema while users write (rolled back with the database restored: the message and its thread
+ * say so, with the rows taken away and the release the host is back on) and of a good one: the
+ * ephemeral preview, the confirm, a double click that starts one operation, and the one live parent
+ * message per operation with its final state and stages. One stack for the whole file.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -16,6 +17,7 @@ import { shown, startSlackBotFixture, type SlackBotFixture } from '../support/sl
 import type { StoredMessage } from '../support/slack-emulator/slack-emulator.js';
 import { RELEASES } from '../support/stack/releases.js';
 import { headSha, run, waitFor } from '../support/stack/stack-helpers.js';
+import { startWriter, type Ack } from '../support/writer.js';
 
 let fx: SlackBotFixture;
 
@@ -52,10 +54,20 @@ async function previewOf(ref: string): Promise<{ preview: Obj; responseUrl: stri
   return { preview: await answerTo(responseUrl), responseUrl };
 }
 
+/** How many of the acknowledged rows the live database no longer has (found by their unique note, as rollback-traffic does). */
+async function rowsNotIn(acked: readonly Ack[]): Promise<number> {
+  const notes = await run(['psql', '-h', '127.0.0.1', '-p', String(fx.stack.dbPort), '-U', 'postgres', '-d', fx.stack.databaseName, '-Atc', 'select note from orders'], '/', 20_000);
+  const present = new Set(notes.split('\n').filter(Boolean));
+  return acked.filter((a) => !present.has(a.note)).length;
+}
+
 before(async () => {
   await requireDocker();
   await requireRedis();
   fx = await startSlackBotFixture();
+  // The reference app writes its orders here (GET /cgi-bin/order.cgi).
+  await run(['psql', '-h', '127.0.0.1', '-p', String(fx.stack.dbPort), '-U', 'postgres', '-d', fx.stack.databaseName, '-v', 'ON_ERROR_STOP=1', '-Atc',
+    'create table orders (id bigserial primary key, note text not null, at timestamptz not null default now())'], '/', 20_000);
 });
 
 after(async () => { await fx?.cleanup(); });
@@ -77,6 +89,42 @@ describe('Slack: /deploy through the emulator onto the reference stack', () => {
     assert.match(shown(await answerTo(unsafe.responseUrl)), /starts with \\"-\\"/);
   });
 
+  test('a failing release that changed the schema: rolled back, the database restored; the message and its thread say so, with the rows taken away per table, where they are, and the release the host is back on', async () => {
+    const head = await headSha(fx.stack.appDir);
+    const { preview, responseUrl } = await previewOf('health-503');
+    const before = fx.channelMessages().length;
+    // Users keep writing through the deploy: the rows they commit after the snapshot are what the restore takes away.
+    const writer = startWriter(fx.stack.webPort, 100);
+    let done: StoredMessage;
+    try {
+      await fx.slack.socket.clickButton({ ...deployButton(preview), responseUrl });
+      done = await finalMessage(before);
+    } finally { await writer.stop(); }
+    assert.equal((done.attachments?.[0] as Obj).color, 'warning');
+    const body = shown(done);
+    assert.match(body, /failed and rolled back/);
+    assert.match(body, /:x: health/);
+    assert.match(body, /Why:\*[^"]*503/);
+    assert.match(body, /\*Rollback\*/);
+    assert.equal(await headSha(fx.stack.appDir), head, 'code is back on the release before');
+    const taken = await rowsNotIn(writer.acked);
+    assert.ok(taken > 0, `rows were committed after the snapshot and taken away by the restore (${writer.acked.length} acknowledged)`);
+    assert.match(body, /:white_check_mark: database restored — [0-9.]+ (ms|s)/);
+    assert.doesNotMatch(body, /restore_database/, 'the database step says what it did');
+    const line = /\*Database:\* The database was put back to the pre-deploy backup backup_\d+_\d+(?:_\d+)?\.dump, because the deploy changed the database[^"]*? \d+ rows? written or rewritten since the snapshot \([^)]*public\.orders (\d+)\b[^)]*\) are not in it; they are in safety backup (safety_backup_\d+_\d+(?:_\d+)?\.dump)/;
+    const [, counted, safety] = line.exec(body) ?? [];
+    assert.ok(counted && safety, `the live message's database line: ${body}`);
+    // Every committed row counts, answered or not: a write the stopping app committed may never have answered.
+    assert.ok(Number(counted) >= taken && Number(counted) <= taken + writer.refused, `public.orders ${counted}: ${taken} acknowledged rows taken away, ${writer.refused} unanswered`);
+    await waitFor(async () => fx.threadOf(done.ts).length > 0, 30_000, 'the thread reply');
+    const thread = shown(fx.threadOf(done.ts)[0]);
+    assert.match(thread, /What happened[^"]*503/);
+    assert.match(thread, line, 'the thread says the same sentence');
+    assert.match(thread, new RegExp(`that the restored database does not have:[^"]*• \`public\\.orders\`: ${counted} rows?`));
+    assert.match(thread, new RegExp(`To get them back: \`ripcord backups restore ${safety} --into NEW_DB\``));
+    assert.match(thread, new RegExp(`Back on: \`v1\\.0\\.0\` \`${head.slice(0, 12)}\` \\(read from the host after the rollback\\)`));
+  });
+
   test('a good release: preview, a double-clicked Deploy starts one operation, one live message ends succeeded', async () => {
     const head = await headSha(fx.stack.appDir);
     const { preview, responseUrl } = await previewOf('v1.1.0');
@@ -89,14 +137,16 @@ describe('Slack: /deploy through the emulator onto the reference stack', () => {
     const { button, blockId } = deployButton(preview);
     assert.ok(button.confirm, 'Deploy sits behind a confirmation dialog');
     const before = fx.channelMessages().length;
-    const clicks = await Promise.all([0, 1].map(() => fx.slack.socket.clickButton({ button, blockId, responseUrl })));
-    for (const c of clicks) assert.ok(c.ack.ms < 3000);
-    const done = await finalMessage(before);
-    assert.equal(fx.channelMessages().length, before + 1, 'one parent message for the double click');
     const redis = new Redis(REDIS_URL);
     try {
-      assert.equal(await redis.zcard(operationIndexKey(fx.prefix, 'production')), 1, 'one operation queued for the double click');
+      const queued = await redis.zcard(operationIndexKey(fx.prefix, 'production'));
+      const clicks = await Promise.all([0, 1].map(() => fx.slack.socket.clickButton({ button, blockId, responseUrl })));
+      for (const c of clicks) assert.ok(c.ack.ms < 3000);
+      await finalMessage(before);
+      assert.equal(await redis.zcard(operationIndexKey(fx.prefix, 'production')), queued + 1, 'one operation queued for the double click');
     } finally { redis.disconnect(); }
+    const done = await finalMessage(before);
+    assert.equal(fx.channelMessages().length, before + 1, 'one parent message for the double click');
     assert.equal((done.attachments?.[0] as Obj).color, 'good');
     const body = shown(done);
     assert.match(body, /deploy v1\.1\.0[^"]*production[^"]*succeeded/);
@@ -108,23 +158,6 @@ describe('Slack: /deploy through the emulator onto the reference stack', () => {
     assert.equal((await run(['git', 'rev-parse', 'HEAD'], fx.stack.appDir, 10_000)).trim(), (await run(['git', 'rev-parse', 'v1.1.0^{commit}'], fx.stack.appDir, 10_000)).trim());
     const replaced = await answerTo(responseUrl, 2);
     assert.match(shown(replaced), /operation/);
-  });
-
-  test('a failing release: the message ends rolled back with the reason in words; the evidence is in its thread', async () => {
-    const head = await headSha(fx.stack.appDir);
-    const { preview, responseUrl } = await previewOf('health-503');
-    const before = fx.channelMessages().length;
-    await fx.slack.socket.clickButton({ ...deployButton(preview), responseUrl });
-    const done = await finalMessage(before);
-    assert.equal((done.attachments?.[0] as Obj).color, 'warning');
-    const body = shown(done);
-    assert.match(body, /failed and rolled back/);
-    assert.match(body, /:x: health/);
-    assert.match(body, /Why:\*[^"]*503/);
-    assert.match(body, /\*Rollback\*/);
-    await waitFor(async () => fx.threadOf(done.ts).length > 0, 30_000, 'the thread reply');
-    assert.match(shown(fx.threadOf(done.ts)[0]), /What happened[^"]*503/);
-    assert.equal(await headSha(fx.stack.appDir), head, 'code is back on the release before');
   });
 
   test('/status shows the release and health; nothing the bot sent was refused by the emulator', async () => {

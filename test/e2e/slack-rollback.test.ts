@@ -118,8 +118,19 @@ describe('Slack: /rollback, /backups and the Home tab through the emulator onto 
     await fx.slack.socket.clickButton({ ...buttonIn(quickPreview.blocks, 'rollback_confirm'), responseUrl: quickUrl });
     const done = await finalMessage(before);
     assert.equal((done.attachments?.[0] as Obj).color, 'good', shown(done));
-    assert.match(shown(done), /rollback quick[^"]*production[^"]*succeeded/);
-    assert.match(shown(done), /restore_database/);
+    const body = shown(done);
+    assert.match(body, /\*manual rollback quick\* on \*production\*[^"]*succeeded/);
+    assert.match(body, /:white_check_mark: database restored — [0-9.]+ (ms|s)/);
+    // A manual rollback's words, never a deploy's: restored from the backup chosen, the state before this rollback in the safety backup.
+    const line = /\*Database:\* The database was restored from backup (backup_\d+_\d+(?:_\d+)?\.dump), because the rollback plan restores \1\. (?:No rows were|\d+ rows?) written or rewritten since the snapshot[^"]*?(?:The database as it was before this rollback is kept in|they are in) safety backup safety_backup_\d+_\d+(?:_\d+)?\.dump/;
+    assert.match(body, line);
+    assert.doesNotMatch(body, /deploy failed|pre-deploy backup|as the deploy left it/);
+    await waitFor(async () => fx.threadOf(done.ts).length > 0, 30_000, 'the thread of the manual rollback');
+    const thread = shown(fx.threadOf(done.ts)[0]);
+    assert.match(thread, line, 'the thread says the same sentence');
+    const [v100, v110] = [await shaOf('v1.0.0'), await shaOf('v1.1.0')];
+    assert.match(thread, new RegExp(`Back on: \`v1\\.0\\.0\` \`${v100.slice(0, 12)}\` \\(read from the host after the rollback\\)`));
+    assert.doesNotMatch(thread, new RegExp(v110.slice(0, 12)), 'never the release it left');
     assert.match(shown(await answerTo(quickUrl, 2)), /Rollback quick on \*production\* — starting: operation `/);
     assert.equal(await headSha(fx.stack.appDir), await shaOf('v1.0.0'));
     const columns = await run(['psql', '-h', '127.0.0.1', '-p', String(fx.stack.dbPort), '-U', 'postgres', '-d', fx.stack.databaseName, '-Atc',
@@ -182,6 +193,9 @@ describe('Slack: /rollback, /backups and the Home tab through the emulator onto 
     const done = await finalMessage(before);
     assert.equal((done.attachments?.[0] as Obj).color, 'good', shown(done));
     assert.equal(await headSha(fx.stack.appDir), v110);
+    assert.match(shown(done), /\*Database:\* The database was not part of this rollback: it was left as it was\./);
+    await waitFor(async () => fx.threadOf(done.ts).length > 0, 30_000, 'the thread of the manual rollback');
+    assert.match(shown(fx.threadOf(done.ts)[0]), new RegExp(`Back on: \`v1\\.1\\.0\` \`${v110.slice(0, 12)}\``));
   });
 
   test('the Home tab: release and health, the last five operations with outcomes, the newest verified backup, the lock, buttons', async () => {

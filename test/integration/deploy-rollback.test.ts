@@ -66,7 +66,8 @@ describe('deploy', () => {
     assert.equal(existsSync(join(stack.stateDir, 'locks', 'production.lock')), false);
   });
 
-  const reports: Record<string, { database?: { action: string } } | null> = {};
+  type Report = { database?: { action: string; why?: string }; rollback?: Array<{ name: string; kept?: string }>; live?: { sha: string; tag?: string } };
+  const reports: Record<string, Report | null> = {};
   for (const kind of FAILING_RELEASES) {
     test(`${kind}: exits 3 and everything is as before`, async () => {
       const before = await hostState();
@@ -83,6 +84,17 @@ describe('deploy', () => {
     // The build fails before anything can change the database; the others ran the new code against it.
     assert.equal(reports['build-fails']?.database?.action, 'untouched');
     for (const kind of FAILING_RELEASES.filter((k) => k !== 'build-fails')) assert.match(reports[kind]?.database?.action ?? '', /^(restored|kept)$/, kind);
+  });
+
+  test('a kept database is said by its step too, and each report names the release the host is back on, read from git', async () => {
+    const v110 = (await run(['git', 'rev-parse', 'v1.1.0^{commit}'], stack.appDir, 10_000)).trim();
+    for (const kind of FAILING_RELEASES) {
+      const r = reports[kind];
+      assert.deepEqual(r?.live, { sha: v110, tag: 'v1.1.0' }, kind);
+      const step = r?.rollback?.find((s) => s.name === 'restore_database');
+      if (r?.database?.action === 'kept') assert.equal(step?.kept, r.database.why, kind);
+      else assert.equal(step?.kept, undefined, kind);
+    }
   });
 
   test('the failure reason names the health check in words', async () => {

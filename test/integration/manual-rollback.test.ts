@@ -121,6 +121,8 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(r.json?.outcome, 'succeeded');
     assert.match(String(r.json?.safetyBackup), /^safety_backup_/);
+    assert.deepEqual(r.json?.database, { action: 'reversed', command: REVERSAL, safetyBackup: r.json?.safetyBackup }, 'the report says the reversal ran, never that the database was untouched');
+    assert.deepEqual(r.json?.live, { sha: states.v100!.head, tag: 'v1.0.0' }, 'the release read from the host');
     assert.deepEqual(await hostState(), states.v100);
     assert.equal(await version(), '1.0.0');
     level2Safety = String(r.json?.safetyBackup);
@@ -134,6 +136,8 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     assert.equal((await hostState()).head, states.v100!.head, 'a refusal changes nothing');
     const r = await rollback(['commit', 'v1.1.0', '--keep-database', '--yes']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^rolled back production to v1\.1\.0 \([0-9a-f]{12}\) in /m);
+    assert.match(r.stdout, /^database: The database was not part of this rollback: it was left as it was\.$/m);
     const now = await hostState();
     assert.equal(now.head, states.v110!.head);
     assert.equal(now.web, states.v110!.web, 'the recorded image ID runs again, not a rebuild');
@@ -166,6 +170,8 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     assert.equal(now.head, states.v100!.head);
     assert.equal(now.web, states.v100!.web);
     assert.equal(now.checksum, states.v110!.checksum, 'the database is kept');
+    assert.match(r.stdout, /^database: The database was kept: no pre-deploy backup was taken: the database is kept\.$/m);
+    assert.doesNotMatch(r.stdout, /deploy failed before/);
   });
 
   test('full SHA FILE: release and database both, to v1.1.0 and the state before the first deploy', async () => {

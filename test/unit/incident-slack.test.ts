@@ -86,6 +86,19 @@ describe('incident messages', () => {
     assert.match(shown, /```ripcord rollback --env production --full aaaaaaaaaaaa backup_good\.dump```\\n:warning: The pre-deploy backup backup_1\.dump is corrupt/);
     assert.doesNotMatch(shown, /--full aaaaaaaaaaaa backup_1\.dump/);
   });
+
+  test('a kept database shows as kept, never as a ✅ restore; what the database got is said in the deploy\'s words', () => {
+    const m = incidentSummaryMessage(withFailure({
+      steps: [{ name: 'restore_database', outcome: 'ok' }, { name: 'start_previous_images', outcome: 'failed', reason: 'gone' }],
+      database: { action: 'kept', why: 'no migration of this deploy changed it' },
+    }), []);
+    const shown = JSON.stringify(m);
+    assert.match(shown, /⚪ database kept/);
+    assert.doesNotMatch(shown, /✅ restore_database/);
+    assert.match(shown, /\*The database\*\\nThe database was kept as it is: no migration of this deploy changed it\./);
+    assert.equal(checkMessage(m as never), null);
+    assert.doesNotMatch(JSON.stringify(incidentSummaryMessage(withFailure({}), [])), /The database\*/, 'an incident recorded before this was kept says nothing rather than guess');
+  });
 });
 
 describe('/incident parsing', () => {

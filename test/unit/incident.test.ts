@@ -7,6 +7,7 @@ import { failureFromJournal, timelineFromJournal } from '../../src/domain/incide
 import { incidentReportData, PEOPLE_PROMPTS, renderIncidentReport } from '../../src/domain/incident-report.js';
 import { FACT, type JournalEntry, type JournalEvent, type JournalHeader } from '../../src/domain/journal-entry.js';
 import { MANUAL_PLAN_FACT } from '../../src/domain/manual-rollback.js';
+import { incidentSummaryMessage } from '../../src/incidents/incident-message.js';
 
 const header: JournalHeader = {
   type: 'header', version: 1, id: '20261130T100000Z-abc123', kind: 'deploy', env: 'production', ref: 'v1.1.0', targetSha: null,
@@ -85,6 +86,40 @@ describe('incident failure and timeline from the journal', () => {
     assert.deepEqual(f.steps.map((s) => `${s.name}:${s.outcome}`), ['safety_backup:ok', 'restore_database:failed', 'health:not_run']);
     const kinds = timelineFromJournal(manual).map((e) => e.kind);
     assert.deepEqual(kinds, ['decision', 'rollback_executed', 'detected']);
+  });
+
+  test('what the database got, from the journal: a failed restore in a manual rollback is said as a manual one, in the summary and the report', () => {
+    const manual = journal({ ...header, kind: 'rollback', ref: null }, [
+      { type: 'fact', key: MANUAL_PLAN_FACT, value: { kind: 'manual_rollback', request: { kind: 'backup' }, level: 3, steps: [{ kind: 'restore_database', strategy: 'dump_restore', backup: 'backup_1.dump' }, { kind: 'health' }] } },
+      { type: 'state', state: 'rolling_back' },
+      { type: 'step_started', step: 'restore_database' },
+      { type: 'step_finished', step: 'restore_database', outcome: 'failed', reason: 'pg_restore exited 1' },
+      { type: 'state', state: 'rollback_failed' },
+    ]);
+    const f = failureFromJournal(manual);
+    assert.deepEqual(f?.database, { action: 'not_restored', why: 'pg_restore exited 1' });
+    const incident = fromJournal(manual);
+    const summary = JSON.stringify(incidentSummaryMessage(incident, []));
+    assert.match(summary, /\*The database\*\\nThe database was NOT put back \(pg_restore exited 1\): it is as the failed step left it/);
+    assert.match(summary, /❌ database NOT restored — pg_restore exited 1/);
+    assert.doesNotMatch(summary, /failed release/);
+    assert.match(incidentReportData(incident).database ?? '', /^The database was NOT put back/);
+    assert.match(renderIncidentReport(incident), /- \*\*Database:\*\* The database was NOT put back/);
+  });
+
+  test('a deploy whose rollback stopped before its database step: the database was not put back, said so', () => {
+    const deploy = journal(header, [
+      { type: 'stage_started', stage: 'migrate' },
+      { type: 'fact', key: FACT.preDeployBackup, value: 'backup_1.dump' },
+      { type: 'stage_finished', stage: 'migrate', outcome: 'failed', reason: 'exit 1' },
+      { type: 'state', state: 'rolling_back' },
+      { type: 'step_started', step: 'stop_new_services' },
+      { type: 'step_finished', step: 'stop_new_services', outcome: 'failed', reason: 'docker gone' },
+      { type: 'state', state: 'rollback_failed' },
+    ]);
+    const f = failureFromJournal(deploy);
+    assert.equal(f?.database, null);
+    assert.match(JSON.stringify(incidentSummaryMessage(fromJournal(deploy), [])), /The rollback stopped before its database step finished: the database was not put back\./);
   });
 });
 

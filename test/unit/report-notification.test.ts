@@ -3,6 +3,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OperationReport, Outcome } from '../../src/domain/operation-report.js';
 import { levelOfReport, notificationFromReport } from '../../src/notify/report-notification.js';
+import { summarize } from '../../src/cli/progress.js';
+import { operationMessage } from '../../src/slack/messages/operation-message.js';
+import { foldEvent, initialView } from '../../src/slack/messages/operation-view.js';
 
 const PREV = 'abc123def4567890abc123def4567890abc12345';
 const TARGET = 'fed987cba6543210fed987cba6543210fed98765';
@@ -102,5 +105,29 @@ describe('report → notification', () => {
     assert.equal(notificationFromReport(report('succeeded', { kind: 'rollback', ref: PREV.slice(0, 12), targetSha: PREV })).title, 'Rolled back production to abc123def456');
     assert.equal(n.fields?.restored, 'daily_backup_x.dump');
     assert.equal(n.fields?.safety, 'safety_backup_y.dump');
+  });
+});
+
+describe('one report, the same words in the notification, the terminal and Slack', () => {
+  const why = 'the schema is the same as in backup_1.dump: the database is kept, with every row written since';
+  const quick = report('succeeded', { kind: 'rollback', ref: 'v1.0.0', previousSha: TARGET, targetSha: PREV, database: { action: 'untouched', why }, live: { sha: PREV, tag: 'v1.0.0' } });
+
+  test('a manual rollback: back on the release read from the host, the database kept in a manual rollback\'s words', () => {
+    const n = notificationFromReport(quick);
+    assert.equal(n.title, 'Rolled back production to v1.0.0 (abc123def456)');
+    assert.equal(n.text, `production runs v1.0.0 (abc123def456). The database was kept: ${why}.`);
+    assert.doesNotMatch(n.text, /deploy/);
+    const terminal = summarize(quick);
+    assert.match(terminal[0]!, /^rolled back production to v1\.0\.0 \(abc123def456\) in /);
+    assert.ok(terminal.includes(`database: The database was kept: ${why}.`));
+    const slack = JSON.stringify(operationMessage(foldEvent(initialView('d-1', 'production', 'rollback quick', '@a'), { type: 'report', report: quick })));
+    assert.ok(slack.includes(`The database was kept: ${why}.`));
+  });
+
+  test('a deploy rolled back: the release the host is back on comes from the report\'s live release, not the SHA recorded before', () => {
+    const n = notificationFromReport(report('rolled_back', { live: { sha: TARGET } }));
+    assert.match(n.title, /rolled back to fed987cba654$/);
+    assert.match(n.text, /production runs fed987cba654 again\./);
+    assert.match(summarize(report('rolled_back', { live: { sha: TARGET } }))[0]!, /^FAILED and rolled back production to fed987cba654 in/);
   });
 });

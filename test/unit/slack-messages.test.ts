@@ -12,6 +12,8 @@ import { age, cut, escapeText } from '../../src/slack/messages/mrkdwn.js';
 import { operationMessage, threadDetails } from '../../src/slack/messages/operation-message.js';
 import { foldEvent, initialView } from '../../src/slack/messages/operation-view.js';
 import type { OperationEvent } from '../../src/operations/service-report.js';
+import { describeDatabaseRollback } from '../../src/domain/database-rollback-summary.js';
+import type { DatabaseRollback, OperationReport } from '../../src/domain/operation-report.js';
 import { checkMessage } from '../support/slack-emulator/slack-rules.js';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
@@ -133,5 +135,90 @@ describe('operation message', () => {
     assert.equal(m.attachments?.[0]?.color, 'danger');
     assert.equal(checkMessage(m as never), null);
     assert.equal(checkMessage(threadDetails(v) as never), null);
+  });
+});
+
+describe('what the database got and the release the host is back on, from the report', () => {
+  const at = '2026-11-30T12:00:00Z';
+  const step = (name: string, durationMs = 40) => ({ name, outcome: 'ok' as const, startedAt: at, durationMs });
+  const restoreSteps = [step('git_reset'), step('stop_new_services'), step('restore_database', 3100), step('start_previous_images'), step('health')];
+  const rolledBack = (database: DatabaseRollback, live?: OperationReport['live']): OperationReport => ({
+    id: 'op2', kind: 'deploy', environment: 'production', ref: 'health-503', previousSha: sha('a'), targetSha: sha('c'), outcome: 'rolled_back', reason: 'health check: 503',
+    stages: [step('preflight'), { ...step('health'), outcome: 'failed', reason: 'returned 503' }], rollback: restoreSteps, preDeployBackup: 'backup_1.dump',
+    database, ...(live ? { live } : {}), startedAt: at, finishedAt: at,
+  });
+  const ended = (report: OperationReport) => foldEvent(initialView('op2', 'production', 'deploy health-503', '@alice'), { type: 'report', report });
+  const blockTexts = (m: unknown) => JSON.stringify(m);
+
+  test('a kept database is "database kept" with a neutral mark, never a ✅ restore; the line says why; Back on is what the host runs', () => {
+    const v = ended(rolledBack({ action: 'kept', why: 'no migration of this deploy changed it' }, { sha: sha('a'), tag: 'v1.0.0' }));
+    const m = blockTexts(operationMessage(v));
+    assert.match(m, /:white_circle: database kept — 3\.1 s/);
+    assert.doesNotMatch(m, /restore_database/);
+    assert.match(m, /\*Database:\* The database was kept as it is: no migration of this deploy changed it\./);
+    const thread = blockTexts(threadDetails(v));
+    assert.match(thread, /\*Database:\* The database was kept as it is/);
+    assert.match(thread, /Back on: `v1\.0\.0` `aaaaaaaaaaaa` \(read from the host after the rollback\)/);
+  });
+
+  test('a restore with rows: the live line and the thread say the CLI\'s sentences; the thread lists every table and how to get the rows back', () => {
+    const db: DatabaseRollback = {
+      action: 'restored', backup: 'backup_1.dump', safetyBackup: 'safety_2.dump', how: 'dump restored', why: 'the deploy changed the database: the schema changed',
+      rowsLost: { total: 25, byTable: { 'public.orders': 22, 'public.items': 3, 'public.empty': 0 }, since: '2026-11-30T11:59:00Z' }, keptIn: 'safety backup safety_2.dump',
+    };
+    const v = ended(rolledBack(db, { sha: sha('a') }));
+    const m = operationMessage(v);
+    const live = blockTexts(m);
+    assert.match(live, /:white_check_mark: database restored — 3\.1 s/);
+    assert.ok(live.includes(JSON.stringify(`*Database:* ${describeDatabaseRollback(db, 'deploy')}`).slice(1, -1)), 'the live line is the CLI\'s sentence');
+    assert.match(live, /25 rows written or rewritten since the snapshot \(public\.orders 22, public\.items 3\) are not in it; they are in safety backup safety_2\.dump/);
+    const thread = threadDetails(v)!;
+    const text = blockTexts(thread);
+    assert.match(text, /Rows written since the snapshot \(2026-11-30T11:59:00Z\) that the restored database does not have:\\n• `public\.orders`: 22 rows\\n• `public\.items`: 3 rows/);
+    assert.doesNotMatch(text, /public\.empty/);
+    assert.match(text, /ripcord backups restore safety_2\.dump --into NEW_DB/);
+    assert.match(text, /Back on: `aaaaaaaaaaaa` \(read from the host/);
+    assert.equal(checkMessage(m as never), null);
+    assert.equal(checkMessage(thread as never), null);
+  });
+
+  test('rows that could not be counted are said so, never as a number; hundreds of tables still fit Slack\'s limits', () => {
+    const uncounted = ended(rolledBack({ action: 'restored', backup: 'backup_1.dump', safetyBackup: 'safety_2.dump', how: null, rowsUncounted: 'the live database was replaced since the snapshot' }));
+    const text = blockTexts(threadDetails(uncounted));
+    assert.match(text, /The rows written since the snapshot cannot be counted: the live database was replaced since the snapshot/);
+    assert.doesNotMatch(text, /\d+ rows? written|Rows written since/);
+    const byTable = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`public.${'t'.repeat(50)}_${i}`, i + 1]));
+    const many = ended(rolledBack({ action: 'restored', backup: 'b', safetyBackup: 's', how: null, rowsLost: { total: 80_200, byTable, since: at } }));
+    assert.match(blockTexts(threadDetails(many)), /…and 370 more tables/);
+    assert.equal(checkMessage(operationMessage(many) as never), null);
+    assert.equal(checkMessage(threadDetails(many) as never), null);
+  });
+
+  test('a report without the host\'s release says it was not read, never the plan\'s SHA', () => {
+    const thread = blockTexts(threadDetails(ended(rolledBack({ action: 'kept', why: 'x' }))));
+    assert.match(thread, /Back on: not read from the host — `ripcord status --env production` shows what runs/);
+    assert.doesNotMatch(thread, /aaaaaaaaaaaa/);
+  });
+
+  test('a failed rollback whose report has no database story stopped before its database step; any other outcome claims nothing', () => {
+    const { database: _none, ...bare } = rolledBack({ action: 'kept', why: 'x' });
+    const failed = ended({ ...bare, outcome: 'rollback_failed' });
+    assert.match(blockTexts(operationMessage(failed)), /\*Database:\* The rollback stopped before its database step finished: the database was not put back\./);
+    assert.match(blockTexts(threadDetails(failed)), /Checked out on the host now: not read from the host/);
+    assert.doesNotMatch(blockTexts(operationMessage(ended(bare))), /Database:/);
+  });
+});
+
+describe('the database step while the rollback still runs', () => {
+  const at = '2026-11-30T12:00:00Z';
+  test('a restore step that kept the database shows as kept as soon as it finished, before the report', () => {
+    const events: OperationEvent[] = [
+      { type: 'step_started', phase: 'rollback', name: 'restore_database', at },
+      { type: 'step_finished', phase: 'rollback', step: { name: 'restore_database', outcome: 'ok', startedAt: at, durationMs: 900, kept: 'no migration of this deploy changed it' } },
+      { type: 'step_started', phase: 'rollback', name: 'health', at },
+    ];
+    const all = JSON.stringify(operationMessage(events.reduce(foldEvent, initialView('op', 'production', 'deploy v2', '@a'))));
+    assert.match(all, /:white_circle: database kept — 900 ms/);
+    assert.doesNotMatch(all, /:white_check_mark: restore_database/);
   });
 });

@@ -17,6 +17,9 @@ import { backupsUsage, rollbackUsage } from '../../src/slack/messages/usage.js';
 import { doneModal, modal, problemModal, workingModal } from '../../src/slack/messages/views.js';
 import { encodeRollbackConfirm } from '../../src/slack/rollback-request.js';
 import { checkMessage, checkView } from '../support/slack-emulator/slack-rules.js';
+import type { DatabaseRollback, OperationReport } from '../../src/domain/operation-report.js';
+import { operationMessage, threadDetails } from '../../src/slack/messages/operation-message.js';
+import { foldEvent, initialView } from '../../src/slack/messages/operation-view.js';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
 const sha = (c: string) => c.repeat(40);
@@ -221,5 +224,44 @@ describe('usage, confirm outcomes and modal screens', () => {
       assert.ok(v.title.text.length <= MAX_MODAL_TITLE_CHARS);
     }
     assert.throws(() => modal({ title: 't', blocks: [], privateMetadata: 'x'.repeat(3001) }), /private_metadata/);
+  });
+});
+
+describe('a manual rollback\'s live message and thread', () => {
+  const at = '2026-11-30T12:00:00Z';
+  const ok = (name: string) => ({ name, outcome: 'ok' as const, startedAt: at, durationMs: 40 });
+  function quick(database: DatabaseRollback, live?: OperationReport['live']): OperationReport {
+    return {
+      id: 'op3', kind: 'rollback', environment: 'production', ref: 'v1.0.0', previousSha: sha('b'), targetSha: sha('a'), outcome: 'succeeded',
+      stages: [], rollback: [ok('git_reset'), ok('start_previous_images'), ok('health')], database, ...(live ? { live } : {}), startedAt: at, finishedAt: at,
+    };
+  }
+  const ended = (report: OperationReport) => foldEvent(initialView('op3', 'production', 'rollback quick', '@alice'), { type: 'report', report });
+
+  test('a quick rollback that kept the database: titled manual, the plan\'s reason, never a deploy; a thread even on success, Back on the host\'s release', () => {
+    const why = 'the schema is the same as in backup_1.dump: the database is kept, with every row written since';
+    const v = ended(quick({ action: 'untouched', why }, { sha: sha('a'), tag: 'v1.0.0' }));
+    const m = operationMessage(v);
+    const live = json(m);
+    assert.match(live, /\*manual rollback quick\* on \*production\* — :white_check_mark: succeeded/);
+    assert.match(live, new RegExp(`\\*Database:\\* The database was kept: ${why.replace(/\./g, '\\.')}\\.`));
+    assert.doesNotMatch(live, /deploy/);
+    assert.match(live, /details in the thread/);
+    const thread = threadDetails(v);
+    assert.ok(thread, 'a manual rollback gets a thread even when it succeeded');
+    const text = json(thread);
+    assert.match(text, /The database was kept: the schema is the same/);
+    assert.match(text, /Back on: `v1\.0\.0` `aaaaaaaaaaaa` \(read from the host after the rollback\)/);
+    assert.doesNotMatch(text, /bbbbbbbbbbbb|deploy failed/, 'never the release it left, never deploy wording');
+    assert.equal(checkMessage({ ...m }), null);
+    assert.equal(checkMessage({ ...thread }), null);
+  });
+
+  test('a restore from the chosen backup: the step says database restored, the line names the backup and the safety backup', () => {
+    const v = ended({ ...quick({ action: 'restored', backup: 'backup_1.dump', safetyBackup: 'safety_2.dump', how: 'dump restored', rowsLost: { total: 0, byTable: {}, since: at }, keptIn: 'safety backup safety_2.dump' }, { sha: sha('a') }),
+      rollback: [ok('git_reset'), ok('stop_new_services'), ok('restore_database'), ok('health')] });
+    const live = json(operationMessage(v));
+    assert.match(live, /:white_check_mark: database restored — 40 ms/);
+    assert.match(live, /The database was restored from backup backup_1\.dump\. No rows were written or rewritten since the snapshot \(deletions cannot be counted\)\. The database as it was before this rollback is kept in safety backup safety_2\.dump\./);
   });
 });

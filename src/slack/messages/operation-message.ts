@@ -5,8 +5,11 @@
  * (Slack refuses messages past ~13k characters of blocks): details go into the thread
  * (`threadDetails`). Pure.
  */
+import type { OperationReport } from '../../domain/operation-report.js';
+import { isTaskReport } from '../../operations/service-report.js';
 import { MAX_SECTION_TEXT_CHARS } from '../limits.js';
 import { context, section, sections, type Block, type SlackMessage } from './blocks.js';
+import { DATABASE_STEP, databaseLine, databaseStepLabel, databaseThreadLines, liveReleaseLine } from './database-outcome.js';
 import { cut, duration, escapeText } from './mrkdwn.js';
 import type { OperationView, StepView } from './operation-view.js';
 
@@ -23,32 +26,58 @@ const OUTCOME_WORDS: Record<keyof typeof COLOR, string> = {
 
 const MARK: Record<StepView['state'], string> = { running: ':hourglass_flowing_sand:', ok: ':white_check_mark:', failed: ':x:', skipped: ':white_circle:' };
 
-function stepLine(s: StepView): string {
+/** The deploy's or rollback's report, once it came (a backup task's report says nothing of these). */
+function operationReport(v: OperationView): OperationReport | null {
+  return v.report && !isTaskReport(v.report) ? v.report : null;
+}
+
+/** One checklist line; the database step says what it did (kept is not a restore), once the report tells. */
+function stepLine(s: StepView, report: OperationReport | null): string {
   const took = s.durationMs === null ? 'running…' : duration(s.durationMs);
-  return `${MARK[s.state]} ${escapeText(s.name)} — ${took}`;
+  const database = s.name === DATABASE_STEP ? databaseStepLabel(report?.database ?? (s.kept ? { action: 'kept', why: s.kept } : undefined)) : null;
+  return database ? `${database.mark} ${database.label} — ${took}` : `${MARK[s.state]} ${escapeText(s.name)} — ${took}`;
+}
+
+/** Every rollback operation is a manual one (a deploy's own rollback is part of the deploy): its title says so. */
+function titleOf(v: OperationView): string {
+  const manual = operationReport(v)?.kind === 'rollback' || v.title.startsWith('rollback ');
+  return manual ? `manual ${v.title}` : v.title;
 }
 
 export function operationMessage(v: OperationView): SlackMessage {
   const state = v.outcome ?? 'running';
-  const headline = `*${escapeText(cut(v.title, 120))}* on *${escapeText(v.environment)}* — ${OUTCOME_WORDS[state]}`;
+  const report = operationReport(v);
+  const title = titleOf(v);
+  const headline = `*${escapeText(cut(title, 120))}* on *${escapeText(v.environment)}* — ${OUTCOME_WORDS[state]}`;
   const blocks: Block[] = [section(headline)];
-  if (v.stages.length) blocks.push(...sections(v.stages.map(stepLine), 1));
-  if (v.rollback.length) blocks.push(...sections(['*Rollback*', ...v.rollback.map(stepLine)], 1));
+  const line = (s: StepView) => stepLine(s, report);
+  if (v.stages.length) blocks.push(...sections(v.stages.map(line), 1));
+  if (v.rollback.length) blocks.push(...sections(['*Rollback*', ...v.rollback.map(line)], 1));
+  const database = report ? databaseLine(report) : null;
+  if (database) blocks.push(section(database));
   if (v.reason) blocks.push(section(`*Why:* ${escapeText(cut(v.reason, MAX_SECTION_TEXT_CHARS - 20))}`));
   else if (!v.outcome && v.notes.length) blocks.push(context(escapeText(v.notes.at(-1) ?? '')));
-  blocks.push(context(`Asked by ${escapeText(v.requestedBy)} · operation \`${escapeText(v.operationId)}\`${v.outcome && v.outcome !== 'succeeded' ? ' · details in the thread' : ''}`));
-  return { text: escapeText(`${v.title} on ${v.environment}: ${OUTCOME_WORDS[state].replace(/^:[a-z_]+: /, '')}`), attachments: [{ color: COLOR[state], blocks }] };
+  blocks.push(context(`Asked by ${escapeText(v.requestedBy)} · operation \`${escapeText(v.operationId)}\`${hasThread(v) ? ' · details in the thread' : ''}`));
+  return { text: escapeText(`${title} on ${v.environment}: ${OUTCOME_WORDS[state].replace(/^:[a-z_]+: /, '')}`), attachments: [{ color: COLOR[state], blocks }] };
 }
 
-/** The thread under the message once the operation ended badly: every failed step's reason and the rollback. */
+/** A thread once the operation ended badly, and after every manual rollback: what it did to the database matters either way. */
+function hasThread(v: OperationView): boolean {
+  if (!v.outcome) return false;
+  return v.outcome !== 'succeeded' || operationReport(v)?.kind === 'rollback';
+}
+
+/** The thread under the message: every failed step's reason, what the database got, and the release the host is back on. */
 export function threadDetails(v: OperationView): SlackMessage | null {
-  if (!v.outcome || v.outcome === 'succeeded') return null;
+  if (!v.outcome || !hasThread(v)) return null;
   const lines: string[] = [`*What happened* (${escapeText(v.outcome.replace('_', ' '))})`];
   if (v.reason) lines.push(`Reason: ${escapeText(v.reason)}`);
   for (const s of [...v.stages, ...v.rollback].filter((x) => x.reason)) lines.push(`• ${escapeText(s.name)} (${s.state}): ${escapeText(s.reason ?? '')}`);
-  const r = v.report;
-  if (r && 'preDeployBackup' in r && r.preDeployBackup) lines.push(`Pre-deploy backup: \`${escapeText(r.preDeployBackup)}\``);
-  if (r && 'previousSha' in r && r.previousSha) lines.push(`Back on: \`${escapeText(r.previousSha.slice(0, 12))}\``);
+  const r = operationReport(v);
+  if (r?.preDeployBackup) lines.push(`Pre-deploy backup: \`${escapeText(r.preDeployBackup)}\``);
+  if (r) lines.push(...databaseThreadLines(r));
+  const live = r ? liveReleaseLine(r) : null;
+  if (live) lines.push(live);
   lines.push(`Full record: \`ripcord status --env ${escapeText(v.environment)}\` and the journal of \`${escapeText(v.operationId)}\` on the host`);
   return { text: escapeText(cut(`What happened: ${v.reason ?? v.outcome}`, 3000)), blocks: sections(lines, 6) };
 }

@@ -4,11 +4,16 @@
  * outcome and the reason. Pure: `foldEvent(view, event)` returns a new view, so the progress
  * publisher can render whatever the latest view is, whenever Slack lets it.
  */
+import type { StepReport } from '../../domain/operation-report.js';
 import type { OperationEvent, ServiceReport } from '../../operations/service-report.js';
 
 export type StepState = 'running' | 'ok' | 'failed' | 'skipped';
 
-export interface StepView { name: string; state: StepState; durationMs: number | null; reason?: string }
+export interface StepView {
+  name: string; state: StepState; durationMs: number | null; reason?: string;
+  /** The database step kept the database (and why): it must not show as a restore. */
+  kept?: string;
+}
 
 export interface OperationView {
   operationId: string;
@@ -29,6 +34,10 @@ export function initialView(operationId: string, environment: string, title: str
   return { operationId, environment, title, requestedBy, stages: [], rollback: [], notes: [], outcome: null, reason: null, report: null };
 }
 
+function stepViewOf(s: StepReport): StepView {
+  return { name: s.name, state: s.outcome, durationMs: s.durationMs, ...(s.reason ? { reason: s.reason } : {}), ...(s.kept ? { kept: s.kept } : {}) };
+}
+
 function upsert(steps: readonly StepView[], step: StepView): StepView[] {
   const at = steps.findIndex((s) => s.name === step.name && s.state === 'running');
   if (at === -1) return [...steps, step];
@@ -46,7 +55,7 @@ export function foldEvent(view: OperationView, event: OperationEvent): Operation
     case 'step_finished': {
       const key = event.phase === 'rollback' ? 'rollback' : 'stages';
       const s = event.step;
-      return { ...view, [key]: upsert(view[key], { name: s.name, state: s.outcome, durationMs: s.durationMs, ...(s.reason ? { reason: s.reason } : {}) }) };
+      return { ...view, [key]: upsert(view[key], stepViewOf(s)) };
     }
     case 'note':
       return { ...view, notes: [...view.notes, event.text].slice(-5) };
@@ -57,11 +66,10 @@ export function foldEvent(view: OperationView, event: OperationEvent): Operation
 
 /** The report is the truth: its stage list replaces what the events built (a redelivery may have skipped some). */
 function withReport(view: OperationView, report: ServiceReport): OperationView {
-  const asStep = (s: ServiceReport['stages'][number]): StepView => ({ name: s.name, state: s.outcome, durationMs: s.durationMs, ...(s.reason ? { reason: s.reason } : {}) });
-  const rollback = 'rollback' in report && report.rollback ? report.rollback.map(asStep) : view.rollback.filter((s) => s.state !== 'running');
+  const rollback = 'rollback' in report && report.rollback ? report.rollback.map(stepViewOf) : view.rollback.filter((s) => s.state !== 'running');
   return {
     ...view,
-    stages: report.stages.length ? report.stages.map(asStep) : view.stages.filter((s) => s.state !== 'running'),
+    stages: report.stages.length ? report.stages.map(stepViewOf) : view.stages.filter((s) => s.state !== 'running'),
     rollback,
     outcome: report.outcome,
     reason: report.reason ?? null,
