@@ -8,6 +8,7 @@
  * the catalog, and goes on from it.
  */
 import { connectionOf, type DatabaseAccess } from '../backups/pg-commands.js';
+import { checkIdentifierLength } from '../backups/database-swap.js';
 import { databaseOid, holdDatabase, releaseHold, type DatabaseHold, type HoldState } from '../backups/database-hold.js';
 import { FACT } from '../domain/journal-entry.js';
 import type { StrategyContext } from './database-rollback.js';
@@ -50,6 +51,8 @@ export async function openWriteHold(ctx: StrategyContext, heldAs: string): Promi
     await releaseHold(await view.access(), current);
   };
   const hold = async () => {
+    // PostgreSQL would silently truncate a longer name, and the hold would not find it again.
+    checkIdentifierLength(heldAs, 'use a database name of at most 48 bytes (the held name adds 15)');
     const access = await view.access();
     const stopped = await view.stopApp();
     current ??= { database: connectionOf(access).dbname, heldAs, oid: await databaseOid(access, connectionOf(access).dbname) };
