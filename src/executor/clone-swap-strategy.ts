@@ -1,11 +1,11 @@
 /**
  * `clone_swap`: besides the verified pre-deploy dump, a clone of the live database taken before the
  * migrations run (`CREATE DATABASE … TEMPLATE`). A rollback that restores holds writes
- * (write-hold.ts) by renaming the live database to a kept "failed" copy, counts there the rows
- * the swap takes away, then renames the clone to the live name — no dump, no restore on the
- * critical path. The slow
- * part, a safety dump of the failed copy (safety backups are kept forever), waits until the
- * environment is healthy again (`settle`), and the copy is dropped only once that dump is verified.
+ * (write-hold.ts) by renaming the live database to a kept "failed" copy, counts there the rows the
+ * swap takes away, then renames the clone to the live name — no dump, no restore on the critical
+ * path. The slow part, a safety dump of the failed copy (safety backups are kept forever), waits
+ * until the environment is healthy again (`settle`), and the copy is dropped only once that dump
+ * is verified.
  * Every name is journaled before the action that creates or renames it, so recovery can finish any
  * step after a crash.
  */

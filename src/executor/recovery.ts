@@ -1,7 +1,8 @@
 /**
  * Recovery: what the executor does when it starts again. Every journal of an environment that did
  * not reach a terminal state is finished: an interrupted deploy is rolled back, an interrupted
- * rollback is resumed (finished steps that must not repeat are skipped). With ROLLBACK_ENABLED
+ * rollback is resumed (finished steps that must not repeat are skipped), and a database it held for
+ * a restore (write-hold.ts) is given back once it has ended. With ROLLBACK_ENABLED
  * false an interrupted deploy is not rolled back: its journal ends `failed` (or `refused` when it had
  * not started a stage) and the report says how to roll back by hand; a rollback already under way
  * is still finished, since stopping one half-way leaves the host between two releases.
