@@ -105,7 +105,10 @@ export const dumpRestoreStrategy: DatabaseRollbackStrategy = {
   settle: () => Promise.resolve({}),
 };
 
-/** The name the live database is held under while the pre-deploy dump is restored (restore-into.ts once used it for its swap). */
+/**
+ * The name the live database is held under while the pre-deploy dump is restored: the one a
+ * `backups restore` retires it under (restore-into.ts), which renames it back if it finds it alone.
+ */
 export const heldName = (db: string) => `${db}__ripcord_old`;
 
 /**
