@@ -1,7 +1,7 @@
 /**
  * Whole databases moved by name: survey, create, drop, clone, and the rename swap that puts another
- * database in the live one's place. Used by the staged restore (restore-into.ts) and by the
- * `clone_swap` rollback strategy. Every statement runs from the maintenance database, never from
+ * database in the live one's place. Used by the staged restore (restore-into.ts), the `clone_swap`
+ * rollback strategy and a rollback's hold on writes (database-hold.ts). Every statement runs from the maintenance database, never from
  * the one being renamed, and every operation can be run again after a crash.
  */
 import { runCommand } from '../adapters/process-runner.js';
@@ -77,37 +77,6 @@ export function swapStatements(db: string, incoming: string, retired: string): s
 const renameBoth = (db: string, incoming: string, retired: string) =>
   `ALTER DATABASE ${quoteIdent(db)} RENAME TO ${quoteIdent(retired)}; ALTER DATABASE ${quoteIdent(incoming)} RENAME TO ${quoteIdent(db)}`;
 const exists = (name: string) => `exists(select 1 from pg_database where datname = ${quoteLiteral(name)})`;
-/** Statements run only when `condition` holds, decided by the server in the same transaction. */
-const when = (condition: string, statements: readonly string[]) => `DO $ripcord$ BEGIN IF ${condition} THEN ${statements.map((st) => `${st};`).join(' ')} END IF; END $ripcord$`;
-
-/**
- * The swap with its decisions made by the server, in one psql run (one `docker exec` in service
- * mode, on a rollback's critical path): repair a half swap, then swap only when `incoming` exists.
- * Prints whether `incoming` existed before, then whether `db` and `retired` both exist after.
- */
-export function conditionalSwapStatements(db: string, incoming: string, retired: string): string[] {
-  return [
-    `select ${exists(incoming)}`,
-    when(`not ${exists(db)} and ${exists(retired)}`, [`ALTER DATABASE ${quoteIdent(retired)} RENAME TO ${quoteIdent(db)}`, allowStatement(db, true)]),
-    when(exists(incoming), [allowStatement(db, false)]),
-    `${terminateStatement(db)} and ${exists(incoming)}`,
-    when(exists(incoming), [renameBoth(db, incoming, retired)]),
-    `select ${exists(db)} and ${exists(retired)}`,
-  ];
-}
-
-export type SwapResult = 'swapped' | 'already_swapped' | 'no_incoming';
-
-/**
- * Makes `incoming` the live `db`, keeping the old one as `retired`. Idempotent: run again after a
- * crash it repairs a half swap, and reports `already_swapped` when `incoming` is gone and `retired`
- * exists. `no_incoming` when there is nothing to swap in (the caller falls back to something else).
- */
-export async function swapIntoPlace(access: DatabaseAccess, db: string, incoming: string, retired: string): Promise<SwapResult> {
-  const lines = (await psql(access, conditionalSwapStatements(db, incoming, retired), true)).out.split('\n');
-  if (lines[0] === 't') return 'swapped';
-  return lines.at(-1) === 't' ? 'already_swapped' : 'no_incoming';
-}
 
 /** Statements in one quiet psql run from the maintenance database; each -c is its own transaction. */
 async function psql(access: DatabaseAccess, statements: readonly string[], stopOnError: boolean, timeoutMs = 120_000): Promise<{ out: string; err: string }> {

@@ -9,7 +9,7 @@ import { backupPath } from './backup-files.js';
 import { createBackup } from './create-backup.js';
 import { readRecord } from './manifest.js';
 import { connectionOf } from './pg-commands.js';
-import { restoreAsNewDatabase, replaceDatabase } from './restore-into.js';
+import { restoreAsNewDatabase, restoreOverHeld, replaceDatabase } from './restore-into.js';
 import { verifyFile } from './verify-backup.js';
 
 export interface RestoreResult {
@@ -19,7 +19,11 @@ export interface RestoreResult {
   durationMs: number;
 }
 
-export async function restoreBackup(env: EnvironmentConfig, name: string, opts: { skipSafety?: boolean } = {}): Promise<RestoreResult> {
+/**
+ * `heldAs`: a rollback holds the live database under that name (backups/database-hold.ts) and took
+ * its own safety backup of it; the restore then takes the live name, and the held one is dropped.
+ */
+export async function restoreBackup(env: EnvironmentConfig, name: string, opts: { skipSafety?: boolean; heldAs?: string } = {}): Promise<RestoreResult> {
   const started = Date.now();
   const record = readRecord(backupPath(env.backups.dir, name));
   const access = await accessOf(env);
@@ -30,7 +34,9 @@ export async function restoreBackup(env: EnvironmentConfig, name: string, opts: 
   }
   const safety = opts.skipSafety ? null : (await createBackup(env, { kind: 'safety' })).name;
   try {
-    await replaceDatabase(access, record, connectionOf(access).dbname, env.backups.jobs);
+    const db = connectionOf(access).dbname;
+    if (opts.heldAs) await restoreOverHeld(access, record, db, opts.heldAs, env.backups.jobs);
+    else await replaceDatabase(access, record, db, env.backups.jobs);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     const back = safety ? ` Safety backup ${safety} holds the state before this restore.` : '';

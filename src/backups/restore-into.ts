@@ -11,6 +11,7 @@ import { killGroup, runCommand, type Command, type CommandResult } from '../adap
 import { BadInputError, RipcordError } from '../domain/errors.js';
 import { sql, sqlSteps } from './database-facts.js';
 import { createStatement, dropStatement, maintenanceDatabase, repairStatements, survey, swapStatements } from './database-swap.js';
+import { moveIntoPlace } from './database-hold.js';
 import type { BackupRecord } from './manifest.js';
 import { connectionOf, pgCommand, restoreArgs, RESTORE_SESSION_ENV, sqlLoadArgs, type DatabaseAccess } from './pg-commands.js';
 
@@ -83,6 +84,27 @@ export async function replaceDatabase(access: DatabaseAccess, record: BackupReco
     throw error;
   }
   await sqlSteps(access, maintenanceDatabase(access), [dropStatement(retired), ...swapStatements(db, staging, retired), dropStatement(retired)]);
+}
+
+/**
+ * Restores `record` under the name of `db`, which a rollback holds as `held` (database-hold.ts):
+ * into a staging copy first; `held` is dropped only once the restored copy has its name. A failed
+ * load drops the staging copy and leaves `held` as it was, for the caller to give back.
+ */
+export async function restoreOverHeld(access: DatabaseAccess, record: BackupRecord, db: string, held: string, jobs: number): Promise<void> {
+  const staging = stagingName(db);
+  const props = (await survey(access, held, [])).props;
+  await sqlSteps(access, maintenanceDatabase(access), [dropStatement(staging), createStatement(staging, props)]);
+  try {
+    await restoreIntoDatabase(access, record, staging, jobs);
+  } catch (error) {
+    await sql(access, maintenanceDatabase(access), dropStatement(staging));
+    throw error;
+  }
+  if (!(await moveIntoPlace(access, staging, db, [held]))) {
+    throw new RipcordError('precondition_failed', `the restored copy ${staging} could not take the name ${db}: a database of that name was created meanwhile`,
+      `look at ${db} (the database as it was before the rollback is ${held}), drop or rename it, then run \`ripcord recover\``);
+  }
 }
 
 /** Loads `record` into a new database `name`, which must not exist yet; a failed load drops it again. */

@@ -44,10 +44,12 @@ function formatDeployPlan(plan: DeployPlan): string[] {
 function stepText(step: RollbackStep): string {
   switch (step.kind) {
     case 'git_reset': return `check out ${short(step.sha)} (${step.sha})`;
-    case 'stop_new_services': return 'stop the app services (the database keeps running)';
+    case 'stop_new_services': return step.scope === 'deploy'
+      ? 'stop what the deploy started (its one-off commands, the containers its `up` created); the previous release keeps running unless the database must go back'
+      : 'stop the app services (the database keeps running)';
     case 'restore_database': return step.strategy === 'clone_swap'
-      ? `keep the current database as a failed copy and swap in the pre-deploy clone (clone_swap; restores ${step.backup} if the clone is gone)`
-      : `safety backup of the current database, then restore ${step.backup} (${step.strategy})`;
+      ? `stop the app, hold the current database (no connections) as a failed copy and swap in the pre-deploy clone (clone_swap; restores ${step.backup} if the clone is gone)`
+      : `stop the app, hold the current database (no connections), safety backup of it, then restore ${step.backup} (${step.strategy})`;
     case 'start_previous_images': {
       const images = Object.entries(step.images).map(([service, id]) => `${service}=${id.replace(/^sha256:/, '').slice(0, 12)}`);
       return `start the previous images by ID${images.length ? `: ${images.join(', ')}` : ''}${step.rebuildMissing ? ' (rebuild only if an image is gone)' : ''}`;

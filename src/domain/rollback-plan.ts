@@ -1,7 +1,7 @@
 /**
  * The rollback plan, derived from what a deployment actually did (its journal, folded into facts):
- * only what ran is undone, in the order of DESIGN.md — code, stop, database, start — then the same
- * checks as a deploy. Every step is idempotent except a finished database restore, which
+ * only what ran is undone, in the order of DESIGN.md — code, stop what the deploy started, database,
+ * start — then the same checks as a deploy. Every step is idempotent except a finished database restore, which
  * {@link stepsToRun} never repeats, so a rollback interrupted by a crash is simply run again.
  */
 import type { DeployStageName } from './deployment-state.js';
@@ -25,9 +25,14 @@ export type RollbackStep =
   | { kind: 'settle_database'; strategy: DatabaseStrategyName }
   /** `git checkout --force --detach <sha>`: the code of the release that ran before. */
   | { kind: 'git_reset'; sha: string }
-  /** Stop the app services (never the database service), so nothing writes during a restore. */
-  | { kind: 'stop_new_services' }
-  /** The strategy keeps the current database first (a safety backup), then brings back `backup`. */
+  /**
+   * Stop what should not run on: without `scope`, every app service (never the database service) —
+   * a manual rollback's. `scope: 'deploy'` (a failed deploy's): only what the deploy started — its
+   * one-off commands and the containers its `up` created; the previous release's containers it never
+   * replaced keep serving, and `restore_database` stops them only if the database must go back.
+   */
+  | { kind: 'stop_new_services'; scope?: 'deploy' }
+  /** If the database must go back: writes held (app stopped, database out of reach), a safety backup, then `backup` back. */
   | { kind: 'restore_database'; strategy: DatabaseStrategyName; backup: string }
   /** Point each service back at its recorded image ID and start it; rebuild only images that are gone. */
   | { kind: 'start_previous_images'; images: Readonly<Record<string, string>>; rebuildMissing: boolean }
@@ -84,7 +89,7 @@ function undoStep(kind: UndoKind, facts: RollbackFacts): Built {
         ? { steps: [{ kind, sha: facts.previousSha }] }
         : { warning: 'the code changed but the SHA before the deploy was not recorded: check out the previous release by hand', lossy: true };
     case 'stop_new_services':
-      return { steps: [{ kind }] };
+      return { steps: [{ kind, scope: 'deploy' }] };
     case 'restore_database':
       return facts.preDeployBackup
         ? { steps: [{ kind, strategy: facts.databaseStrategy ?? DEFAULT_DATABASE_STRATEGY, backup: facts.preDeployBackup }] }

@@ -1,20 +1,24 @@
 /**
  * `clone_swap`: besides the verified pre-deploy dump, a clone of the live database taken before the
- * migrations run (`CREATE DATABASE … TEMPLATE`). A rollback renames the live database to a kept
- * "failed" copy and the clone to the live name — no dump, no restore on the critical path. The slow
- * part, a safety dump of the failed copy (safety backups are kept forever), waits until the
- * environment is healthy again (`settle`), and the copy is dropped only once that dump is verified.
+ * migrations run (`CREATE DATABASE … TEMPLATE`). A rollback that restores holds writes
+ * (write-hold.ts) by renaming the live database to a kept "failed" copy, counts there the rows the
+ * swap takes away, then renames the clone to the live name — no dump, no restore on the critical
+ * path. The slow part, a safety dump of the failed copy (safety backups are kept forever), waits
+ * until the environment is healthy again (`settle`), and the copy is dropped only once that dump
+ * is verified.
  * Every name is journaled before the action that creates or renames it, so recovery can finish any
  * step after a crash.
  */
 import { randomBytes } from 'node:crypto';
 import { createBackup } from '../backups/index.js';
 import { backupPath } from '../backups/backup-files.js';
-import { allowConnections, checkIdentifierLength, cloneDatabase, databasesStartingWith, dropDatabases, survey, swapIntoPlace, waitWhileCreating } from '../backups/database-swap.js';
+import { allowConnections, checkIdentifierLength, cloneDatabase, databasesStartingWith, dropDatabases, survey, waitWhileCreating } from '../backups/database-swap.js';
+import { moveIntoPlace } from '../backups/database-hold.js';
 import { readRecord } from '../backups/manifest.js';
-import { connectionOf } from '../backups/pg-commands.js';
+import { connectionOf, type DatabaseAccess } from '../backups/pg-commands.js';
 import { FACT } from '../domain/journal-entry.js';
-import { decideRestore, dumpRestoreStrategy, SNAPSHOT_FACT, type DatabaseRollbackStrategy, type SnapshotFact, type StrategyContext } from './database-rollback.js';
+import { decideRestore, dumpRestoreStrategy, heldName, restoreOverHold, SNAPSHOT_FACT, type DatabaseRollbackStrategy, type SnapshotFact, type StrategyContext } from './database-rollback.js';
+import { openWriteHold, type WriteHold } from './write-hold.js';
 
 /** Fact keys: the clone's name (journaled before it is made) and the failed copy's (before the swap). */
 export const CLONE_FACT = 'databaseClone';
@@ -62,17 +66,23 @@ export const cloneSwapStrategy: DatabaseRollbackStrategy = {
   async rollback(ctx, backup) {
     const { access, db } = await dbOf(ctx);
     const clone = str(ctx.facts[CLONE_FACT]);
+    const usable = clone !== null && !ctx.facts[CLONE_FAILED_FACT];
+    const failed = clone ? str(ctx.facts[FAILED_COPY_FACT]) ?? failedName(db, clone) : null;
+    // The live database is held as the failed copy itself: the swap is then one rename of the clone.
+    const { ctx: view, writes } = await openWriteHold(ctx, usable && failed ? failed : heldName(db));
     // Kept: settle drops the clone. A clone that failed leaves the dump's snapshot journaled instead.
-    const decision = await decideRestore(ctx, backup);
+    const decision = await decideRestore(view, backup, writes);
     if (!decision.restore) return { safetyBackup: null, unchanged: decision.why, how: 'kept' };
-    if (clone && !ctx.facts[CLONE_FAILED_FACT]) {
-      const failed = str(ctx.facts[FAILED_COPY_FACT]) ?? failedName(db, clone);
+    if (usable && failed) {
       if (!str(ctx.facts[FAILED_COPY_FACT])) await ctx.record(FAILED_COPY_FACT, failed);
-      const swapped = await swapIntoPlace(access, db, clone, failed);
-      if (swapped === 'swapped') return { safetyBackup: null, how: `clone ${clone} swapped in; the failed database is kept as ${failed} until its safety dump is verified` };
-      if (swapped === 'already_swapped') return { safetyBackup: null, how: `clone ${clone} was already swapped in` };
+      const { state, stopped } = await writes.hold();
+      // Replaced and no safety backup journaled: the clone, not a fallback restore, took the name.
+      if (state === 'replaced' && !view.facts[FACT.safetyBackup]) return { safetyBackup: null, stopped, how: `clone ${clone} was already swapped in` };
+      if (state === 'held' && await swapIn(access, clone, db, writes)) {
+        return { safetyBackup: null, stopped, how: `clone ${clone} swapped in; the failed database is kept as ${failed} until its safety dump is verified` };
+      }
     }
-    const restored = await dumpRestoreStrategy.rollback(ctx, backup);
+    const restored = await restoreOverHold(view, writes, backup);
     return { ...restored, how: `no clone to swap in: ${restored.how}` };
   },
 
@@ -90,6 +100,16 @@ export const cloneSwapStrategy: DatabaseRollbackStrategy = {
     return { dropped, ...(safetyBackup ? { safetyBackup } : {}) };
   },
 };
+
+/** The clone takes the held database's name; a failed rename gives the held one back before it throws. */
+async function swapIn(access: DatabaseAccess, clone: string, db: string, writes: WriteHold): Promise<boolean> {
+  try {
+    return await moveIntoPlace(access, clone, db);
+  } catch (error) {
+    await writes.release();
+    throw error;
+  }
+}
 
 /** A verified safety dump of the failed copy — taken once, journaled — before the copy may go. */
 async function keepFailedCopy(ctx: StrategyContext, failed: string): Promise<string> {

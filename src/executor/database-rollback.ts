@@ -12,7 +12,9 @@ import { whyRowsCannotBeCounted, type DatabaseIdentity } from '../domain/databas
 import { readDatabaseState, readLiveDatabase, rowsWrittenSince } from '../backups/database-state.js';
 import { connectionOf, type DatabaseAccess } from '../backups/pg-commands.js';
 import { backupPath } from '../backups/backup-files.js';
+import { dropDatabases } from '../backups/database-swap.js';
 import { readRecord, type BackupRecord } from '../backups/manifest.js';
+import { openWriteHold, type WriteHold } from './write-hold.js';
 
 /** Fact keys: the database's state before the migrations, and the snapshot a rollback would go back to. */
 export const DATABASE_STATE_FACT = FACT.databaseStateBefore;
@@ -44,6 +46,8 @@ export interface StrategyContext {
   migrate: MigrateRun;
   /** A person chose this restore (a manual rollback): it happens, whatever the migrations did. */
   requested: boolean;
+  /** Stops every running app service (never the database's), so that the app writes nothing during a restore; returns their names. */
+  stopApp(): Promise<string[]>;
 }
 
 export interface PreparedRollback {
@@ -56,6 +60,8 @@ export interface PreparedRollback {
 export interface RolledBack {
   /** The dump of the database as it was before the rollback; null when none was needed (yet). */
   safetyBackup: string | null;
+  /** The app services stopped to hold writes for the restore (none when the database was kept). */
+  stopped?: string[];
   /** Set when the database was left alone, and why. */
   unchanged?: string;
   /** What was done, in a word or two, for the journal's evidence. */
@@ -66,7 +72,10 @@ export interface DatabaseRollbackStrategy {
   readonly name: DatabaseStrategyName;
   /** At the backup stage, before anything changes. */
   prepare(ctx: StrategyContext, releaseSha: string): Promise<PreparedRollback>;
-  /** The app services are stopped: keep the current state, then bring back the prepared one. */
+  /**
+   * Decides whether the database goes back (decideRestore); if so, holds writes (write-hold.ts),
+   * keeps the current state, then brings back the prepared one.
+   */
   rollback(ctx: StrategyContext, backup: string): Promise<RolledBack>;
   /**
    * After a successful deploy, or after the rolled-back environment is healthy again: whatever the
@@ -84,28 +93,57 @@ export const dumpRestoreStrategy: DatabaseRollbackStrategy = {
     return { backup: record.name, facts: { [DATABASE_STATE_FACT]: record.databaseState, ...(snapshot ? { [SNAPSHOT_FACT]: snapshot } : {}) } };
   },
   async rollback(ctx, backup) {
-    const decision = await decideRestore(ctx, backup);
+    const db = connectionOf(await ctx.access()).dbname;
+    const { ctx: view, writes } = await openWriteHold(ctx, heldName(db));
+    const decision = await decideRestore(view, backup, writes);
     if (!decision.restore) return { safetyBackup: null, unchanged: decision.why, how: 'kept' };
-    // A safety backup taken by an interrupted run of this step is reused, not taken again.
-    let safety = typeof ctx.facts[FACT.safetyBackup] === 'string' ? ctx.facts[FACT.safetyBackup] as string : null;
-    if (!safety) {
-      safety = (await createBackup(ctx.env, { kind: 'safety' })).name;
-      await ctx.record(FACT.safetyBackup, safety);
-    }
-    await restoreBackup(ctx.env, backup, { skipSafety: true });
-    return { safetyBackup: safety, how: 'dump restored' };
+    return restoreOverHold(view, writes, backup);
   },
   settle: () => Promise.resolve({}),
 };
 
 /**
+ * The name the live database is held under while the pre-deploy dump is restored: the one a
+ * `backups restore` retires it under (restore-into.ts), which renames it back if it finds it alone.
+ */
+export const heldName = (db: string) => `${db}__ripcord_old`;
+
+/**
+ * With writes held (write-hold.ts): a safety backup of the held database — taken once, journaled,
+ * and reused by a run resumed under the same hold — then the dump restored under the live name.
+ * A failure gives the database back as it was.
+ */
+export async function restoreOverHold(ctx: StrategyContext, writes: WriteHold, backup: string): Promise<RolledBack> {
+  const { heldAs, state, stopped } = await writes.hold();
+  const journaled = typeof ctx.facts[FACT.safetyBackup] === 'string' ? ctx.facts[FACT.safetyBackup] as string : null;
+  if (state === 'replaced' && journaled) {
+    // Cut short between the swap and the drop that follows it: the held copy's dump is verified.
+    await dropDatabases(await ctx.access(), [heldAs]);
+    return { safetyBackup: journaled, stopped, how: 'dump restored (by the run this one resumes)' };
+  }
+  try {
+    let safety = journaled;
+    if (!safety) {
+      safety = (await createBackup(ctx.env, { kind: 'safety', database: heldAs })).name;
+      await ctx.record(FACT.safetyBackup, safety);
+    }
+    await restoreBackup(ctx.env, backup, { skipSafety: true, heldAs });
+    return { safetyBackup: safety, stopped, how: 'dump restored' };
+  } catch (error) {
+    await writes.release();
+    throw error;
+  }
+}
+
+/**
  * Whether the database goes back, decided once per rollback and journaled before anything changes:
  * a run resumed after a crash (perhaps after the restore already swapped the database) keeps the
  * first decision instead of deciding again from a database it changed itself. With a restore, the
- * rows written or rewritten since the snapshot are counted first — the app is stopped, so the count
- * is final — or, when the live database is not the one the snapshot was taken of, why they cannot be.
+ * rows written or rewritten since the snapshot are counted first, with writes held by `writes` from
+ * then until the swap, so the count is final — or, when the live database is not the one the
+ * snapshot was taken of, why they cannot be.
  */
-export async function decideRestore(ctx: StrategyContext, backup: string): Promise<RestoreDecisionFact> {
+export async function decideRestore(ctx: StrategyContext, backup: string, writes?: WriteHold): Promise<RestoreDecisionFact> {
   const journaled = ctx.facts[RESTORE_DECISION_FACT] as RestoreDecisionFact | undefined;
   if (journaled) return journaled;
   const access = await ctx.access();
@@ -118,8 +156,10 @@ export async function decideRestore(ctx: StrategyContext, backup: string): Promi
       migrate: ctx.migrate, eachInTransaction: ctx.env.database.migrations.eachInTransaction,
     });
   const snapshot = ctx.requested ? snapshotOfBackup(ctx.env, backup) : ctx.facts[SNAPSHOT_FACT] as SnapshotFact | undefined;
+  // A restore holds writes before the count, until the swap: the count is then final (write-hold.ts).
+  const countIn = restore && writes ? (await writes.hold()).heldAs : db;
   const decision: RestoreDecisionFact = !restore ? { restore, why }
-    : snapshot ? { restore, why, ...(await rowsSince(access, db, snapshot)), snapshotAt: snapshot.at }
+    : snapshot ? { restore, why, ...(await rowsSince(access, countIn, snapshot)), snapshotAt: snapshot.at }
       : { restore, why, rowsUncounted: `${backup} records no snapshot (an older Ripcord or an old-format dump made it)` };
   await ctx.record(RESTORE_DECISION_FACT, decision);
   return decision;

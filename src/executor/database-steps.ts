@@ -13,6 +13,7 @@ import type { ExecutorEnv } from './executor-env.js';
 import { readJournal } from '../state/journal.js';
 import type { OperationRecorder } from './operation-recorder.js';
 import { compose } from './stages/compose-commands.js';
+import { stopAppContainers } from './app-services.js';
 import { failed, passed, tailLines, type StageContext, type StageOutcome } from './stage-context.js';
 
 export const databaseRollbackStrategies: Readonly<Record<string, DatabaseRollbackStrategy>> = {
@@ -24,6 +25,7 @@ function strategyContext(x: ExecutorEnv, rec: OperationRecorder, journal: Pick<J
   return {
     env: x.env, facts: journal?.facts ?? {}, migrate: journal ? migrateRun(journal.stages) : 'not_run', requested: journal?.header.kind === 'rollback',
     record: (key, value) => rec.fact(key, value), access: () => accessOf(x.env, { compose: x.compose, container }),
+    stopApp: () => stopAppContainers(x),
   };
 }
 
@@ -48,7 +50,7 @@ export async function restoreDatabase(x: ExecutorEnv, ctx: StageContext, rec: Op
   if ('problem' in db) return failed(`restore database: ${db.problem}`);
   const r = await strategy.rollback(strategyContext(x, rec, facts, db.container), step.backup);
   if (r.unchanged) return passed(undefined, { restored: null, kept: r.unchanged });
-  return passed(undefined, { how: r.how, safetyBackup: r.safetyBackup });
+  return passed(undefined, { how: r.how, safetyBackup: r.safetyBackup, stoppedForRestore: r.stopped ?? [] });
 }
 
 /**

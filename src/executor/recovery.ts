@@ -1,12 +1,16 @@
 /**
  * Recovery: what the executor does when it starts again. Every journal of an environment that did
  * not reach a terminal state is finished: an interrupted deploy is rolled back, an interrupted
- * rollback is resumed (finished steps that must not repeat are skipped). With ROLLBACK_ENABLED
+ * rollback is resumed (finished steps that must not repeat are skipped), and a database it held for
+ * a restore (write-hold.ts) is given back once it has ended. With ROLLBACK_ENABLED
  * false an interrupted deploy is not rolled back: its journal ends `failed` (or `refused` when it had
  * not started a stage) and the report says how to roll back by hand; a rollback already under way
  * is still finished, since stopping one half-way leaves the host between two releases.
  */
-import { Journal, listUnfinished, type UnfinishedJournal } from '../state/journal.js';
+import { Journal, listUnfinished, readJournal, type UnfinishedJournal } from '../state/journal.js';
+import { foldJournal } from '../domain/journal-facts.js';
+import { accessOf } from '../backups/access.js';
+import { HOLD_FACT, releaseLeftHold } from './write-hold.js';
 import type { ExecutorEnv } from './executor-env.js';
 import { withLiveRelease } from './live-release.js';
 import { OperationRecorder } from './operation-recorder.js';
@@ -52,6 +56,7 @@ async function recoverOne(x: ExecutorEnv, item: UnfinishedJournal, onProgress?: 
       if (!x.env.rollback.enabled && item.facts.state !== 'rolling_back') return await endWithoutRollback(x, item, journal, reason, startedAt);
       if (item.facts.state !== 'rolling_back') await journal.append({ type: 'state', state: 'rolling_back', reason });
       const result = await rollBackFromJournal(x, rec);
+      await giveBackHold(x, item.path);
       // A manual rollback finished by recovery did what was asked: it succeeded (as its journal's report says, journal-decision.ts).
       const done = header.kind === 'rollback' ? 'succeeded' : 'rolled_back';
       return await withLiveRelease(x, {
@@ -65,6 +70,16 @@ async function recoverOne(x: ExecutorEnv, item: UnfinishedJournal, onProgress?: 
     }
   } finally {
     await lock.release();
+  }
+}
+
+/** A hold on the database the crashed run journaled (write-hold.ts) never outlives the rollback. */
+async function giveBackHold(x: ExecutorEnv, path: string): Promise<void> {
+  const facts = foldJournal((await readJournal(path)).entries).facts;
+  try {
+    if (await releaseLeftHold(facts, () => accessOf(x.env, { compose: x.compose }))) x.log.warn({ hold: facts[HOLD_FACT] }, 'gave back the database the interrupted rollback held (renamed to its own name, accepting connections)');
+  } catch (error) {
+    x.log.error({ err: error, hold: facts[HOLD_FACT] }, 'the rollback held the database under another name and it could not be given back: rename it to its own name and ALTER DATABASE … ALLOW_CONNECTIONS true');
   }
 }
 

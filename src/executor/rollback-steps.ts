@@ -12,8 +12,10 @@ import type { OperationRecorder } from './operation-recorder.js';
 import { compose } from './stages/compose-commands.js';
 import { healthStage, integrityStage } from './stages/checks.js';
 import { runManualStep } from './manual-rollback-steps.js';
-import { PREVIOUS_IMAGE_NAMES } from './stages/preflight.js';
-import { databaseServices, failed, passed, tailLines, type StageContext, type StageOutcome } from './stage-context.js';
+import { PREVIOUS_CONTAINERS, PREVIOUS_IMAGE_NAMES } from './stages/preflight.js';
+import { failed, passed, tailLines, type StageContext, type StageOutcome } from './stage-context.js';
+import { stopAppContainers } from './app-services.js';
+import type { ServiceContainer } from '../adapters/dockerode-runtime.js';
 import { recreateWithoutCompose } from './start-containers.js';
 
 export function stageContextOf(x: ExecutorEnv, rec: OperationRecorder): StageContext {
@@ -56,7 +58,7 @@ export async function runRollbackStep(x: ExecutorEnv, rec: OperationRecorder, fa
       await x.repo.checkout(step.sha);
       return passed(undefined, { head: step.sha });
     case 'stop_new_services':
-      return stopAppServices(x, facts);
+      return stopAppServices(x, facts, step.scope);
     case 'restore_database':
       return restoreDatabase(x, ctx, rec, facts, step);
     case 'start_previous_images':
@@ -74,13 +76,22 @@ export async function runRollbackStep(x: ExecutorEnv, rec: OperationRecorder, fa
   }
 }
 
-/** Through the Engine API, all at once: a `compose stop` would add its start-up to every rollback. */
-async function stopAppServices(x: ExecutorEnv, facts: JournalFacts): Promise<StageOutcome> {
+/** One-off leftovers first, then the app containers in `scope` (see the step's TSDoc in domain/rollback-plan.ts). */
+async function stopAppServices(x: ExecutorEnv, facts: JournalFacts, scope: 'deploy' | undefined): Promise<StageOutcome> {
   const leftovers = await stopLeftovers(x, facts);
-  const keep = databaseServices(x.env);
-  const running = (await x.runtime.serviceContainers(x.compose.project)).filter((c) => !c.oneOff && !keep.has(c.service) && c.state === 'running');
-  await Promise.all(running.map((c) => x.runtime.stopContainer(c.id)));
-  return passed(undefined, { stopped: running.map((c) => c.service), leftovers });
+  const stopped = await stopAppContainers(x, scope === 'deploy' ? startedByDeploy(facts) : undefined);
+  return passed(undefined, { stopped, leftovers });
+}
+
+/**
+ * The app containers a deploy started: none before its `up` ran (migrate and static run as one-off
+ * containers, the build only moves tags); after it, each that is not the very container preflight
+ * recorded for its service (compose kept a container whose image and config did not change).
+ */
+function startedByDeploy(facts: JournalFacts): (c: ServiceContainer) => boolean {
+  if (!facts.stagesStarted.includes('up')) return () => false;
+  const recorded = (facts.facts[PREVIOUS_CONTAINERS] ?? {}) as Record<string, { id?: unknown } | undefined>;
+  return (c) => recorded[c.service]?.id !== c.id;
 }
 
 async function startPreviousImages(x: ExecutorEnv, ctx: StageContext, facts: JournalFacts, step: Extract<RollbackStep, { kind: 'start_previous_images' }>): Promise<StageOutcome> {

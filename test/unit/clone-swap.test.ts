@@ -1,6 +1,6 @@
 /**
- * The clone_swap rollback as data: which steps a plan gets, how they print, the statements of its
- * swap (conditionalSwapStatements) and of the dump restore's swap (swapStatements), the config key.
+ * The clone_swap rollback as data: which steps a plan gets, how they print, the statements of the
+ * staged restore's swap (swapStatements), the config key. Its rollback's hold and swap: database-hold.test.ts.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import type { DeployStageName } from '../../src/domain/deployment-state.js';
 import { formatPlan } from '../../src/domain/plan-format.js';
 import { buildRollbackPlan, stepsToRun, type RollbackFacts } from '../../src/domain/rollback-plan.js';
-import { checkIdentifierLength, conditionalSwapStatements, repairStatements, swapStatements } from '../../src/backups/database-swap.js';
+import { checkIdentifierLength, repairStatements, swapStatements } from '../../src/backups/database-swap.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/domain/errors.js';
 
@@ -49,42 +49,8 @@ describe('rollback plans with clone_swap', () => {
 
   test('the printed plan says what the swap and the settle do', () => {
     const text = formatPlan(buildRollbackPlan(facts(['preflight', 'backup', 'fetch', 'migrate']))).join('\n');
-    assert.match(text, /restore_database +keep the current database as a failed copy and swap in the pre-deploy clone \(clone_swap; restores backup_20261124_100000\.dump if the clone is gone\)/);
+    assert.match(text, /restore_database +stop the app, hold the current database \(no connections\) as a failed copy and swap in the pre-deploy clone \(clone_swap; restores backup_20261124_100000\.dump if the clone is gone\)/);
     assert.match(text, /settle_database +finish the clone_swap rollback: a verified safety dump of the failed copy, if any, then drop it and the clone/);
-  });
-});
-
-describe('clone_swap: the conditional swap (conditionalSwapStatements)', () => {
-  const [db, clone, failed] = ['app', 'app__ripcord_clone_ab12', 'app__ripcord_failed_ab12'];
-  const exists = (name: string) => `exists(select 1 from pg_database where datname = '${name}')`;
-  const statements = conditionalSwapStatements(db, clone, failed);
-
-  test('the statements, in order: report, repair a half swap, close, terminate, swap, report', () => {
-    assert.deepEqual(statements, [
-      `select ${exists(clone)}`,
-      `DO $ripcord$ BEGIN IF not ${exists(db)} and ${exists(failed)} THEN ALTER DATABASE "${failed}" RENAME TO "${db}"; ALTER DATABASE "${db}" ALLOW_CONNECTIONS true; END IF; END $ripcord$`,
-      `DO $ripcord$ BEGIN IF ${exists(clone)} THEN ALTER DATABASE "${db}" ALLOW_CONNECTIONS false; END IF; END $ripcord$`,
-      `select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = '${db}' and pid <> pg_backend_pid() and ${exists(clone)}`,
-      `DO $ripcord$ BEGIN IF ${exists(clone)} THEN ALTER DATABASE "${db}" RENAME TO "${failed}"; ALTER DATABASE "${clone}" RENAME TO "${db}"; END IF; END $ripcord$`,
-      `select ${exists(db)} and ${exists(failed)}`,
-    ]);
-  });
-
-  test('both renames are one statement (one transaction), and only when the clone exists', () => {
-    const renames = statements.filter((st) => st.includes('RENAME TO') && st.includes(`"${clone}" RENAME`));
-    assert.equal(renames.length, 1);
-    assert.match(renames[0]!, new RegExp(`^DO .*IF ${exists(clone).replace(/[()]/g, '\\$&')} THEN ALTER DATABASE "${db}" RENAME TO "${failed}"; ALTER DATABASE "${clone}" RENAME TO "${db}";`));
-  });
-
-  test('run again after a crash, a half swap is repaired before anything else, and nothing is closed or killed without a clone', () => {
-    assert.ok(statements.findIndex((st) => st.includes(`"${failed}" RENAME TO "${db}"`)) < statements.findIndex((st) => st.includes(`"${clone}" RENAME TO`)));
-    for (const st of statements.filter((x) => x.includes('ALLOW_CONNECTIONS false') || x.includes('pg_terminate_backend'))) assert.ok(st.includes(exists(clone)), st);
-  });
-
-  test('names are quoted as identifiers and as literals', () => {
-    const odd = conditionalSwapStatements(`my"db`, `it's`, 'r');
-    assert.ok(odd.some((st) => st.includes('ALTER DATABASE "my""db" RENAME TO "r"')));
-    assert.ok(odd[0]!.includes(`datname = 'it''s'`));
   });
 });
 

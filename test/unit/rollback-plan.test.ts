@@ -38,6 +38,12 @@ describe('buildRollbackPlan', () => {
     assert.deepEqual(plan.warnings, []);
   });
 
+  test("a deploy's rollback stops only what the deploy started: the previous release keeps serving unless the database goes back", () => {
+    const plan = buildRollbackPlan(facts(['preflight', 'backup', 'fetch', 'build', 'migrate']));
+    assert.deepEqual(plan.steps[1], { kind: 'stop_new_services', scope: 'deploy' });
+    assert.match(formatPlan(plan).join('\n'), /stop_new_services +stop what the deploy started .* the previous release keeps running unless the database must go back/);
+  });
+
   test('up with migrate disabled still restores: the new code ran against the database', () => {
     assert.ok(kinds(facts(['preflight', 'fetch', 'up', 'health'])).includes('restore_database'));
   });
@@ -72,7 +78,7 @@ describe('buildRollbackPlan', () => {
   test('prints every step and the warnings', () => {
     const text = formatPlan(buildRollbackPlan(facts(['preflight', 'fetch', 'migrate'], { previousImages: { web: 'sha256:abcdef0123456789ffff' } }))).join('\n');
     assert.match(text, /^Roll back to bbbbbbb/);
-    assert.match(text, /restore_database +safety backup of the current database, then restore backup_20261101_100000\.dump \(dump_restore\)/);
+    assert.match(text, /restore_database +stop the app, hold the current database \(no connections\), safety backup of it, then restore backup_20261101_100000\.dump \(dump_restore\)/);
     assert.match(text, /web=abcdef012345/);
   });
 });
