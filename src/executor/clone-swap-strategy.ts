@@ -14,7 +14,7 @@ import { createBackup } from '../backups/index.js';
 import { backupPath } from '../backups/backup-files.js';
 import { allowConnections, checkIdentifierLength, cloneDatabase, databasesStartingWith, dropDatabases, survey, waitWhileCreating } from '../backups/database-swap.js';
 import { moveIntoPlace } from '../backups/database-hold.js';
-import { readRecord } from '../backups/manifest.js';
+import { readChecked } from '../backups/list-backups.js';
 import { connectionOf, type DatabaseAccess } from '../backups/pg-commands.js';
 import { FACT } from '../domain/journal-entry.js';
 import { decideRestore, dumpRestoreStrategy, heldName, restoreOverHold, SNAPSHOT_FACT, type DatabaseRollbackStrategy, type SnapshotFact, type StrategyContext } from './database-rollback.js';
@@ -123,7 +123,7 @@ async function keepFailedCopy(ctx: StrategyContext, failed: string): Promise<str
 
 function verified(ctx: StrategyContext, name: string): boolean {
   try {
-    return readRecord(backupPath(ctx.env.backups.dir, name)).verifiedAt !== null;
+    return readChecked(backupPath(ctx.env.backups.dir, name)).check.state === 'verified';
   } catch {
     return false;
   }
