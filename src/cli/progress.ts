@@ -36,6 +36,7 @@ export function summarize(report: OperationReport): string[] {
   if (report.restoredBackup) lines.push(`database restored from: ${report.restoredBackup}`);
   if (report.safetyBackup) lines.push(`safety backup (the state before): ${report.safetyBackup}`);
   if (report.database) lines.push(`database: ${describeDatabaseRollback(report.database)}`);
+  for (const warning of report.warnings ?? []) lines.push(`warning: ${warning}`);
   lines.push(`deployment: ${report.id}`);
   return lines;
 }

@@ -22,7 +22,7 @@ import { flushAsOperationStarts, notifyReports } from './notify.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
 import { summarize, terminalProgress } from '../progress.js';
 
-interface DeployOptions { env?: string; yes?: boolean; dryRun?: boolean; json?: boolean }
+interface DeployOptions { env?: string; yes?: boolean; dryRun?: boolean; json?: boolean; allowUnhealthy?: boolean }
 
 export function registerDeployCommands(program: Command, ctx: CliContext): void {
   program.command('deploy <ref>')
@@ -31,6 +31,7 @@ export function registerDeployCommands(program: Command, ctx: CliContext): void 
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--dry-run', 'print the plan (current → target, commits, pending migrations, images to build); change nothing')
     .option('--json', 'print one JSON object with the outcome and every stage')
+    .option('--allow-unhealthy', 'deploy even though the app fails its health check now (a fix forward); recorded in the journal and the report')
     .action(async (ref: string, opts: DeployOptions, cmd: Command) => deploy(ref, opts, cmd, ctx));
 
   program.command('unlock')
@@ -90,7 +91,7 @@ async function deploy(ref: string, opts: DeployOptions, cmd: Command, ctx: CliCo
   }
   if (!opts.json) ctx.out(`deploying ${ref} to ${name}`);
   const flushing = flushAsOperationStarts(config, name, log, ctx);
-  const report = await runDeploy(x, { ref, requestedBy: `${userInfo().username} via cli`, ...(opts.json ? {} : { onProgress: terminalProgress(ctx.out) }) })
+  const report = await runDeploy(x, { ref, requestedBy: `${userInfo().username} via cli`, allowUnhealthy: opts.allowUnhealthy ?? false, ...(opts.json ? {} : { onProgress: terminalProgress(ctx.out) }) })
     .catch((error: unknown) => {
       log.error({ err: error }, 'deploy stopped unexpectedly');
       return reportOfError(error, 'deploy', name, ref);

@@ -9,6 +9,7 @@ import { input } from '@inquirer/prompts';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
 import { BadInputError, ExitCode } from '../../domain/errors.js';
+import { checkLine } from '../../doctor/check.js';
 import { doctorPassed, runDoctor } from '../../doctor/run-doctor.js';
 import { configText } from '../../init/config-writer.js';
 import { detectApp } from '../../init/detect-app.js';
@@ -85,7 +86,7 @@ async function doctor(configPath: string, envName: string, ctx: CliContext): Pro
   const env = config.environments[envName];
   if (!env) return;
   const results = await runDoctor({ config, envName, env, processEnv: ctx.env }, { cliOnly: true });
-  for (const r of results) ctx.out(`  ${r.status === 'ok' ? '✔' : r.status === 'warn' ? '!' : '✗'} ${r.name.padEnd(20)} ${r.detail}${r.fix ? ` — ${r.fix}` : ''}`);
+  for (const r of results) ctx.out(`  ${checkLine(r)}`);
   ctx.out(doctorPassed(results) ? `ready: try \`ripcord deploy --dry-run REF --config ${configPath}\``
     : 'not ready yet: fix the ✗ lines above, then run `ripcord doctor` again (Redis and Slack are checked once you configure them)');
 }
