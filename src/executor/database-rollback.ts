@@ -95,7 +95,9 @@ export const dumpRestoreStrategy: DatabaseRollbackStrategy = {
       safety = (await createBackup(ctx.env, { kind: 'safety' })).name;
       await ctx.record(FACT.safetyBackup, safety);
     }
-    await restoreBackup(ctx.env, backup, { skipSafety: true });
+    // Whether a backup of another database may go in was settled before anything changed: by the
+    // manual plan (refused without --from-other-database), or it is this deploy's own pre-deploy dump.
+    await restoreBackup(ctx.env, backup, { skipSafety: true, fromOtherDatabase: true });
     return { safetyBackup: safety, how: 'dump restored' };
   },
   settle: () => Promise.resolve({}),

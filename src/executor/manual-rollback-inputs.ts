@@ -6,6 +6,7 @@
 import { listBackups, schemaMatchesBackup, type BackupRecord } from '../backups/index.js';
 import { backupPath } from '../backups/backup-files.js';
 import { readRecord } from '../backups/manifest.js';
+import { appDatabaseName } from '../backups/restore-backup.js';
 import { backupForRelease, type ManualPlanInputs, type ManualRollbackRequest, type TargetBackup, type TargetRelease } from '../domain/manual-rollback.js';
 import { knownRelease, previousRelease, type ReleaseChange, type ReleaseHistory } from '../domain/release-history.js';
 import { validateRef, shortSha } from '../domain/ref.js';
@@ -18,7 +19,7 @@ export interface ResolvedRollback {
   imageNames: Record<string, string>;
 }
 
-const toTargetBackup = (b: BackupRecord): TargetBackup => ({ name: b.name, kind: b.kind, createdAt: b.createdAt, verified: b.verifiedAt !== null, releaseSha: b.releaseSha });
+const toTargetBackup = (b: BackupRecord): TargetBackup => ({ name: b.name, kind: b.kind, createdAt: b.createdAt, verified: b.verifiedAt !== null, releaseSha: b.releaseSha, database: b.database });
 
 /** A ref typed by a person: resolved locally first, so a rollback works when the git remote is down. */
 async function resolveRef(x: ExecutorEnv, ref: string): Promise<string> {
@@ -62,7 +63,7 @@ export async function resolveManualRollback(x: ExecutorEnv, req: ManualRollbackR
   const history = await loadReleaseHistory(x.stateDir, x.name);
   const backups = (await listBackups(x.env)).map(toTargetBackup);
   const previous = previousRelease(history, currentSha);
-  const base = { request: req, environment: x.name, currentSha, currentImages, schemaCommand: x.env.rollback.schemaCommand };
+  const base = { request: req, environment: x.name, currentSha, currentImages, schemaCommand: x.env.rollback.schemaCommand, liveDatabase: appDatabaseName(x.env) };
 
   let target: TargetRelease | null = null;
   let backup: TargetBackup | null = null;

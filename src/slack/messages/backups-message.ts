@@ -44,7 +44,7 @@ export interface RestorePreviewView {
 
 export function restorePreviewMessage(v: RestorePreviewView): SlackMessage {
   const b = v.backup;
-  const taken = `${escapeText(b.kind)}, taken ${age(b.createdAt, v.previewedAt)}, ${size(b.sizeBytes)}, ${b.verified ? 'verified' : 'NOT verified yet'}`;
+  const taken = `${escapeText(b.kind)}${b.database ? `, holds database ${code(b.database)}` : ''}, taken ${age(b.createdAt, v.previewedAt)}, ${size(b.sizeBytes)}, ${b.verified ? 'verified' : 'NOT verified yet'}`;
   return {
     text: escapeText(`Restore ${v.environment}'s database from ${b.name}?`),
     blocks: [
