@@ -43,7 +43,8 @@ export async function checkStartingPoint(t: StartingPointTarget): Promise<Starti
   const access = await accessOf(t.env, { compose: t.compose, container: dbContainer?.id });
   const database = await databaseCheck(t, access, [...app, ...(dbContainer ? [dbContainer] : [])]);
   const migrations = database.status === 'fail' ? skip('migrations table', 'not looked for: the app database check failed')
-    : await migrationsCheck(t.env, access, appRuns);
+    : !appRuns && !dbContainer && !t.env.database.url ? skip('migrations table', `neither the database service ${dbService ?? 'db'} nor the app runs yet (first deploy): there is no database to look in`)
+      : await migrationsCheck(t.env, access, appRuns);
   return { appRuns, database, migrations, health: appRuns ? await healthCheck(t.env) : skip('health', 'no container of the app exists yet (first deploy): there is nothing to check until it runs') };
 }
 

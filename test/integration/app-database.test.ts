@@ -16,7 +16,7 @@ import { requireDocker } from '../support/require-services.js';
 import { appDatabaseStack, CRON_SECRET, DB_PASSWORD, variantConfig } from '../support/stack/app-database-variant.js';
 import type { ReferenceStack } from '../support/stack/reference-stack.js';
 import { hostState, journalLines, newestJournal, webVersion } from '../support/stack/rollback-checks.js';
-import { run } from '../support/stack/stack-helpers.js';
+import { run, waitFor } from '../support/stack/stack-helpers.js';
 import { tearDownStack } from '../support/stack/teardown.js';
 
 let stack: ReferenceStack;
@@ -140,6 +140,12 @@ describe('the app database and the starting point', () => {
   test('a first deploy: with no app container yet, the checks that need one are skipped with why, and the deploy goes on', async () => {
     variantConfig(stack);
     await run(stack.compose(['rm', '-s', '-f', 'web']), stack.appDir, 60_000);
+    await run(stack.compose(['stop', '-t', '2', 'db']), stack.appDir, 60_000);
+    const bare = await doctor();
+    assert.equal(check(bare.checks, 'migrations table')?.status, 'skip', JSON.stringify(bare.checks));
+    assert.match(check(bare.checks, 'migrations table')?.detail ?? '', /neither the database service db nor the app runs yet \(first deploy\)/);
+    await run(stack.compose(['start', 'db']), stack.appDir, 60_000);
+    await waitFor(() => run(['pg_isready', '-h', '127.0.0.1', '-p', String(stack.dbPort)], '/', 10_000).then(() => true, () => false), 60_000, 'the db service');
     const d = await doctor();
     assert.equal(check(d.checks, 'health')?.status, 'skip');
     assert.match(check(d.checks, 'health')?.detail ?? '', /no container of the app exists yet \(first deploy\)/);
