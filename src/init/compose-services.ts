@@ -14,11 +14,8 @@ import { databaseOfUrl } from '../domain/app-database.js';
 export interface ComposeFacts {
   /** `source`: where the database name was read, in words ("DATABASE_URL of service web"). */
   db: { service: string; name: string | null; user: string; source: string } | null;
-  /**
-   * `context`: the build directory of its code, when it builds one; `env`: its environment as
-   * compose gives it — in memory only, for the names of variables (it holds the app's secrets).
-   */
-  web: { service: string; port: number | null; healthPath: string | null; context: string | null; env: Record<string, string> } | null;
+  /** `context`: the build directory of its code, when it builds one. */
+  web: { service: string; port: number | null; healthPath: string | null; context: string | null } | null;
   services: string[];
 }
 
@@ -42,7 +39,7 @@ export function readComposeFacts(path: string, vars: Vars): ComposeFacts {
   const appUrl = [webEntry, ...entries].map((e) => e && e[0] !== dbEntry?.[0] ? urlClaim(e[0], envs.get(e[0]) ?? {}) : null).find((c) => c !== null) ?? null;
   return {
     db: dbEntry ? databaseOf(dbEntry[0], envs.get(dbEntry[0]) ?? {}, appUrl) : null,
-    web: webEntry ? { service: webEntry[0], ...healthOf(webEntry[1], vars), context: contextOf(webEntry[1], dirname(path)), env: envs.get(webEntry[0]) ?? {} } : null,
+    web: webEntry ? { service: webEntry[0], ...healthOf(webEntry[1], vars), context: contextOf(webEntry[1], dirname(path)) } : null,
     services: entries.map(([name]) => name),
   };
 }
