@@ -3,11 +3,11 @@
  * safety backup of what is there now, then a staged restore and rename swap (restore-into.ts).
  */
 import type { EnvironmentConfig } from '../config/schema.js';
-import { RipcordError } from '../domain/errors.js';
+import { ExitCode, RipcordError } from '../domain/errors.js';
 import { accessOf } from './access.js';
 import { backupPath } from './backup-files.js';
 import { createBackup } from './create-backup.js';
-import { readRecord } from './manifest.js';
+import { readRecord, type BackupRecord } from './manifest.js';
 import { connectionOf } from './pg-commands.js';
 import { restoreAsNewDatabase, restoreOverHeld, replaceDatabase } from './restore-into.js';
 import { verifyFile } from './verify-backup.js';
@@ -19,13 +19,39 @@ export interface RestoreResult {
   durationMs: number;
 }
 
+export interface RestoreOptions {
+  skipSafety?: boolean;
+  /**
+   * A rollback holds the live database under this name (backups/database-hold.ts) and took its own
+   * safety backup of it; the restore then takes the live name, and the held one is dropped.
+   */
+  heldAs?: string;
+  /** The person said so: a backup of another database (by name) may replace the app's. */
+  fromOtherDatabase?: boolean;
+}
+
+/** The app's database, as ripcord.yml names it (database.name, or the database of database.url). */
+export function appDatabaseName(env: EnvironmentConfig): string {
+  return connectionOf({ database: env.database, cwd: env.appDir }).dbname;
+}
+
 /**
- * `heldAs`: a rollback holds the live database under that name (backups/database-hold.ts) and took
- * its own safety backup of it; the restore then takes the live name, and the held one is dropped.
+ * A dump of one database restored into another replaces every table the app has with those of a
+ * database it never used: refused unless asked for by name. Old dumps without a manifest do not
+ * say which database they hold (`unknown`): they pass, and previews say so.
  */
-export async function restoreBackup(env: EnvironmentConfig, name: string, opts: { skipSafety?: boolean; heldAs?: string } = {}): Promise<RestoreResult> {
+export function refuseOtherDatabase(env: EnvironmentConfig, record: Pick<BackupRecord, 'name' | 'database'>, allow: boolean): void {
+  const app = appDatabaseName(env);
+  if (allow || record.database === 'unknown' || record.database === app) return;
+  throw new RipcordError('precondition_failed',
+    `backup ${record.name} holds database ${record.database}, not ${app} (the app's database in ripcord.yml): restoring it would replace ${app}'s tables with those of ${record.database}; nothing was changed`,
+    `choose a backup of ${app} (\`ripcord backups list\` shows each one's database), or pass --from-other-database if you mean to load ${record.database}'s data into ${app}`, ExitCode.refused);
+}
+
+export async function restoreBackup(env: EnvironmentConfig, name: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
   const started = Date.now();
   const record = readRecord(backupPath(env.backups.dir, name));
+  refuseOtherDatabase(env, record, opts.fromOtherDatabase ?? false);
   const access = await accessOf(env);
   const verified = await verifyFile(access, record);
   if (!verified.ok) {

@@ -39,6 +39,7 @@ export function summarize(report: OperationReport): string[] {
   if (report.restoredBackup) lines.push(`database restored from: ${report.restoredBackup}`);
   if (report.safetyBackup) lines.push(`safety backup (the state before): ${report.safetyBackup}`);
   if (report.database) lines.push(`database: ${describeDatabaseRollback(report.database, report.kind)}`);
+  for (const warning of report.warnings ?? []) lines.push(`warning: ${warning}`);
   lines.push(`deployment: ${report.id}`);
   return lines;
 }

@@ -1,7 +1,8 @@
 /** A prerequisite check: one line of `ripcord doctor` output. */
 import type { RipcordConfig, EnvironmentConfig } from '../config/schema.js';
 
-export type CheckStatus = 'ok' | 'warn' | 'fail';
+/** `skip`: the check cannot run yet (e.g. no app runs before the first deploy); the detail says why. */
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 export interface CheckResult {
   name: string;
@@ -24,6 +25,7 @@ export type Check = (target: DoctorTarget) => Promise<CheckResult | CheckResult[
 
 export const ok = (name: string, detail: string): CheckResult => ({ name, status: 'ok', detail });
 export const warn = (name: string, detail: string, fix: string): CheckResult => ({ name, status: 'warn', detail, fix });
+export const skip = (name: string, detail: string): CheckResult => ({ name, status: 'skip', detail });
 export const fail = (name: string, detail: string, fix: string): CheckResult => ({ name, status: 'fail', detail, fix });
 
 /** Turns a thrown error into a failed check, so one broken prerequisite never hides the others. */
@@ -39,4 +41,11 @@ export async function guarded(name: string, fix: string, body: () => Promise<Che
 export function majorOf(version: string): number | null {
   const m = /(\d+)(?:\.(\d+))?/.exec(version);
   return m ? Number(m[1]) : null;
+}
+
+const MARKS: Readonly<Record<CheckStatus, string>> = { ok: '✔', warn: '!', fail: '✗', skip: '-' };
+
+/** "✔ name   detail — fix": one line of doctor's plain output. */
+export function checkLine(r: CheckResult): string {
+  return `${MARKS[r.status]} ${r.name.padEnd(20)} ${r.detail}${r.fix ? ` — ${r.fix}` : ''}`;
 }

@@ -1,10 +1,11 @@
-/** Runs every check for one environment; exit 0 only when nothing needed failed (warnings pass). */
+/** Runs every check for one environment; exit 0 only when nothing needed failed (warnings and skipped checks pass). */
 import { guarded, type Check, type CheckResult, type DoctorTarget } from './check.js';
 import { checkDatabase } from './database-checks.js';
 import { checkDatabaseService } from './database-service-check.js';
 import { checkBackupDir, checkCompose, checkDocker, checkGit, checkStateDir } from './host-checks.js';
 import { checkRedis, checkSlack } from './service-checks.js';
 import { checkStageServices } from './stage-checks.js';
+import { checkAppStartingPoint } from './starting-point-check.js';
 
 export interface DoctorOptions {
   /** Break-glass hosts run the CLI only: Redis and Slack are not needed there. */
@@ -18,6 +19,7 @@ const checks: ReadonlyArray<[string, Check, string, boolean]> = [
   ['stage services', checkStageServices, 'make a one-off command run in each stage\'s service', false],
   ['database', checkDatabase, 'check database.url / database.service', false],
   ['database service', checkDatabaseService, 'set database.service to the compose service running PostgreSQL', false],
+  ['app database', checkAppStartingPoint, 'check that database.name is the app\'s database and the app answers its health check', false],
   ['state dir', checkStateDir, 'create stateDir', false],
   ['backup dir', checkBackupDir, 'create backups.dir with mode 0700', false],
   ['redis', checkRedis, 'start Redis or fix redis.url', true],

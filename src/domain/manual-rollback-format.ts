@@ -31,7 +31,8 @@ export function formatManualPlan(plan: ManualRollbackPlan, labels: ReleaseLabels
     ? `Code: stays at ${labelOf(labels, plan.fromSha)}`
     : `Code: ${labelOf(labels, plan.fromSha)} → ${labelOf(labels, plan.toSha)}`);
   const b = plan.backup;
-  if (b) lines.push(`Database: restored from ${b.name} (${b.kind}, taken ${ago(b.createdAt)}, ${b.verified ? 'verified' : 'NOT verified yet'}); a safety backup is taken first`);
+  const holds = b?.database ? `, holds database ${b.database}` : '';
+  if (b) lines.push(`Database: restored from ${b.name} (${b.kind}${holds}, taken ${ago(b.createdAt)}, ${b.verified ? 'verified' : 'NOT verified yet'}); a safety backup is taken first`);
   else lines.push(plan.level === 2 ? 'Database: a safety backup, then the reversal migration' : 'Database: kept as it is');
   if (plan.databaseReason) lines.push(`  why: ${plan.databaseReason}`);
   lines.push('Steps:', ...plan.steps.map(stepLine));

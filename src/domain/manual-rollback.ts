@@ -25,6 +25,8 @@ export interface ManualRollbackRequest {
   backup?: string;
   /** quick: restore the previous release's pre-deploy backup unless that release ran on the live database (auto), always, or never; commit: keep even when it did not. */
   database?: 'auto' | 'restore' | 'keep';
+  /** The person said so (`--from-other-database`): a backup of another database may replace the app's. */
+  fromOtherDatabase?: boolean;
 }
 
 /** The release to go back to, resolved by the executor. */
@@ -49,6 +51,8 @@ export interface TargetBackup {
   releaseSha: string | null;
   /** Set when it was chosen because the pre-deploy backup is corrupt: that backup's name and why. */
   standsInFor?: { name: string; corrupt: string };
+  /** The database the dump holds, from its manifest; `unknown` for an old dump without one. */
+  database?: string;
 }
 
 export interface ManualPlanInputs {
@@ -60,6 +64,8 @@ export interface ManualPlanInputs {
   target: TargetRelease | null;
   /** Null when the database stays. */
   backup: TargetBackup | null;
+  /** The app's database, as ripcord.yml names it: what a restore replaces. */
+  liveDatabase?: string;
   /** Why the database is (or is not) restored, in words, for quick. */
   databaseReason?: string;
   schemaCommand: PlanServiceCommand | null;
@@ -90,6 +96,12 @@ function refuse(message: string, fix: string): never {
   throw new BadInputError(message, fix);
 }
 
+/** The database the backup holds when it is known and is not the app's; null otherwise. */
+function otherDatabase(i: ManualPlanInputs): string | null {
+  const held = i.backup?.database;
+  return held && held !== 'unknown' && i.liveDatabase && held !== i.liveDatabase ? held : null;
+}
+
 function checkInputs(i: ManualPlanInputs): void {
   const { kind, level } = i.request;
   if ((kind === 'backup' || kind === 'full') && !i.backup) refuse(`a ${kind} rollback needs a backup, and no verified one was taken while that release was live`, 'name one from `ripcord backups list`');
@@ -101,6 +113,11 @@ function checkInputs(i: ManualPlanInputs): void {
   }
   if (kind !== 'backup' && kind !== 'full' && i.target?.sha === i.currentSha) {
     refuse(`${i.environment} already runs ${shortSha(i.currentSha)}`, 'choose another release, or restore only the database with `ripcord rollback backup NAME`');
+  }
+  const other = otherDatabase(i);
+  if (other && !i.request.fromOtherDatabase) {
+    refuse(`backup ${i.backup?.name} holds database ${other}, not ${i.liveDatabase} (the app's database in ripcord.yml): restoring it would replace ${i.liveDatabase}'s tables with those of ${other}`,
+      `choose a backup of ${i.liveDatabase} (\`ripcord backups list\` shows each one's database), or pass --from-other-database if you mean it`);
   }
   if (level === 2) {
     if (kind === 'backup' || kind === 'full') refuse('level 2 (code + schema) does not restore a backup', 'use level 3 (`ripcord rollback full REF BACKUP`) to restore a backup');
@@ -117,6 +134,9 @@ function warningsOf(i: ManualPlanInputs, codeMoves: boolean): string[] {
   if (i.backup?.standsInFor) w.push(`the pre-deploy backup ${i.backup.standsInFor.name} is corrupt (${i.backup.standsInFor.corrupt}): ${i.backup.name}, the newest good backup of that release, is used instead`);
   if (i.backup && !i.backup.verified) w.push(`backup ${i.backup.name} is not verified yet: it is verified before anything changes, and the rollback stops if that fails`);
   if (i.backup) w.push(`the database goes back to ${i.backup.createdAt}: writes since then are replaced (a safety backup keeps them)`);
+  const other = otherDatabase(i);
+  if (other) w.push(`backup ${i.backup?.name} holds database ${other}: its tables replace those of ${i.liveDatabase} (--from-other-database)`);
+  if (i.backup?.database === 'unknown') w.push(`backup ${i.backup.name} has no manifest: which database it holds is unknown`);
   const toSha = i.target?.sha ?? i.currentSha;
   if (i.backup?.releaseSha && i.backup.releaseSha !== toSha) w.push(`backup ${i.backup.name} was taken while ${shortSha(i.backup.releaseSha)} was live, not ${shortSha(toSha)}`);
   return w;

@@ -127,7 +127,9 @@ export async function restoreOverHold(ctx: StrategyContext, writes: WriteHold, b
       safety = (await createBackup(ctx.env, { kind: 'safety', database: heldAs })).name;
       await ctx.record(FACT.safetyBackup, safety);
     }
-    await restoreBackup(ctx.env, backup, { skipSafety: true, heldAs });
+    // Whether a backup of another database may go in was settled before anything changed: by the
+    // manual plan (refused without --from-other-database), or it is this deploy's own pre-deploy dump.
+    await restoreBackup(ctx.env, backup, { skipSafety: true, heldAs, fromOtherDatabase: true });
     return { safetyBackup: safety, stopped, how: 'dump restored' };
   } catch (error) {
     await writes.release();

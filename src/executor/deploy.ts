@@ -17,7 +17,7 @@ import { rollBackFromJournal, rollbackFacts } from './rollback.js';
 import { stageContextOf } from './rollback-steps.js';
 import { buildStage, serviceCommandStage, upStage } from './stages/compose-commands.js';
 import { healthStage, integrityStage, logsStage } from './stages/checks.js';
-import { preflightStage } from './stages/preflight.js';
+import { ALLOWED_UNHEALTHY, preflightStage } from './stages/preflight.js';
 import { failed, passed, type StageOutcome } from './stage-context.js';
 
 export interface DeployRequest {
@@ -32,6 +32,8 @@ export interface DeployRequest {
    * deploy rolls back like any failure. The abort reason, an Error, says why in words.
    */
   signal?: AbortSignal;
+  /** Deploy even though the app fails its health check now (a fix forward); journaled and reported. */
+  allowUnhealthy?: boolean;
 }
 
 export async function runDeploy(x: ExecutorEnv, req: DeployRequest): Promise<OperationReport> {
@@ -63,14 +65,19 @@ export async function refuseWhenUnfinished(x: ExecutorEnv): Promise<void> {
 }
 
 async function runStages(x: ExecutorEnv, rec: OperationRecorder, req: DeployRequest, meta: { id: string; startedAt: string }): Promise<OperationReport> {
+  // What preflight let pass that a person must know (an unhealthy app deployed over): in every report.
+  let warnings: string[] = [];
   const report = (partial: Partial<OperationReport> & Pick<OperationReport, 'outcome'>): OperationReport => ({
     id: meta.id, kind: 'deploy', environment: x.name, ref: req.ref, stages: rec.stages, startedAt: meta.startedAt, finishedAt: new Date().toISOString(), ...partial,
+    ...(warnings.length || partial.warnings?.length ? { warnings: [...warnings, ...(partial.warnings ?? [])] } : {}),
   });
 
   let target = { previousSha: '', targetSha: '' };
   const pre = await rec.stage('preflight', async () => {
-    const o = await preflightStage(x, req.ref, rec.journal.path);
+    const o = await preflightStage(x, req.ref, rec.journal.path, { allowUnhealthy: req.allowUnhealthy ?? false });
     if (o.ok) target = { previousSha: String(o.facts?.previousSha), targetSha: String(o.facts?.targetSha) };
+    const allowed = o.facts?.[ALLOWED_UNHEALTHY];
+    if (typeof allowed === 'string') warnings = [`preflight: ${allowed}`];
     return o;
   });
   const early = interruption(req.signal);

@@ -5,6 +5,7 @@
  */
 import { listBackups, readChecked, standingOf, type ListedBackup } from '../backups/index.js';
 import { backupPath } from '../backups/backup-files.js';
+import { appDatabaseName } from '../backups/restore-backup.js';
 import { backupForRelease, type ManualPlanInputs, type ManualRollbackRequest, type TargetBackup, type TargetRelease } from '../domain/manual-rollback.js';
 import { knownRelease, previousRelease, type ReleaseChange, type ReleaseHistory } from '../domain/release-history.js';
 import { validateRef, shortSha } from '../domain/ref.js';
@@ -19,7 +20,7 @@ export interface ResolvedRollback {
   imageNames: Record<string, string>;
 }
 
-const toTargetBackup = (b: ListedBackup): TargetBackup => ({ name: b.name, kind: b.kind, createdAt: b.createdAt, ...standingOf(b), releaseSha: b.releaseSha });
+const toTargetBackup = (b: ListedBackup): TargetBackup => ({ name: b.name, kind: b.kind, createdAt: b.createdAt, ...standingOf(b), releaseSha: b.releaseSha, database: b.database });
 
 /** A ref typed by a person: resolved locally first, so a rollback works when the git remote is down. */
 async function resolveRef(x: ExecutorEnv, ref: string): Promise<string> {
@@ -53,7 +54,7 @@ export async function resolveManualRollback(x: ExecutorEnv, req: ManualRollbackR
   const records = await listBackups(x.env);
   const backups = records.map(toTargetBackup);
   const previous = previousRelease(history, currentSha);
-  const base = { request: req, environment: x.name, currentSha, currentImages, schemaCommand: x.env.rollback.schemaCommand };
+  const base = { request: req, environment: x.name, currentSha, currentImages, schemaCommand: x.env.rollback.schemaCommand, liveDatabase: appDatabaseName(x.env) };
 
   let target: TargetRelease | null = null;
   let backup: TargetBackup | null = null;

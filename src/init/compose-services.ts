@@ -1,14 +1,21 @@
 /**
- * What `ripcord init` reads from an app's compose file: which service runs PostgreSQL (and its
- * database and user), which one is the web app, and where its health check answers.
+ * What `ripcord init` reads from an app's compose file: which service runs PostgreSQL, which
+ * database and user the app uses (an app service's DATABASE_URL, else the database service's
+ * POSTGRES_DB / POSTGRES_USER, from `environment:` and `env_file:` alike), which one is the web
+ * app, where its code is built from, and where its health check answers.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
 import { parse } from 'yaml';
 import { isPlainObject } from '../config/presets.js';
+import { databaseOfUrl } from '../domain/app-database.js';
 
 export interface ComposeFacts {
-  db: { service: string; name: string | null; user: string } | null;
-  web: { service: string; port: number | null; healthPath: string | null } | null;
+  /** `source`: where the database name was read, in words ("DATABASE_URL of service web"). */
+  db: { service: string; name: string | null; user: string; source: string } | null;
+  /** `context`: the build directory of its code, when it builds one. */
+  web: { service: string; port: number | null; healthPath: string | null; context: string | null } | null;
   services: string[];
 }
 
@@ -26,28 +33,54 @@ export function readComposeFacts(path: string, vars: Vars): ComposeFacts {
   const doc: unknown = parse(readFileSync(path, 'utf8'));
   const services = isPlainObject(doc) && isPlainObject(doc.services) ? doc.services : {};
   const entries = Object.entries(services).filter((e): e is [string, Record<string, unknown>] => isPlainObject(e[1]));
+  const envs = new Map(entries.map(([name, s]) => [name, environmentOf(s, vars, dirname(path))]));
   const dbEntry = entries.find(([, s]) => /postgres|postgis|timescale/i.test(String(s.image ?? '')));
   const webEntry = entries.find(([name]) => name === 'web') ?? entries.find(([name, s]) => name !== dbEntry?.[0] && !NOT_WEB.test(name) && (s.build !== undefined || s.ports !== undefined));
+  const appUrl = [webEntry, ...entries].map((e) => e && e[0] !== dbEntry?.[0] ? urlClaim(e[0], envs.get(e[0]) ?? {}) : null).find((c) => c !== null) ?? null;
   return {
-    db: dbEntry ? databaseOf(dbEntry[0], environmentOf(dbEntry[1], vars)) : null,
-    web: webEntry ? { service: webEntry[0], ...healthOf(webEntry[1], vars) } : null,
+    db: dbEntry ? databaseOf(dbEntry[0], envs.get(dbEntry[0]) ?? {}, appUrl) : null,
+    web: webEntry ? { service: webEntry[0], ...healthOf(webEntry[1], vars), context: contextOf(webEntry[1], dirname(path)) } : null,
     services: entries.map(([name]) => name),
   };
 }
 
-/** The official image's rules: POSTGRES_DB, else POSTGRES_USER, else postgres. */
-function databaseOf(service: string, env: Record<string, string>): NonNullable<ComposeFacts['db']> {
-  const user = env.POSTGRES_USER || 'postgres';
-  const name = env.POSTGRES_DB ?? user;
-  return { service, name: name.includes('${') ? null : name, user: user.includes('${') ? 'postgres' : user };
+interface UrlClaim { service: string; database: string; user: string | null }
+
+function urlClaim(service: string, env: Record<string, string>): UrlClaim | null {
+  const parsed = env.DATABASE_URL && !env.DATABASE_URL.includes('${') ? databaseOfUrl(env.DATABASE_URL) : null;
+  return parsed ? { service, ...parsed } : null;
 }
 
-function environmentOf(service: Record<string, unknown>, vars: Vars): Record<string, string> {
+/** The app's own DATABASE_URL first; else the official image's rules: POSTGRES_DB, else POSTGRES_USER, else postgres. */
+function databaseOf(service: string, env: Record<string, string>, app: UrlClaim | null): NonNullable<ComposeFacts['db']> {
+  const imageUser = env.POSTGRES_USER && !env.POSTGRES_USER.includes('${') ? env.POSTGRES_USER : null;
+  if (app) return { service, name: app.database, user: app.user ?? imageUser ?? 'postgres', source: `DATABASE_URL of service ${app.service}` };
+  const name = env.POSTGRES_DB ?? imageUser ?? 'postgres';
+  const source = env.POSTGRES_DB !== undefined ? `POSTGRES_DB of service ${service}` : imageUser ? `POSTGRES_USER of service ${service} (no POSTGRES_DB)` : 'the image\'s default (no POSTGRES_DB or POSTGRES_USER)';
+  return { service, name: name.includes('${') ? null : name, user: imageUser ?? 'postgres', source };
+}
+
+/** `env_file:` entries first, then `environment:`, which wins, as compose does. */
+function environmentOf(service: Record<string, unknown>, vars: Vars, composeDir: string): Record<string, string> {
   const raw = service.environment;
   const pairs: Array<[string, string]> = Array.isArray(raw)
     ? raw.map(String).map((l) => [l.split('=')[0] ?? '', l.includes('=') ? l.slice(l.indexOf('=') + 1) : ''])
     : isPlainObject(raw) ? Object.entries(raw).map(([k, v]) => [k, v === null ? '' : String(v)]) : [];
-  return Object.fromEntries(pairs.map(([k, v]) => [k, substitute(v, vars)]));
+  return { ...envFilesOf(service.env_file, composeDir), ...Object.fromEntries(pairs.map(([k, v]) => [k, substitute(v, vars)])) };
+}
+
+/** `env_file: x`, `env_file: [x, y]` or `[{ path: x, required: false }]`, relative to the compose file. */
+function envFilesOf(raw: unknown, composeDir: string): Record<string, string> {
+  const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  const paths = list.map((e) => (isPlainObject(e) ? String(e.path ?? '') : String(e))).filter(Boolean).map((p) => resolve(composeDir, p));
+  return Object.assign({}, ...paths.filter((p) => existsSync(p)).map((p) => parseDotenv(readFileSync(p)))) as Record<string, string>;
+}
+
+/** `build: ./dir` or `build: { context: ./dir }`, as an absolute path. */
+function contextOf(service: Record<string, unknown>, composeDir: string): string | null {
+  const build = service.build;
+  const context = typeof build === 'string' ? build : isPlainObject(build) && typeof build.context === 'string' ? build.context : null;
+  return context ? resolve(composeDir, context) : null;
 }
 
 /** `${X}` / `${X:-default}` from the app's env files, as compose would; unknown ones stay as written. */

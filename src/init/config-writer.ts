@@ -3,6 +3,7 @@
  * old scripts' variables keep their names in comments. Secrets are referenced as ${NAME}, never
  * copied in.
  */
+import { join } from 'node:path';
 import { presets } from '../config/presets.js';
 import type { AppFacts } from './detect-app.js';
 import { SECRET_SEED_VARIABLES } from './detect-app.js';
@@ -33,11 +34,20 @@ export function configText(a: InitAnswers, facts: AppFacts): string {
     `      url: ${q(a.healthUrl)}`,
     ...seedLine(facts, 'HEALTH_CHECK_RETRIES', '      retries'),
     ...seedLine(facts, 'HEALTH_CHECK_DELAY', '      delaySeconds'),
-    ...(a.preset === 'nextjs-prisma' ? ['      # The runbook\'s check sends a token: headers: { Authorization: "Bearer ${HEALTH_TOKEN}" }'] : []),
+    ...healthHeaderLines(a, facts),
     ...rollbackLines(facts),
     ...notificationLines(facts),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** The token's variable, never its value: Ripcord reads it from its environment or --env-file at run time. */
+function healthHeaderLines(a: InitAnswers, facts: AppFacts): string[] {
+  const found = `      # ${a.healthToken.finding}`;
+  const variable = a.healthToken.variable;
+  if (!variable) return a.preset === 'nextjs-prisma' ? [found, '      # The runbook\'s check sends a token: headers: { Authorization: "Bearer ${CRON_SECRET}" }'] : [];
+  const file = facts.healthToken?.variable === variable ? facts.healthToken.file : null;
+  return [found, `      headers: { Authorization: ${JSON.stringify(`Bearer \${${variable}}`)} }    # run Ripcord with ${variable} set${file ? ` (--env-file ${join(facts.appDir, file)})` : ''}`];
 }
 
 function presetSummary(preset: keyof typeof presets): string {

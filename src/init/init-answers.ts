@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { isPresetName, presets, type PresetName } from '../config/presets.js';
 import { BadInputError } from '../domain/errors.js';
 import type { AppFacts } from './detect-app.js';
+import { decideHealthToken, type HealthTokenDecision } from './health-token.js';
 
 export interface InitFlags {
   envName?: string;
@@ -18,6 +19,7 @@ export interface InitFlags {
   databaseUrl?: string;
   webService?: string;
   healthUrl?: string;
+  healthTokenVariable?: string;
   backupsDir?: string;
   stateDir?: string;
 }
@@ -31,6 +33,8 @@ export interface InitAnswers {
   /** The service migrate/static/integrity run in, when it is not the preset's `web`. */
   webService: string | null;
   healthUrl: string;
+  /** Whether the health check sends `Authorization: Bearer ${VARIABLE}`, and how that was decided. */
+  healthToken: HealthTokenDecision;
   backupsDir: string;
   stateDir: string;
 }
@@ -49,6 +53,9 @@ export async function resolveAnswers(facts: AppFacts, flags: InitFlags, ask: Ask
     return answer;
   };
   const preset = presetOf(flags.preset, facts.preset);
+  if (flags.healthTokenVariable !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.healthTokenVariable)) {
+    throw new BadInputError(`--health-token-variable ${flags.healthTokenVariable} is not a variable name`, 'pass the name of the variable that holds the token, e.g. --health-token-variable CRON_SECRET');
+  }
   const composeFile = await need(flags.composeFile ?? facts.composeFile, 'the compose file (relative to the app dir)', '--compose-file FILE', 'docker-compose.yml');
   const database = flags.databaseUrl ? { url: flags.databaseUrl } : {
     service: await need(flags.dbService ?? facts.compose?.db?.service, 'the compose service running PostgreSQL', '--db-service NAME (or --database-url URL)', 'db'),
@@ -64,6 +71,7 @@ export async function resolveAnswers(facts: AppFacts, flags: InitFlags, ask: Ask
   return {
     envName: flags.envName ?? 'production', appDir: facts.appDir, composeFile, preset, database,
     webService: webService === 'web' ? null : webService, healthUrl,
+    healthToken: await decideHealthToken(healthUrl, facts.healthToken, flags.healthTokenVariable),
     backupsDir: flags.backupsDir ?? facts.backups?.dir ?? join(facts.appDir, 'backups'),
     stateDir: flags.stateDir ?? '/var/lib/ripcord',
   };

@@ -19,6 +19,8 @@ export interface BackupSummary {
   corrupt?: string;
   /** The release that was live when it was taken, when known. */
   releaseSha: string | null;
+  /** The database the dump holds (`unknown` without a manifest). */
+  database?: string;
 }
 
 export interface RollbackChoices {
@@ -31,7 +33,7 @@ export interface RollbackChoices {
 
 export async function backupSummaries(x: ExecutorEnv): Promise<BackupSummary[]> {
   return (await listBackups(x.env)).map((b) => ({
-    name: b.name, kind: b.kind, createdAt: b.createdAt, sizeBytes: b.sizeBytes, ...standingOf(b), releaseSha: b.releaseSha,
+    name: b.name, kind: b.kind, createdAt: b.createdAt, sizeBytes: b.sizeBytes, ...standingOf(b), releaseSha: b.releaseSha, database: b.database,
   }));
 }
 

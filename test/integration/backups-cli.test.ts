@@ -56,8 +56,8 @@ describe('ripcord backups', () => {
     assert.equal(list.code, 0, list.stderr);
     const lines = list.stdout.trim().split('\n');
     assert.equal(lines.length, 2);
-    assert.match(lines[0]!, /^safety_backup_\S+\s+safety\s+[\d.]+ KiB\s+less than a minute ago\s+verified$/);
-    assert.match(lines[1]!, new RegExp(`^${created.name}\\s+manual\\s+[\\d.]+ KiB\\s+less than a minute ago\\s+verified$`));
+    assert.match(lines[0]!, new RegExp(`^safety_backup_\\S+\\s+safety\\s+${db.name}\\s+[\\d.]+ KiB\\s+less than a minute ago\\s+verified$`));
+    assert.match(lines[1]!, new RegExp(`^${created.name}\\s+manual\\s+${db.name}\\s+[\\d.]+ KiB\\s+less than a minute ago\\s+verified$`), 'each line names the database the backup holds');
     const json = JSON.parse((await cli('list', '--json')).stdout) as BackupRecord[];
     assert.deepEqual(json.map((b) => b.kind), ['safety', 'manual']);
   });

@@ -53,9 +53,13 @@ describe('ripcord doctor', () => {
     const { code, result } = await doctor();
     assert.deepEqual(failed(result), []);
     assert.equal(code, 0);
-    for (const name of ['git', 'docker engine', 'compose', 'stage service tasks', 'database', 'database service', 'pg_dump', 'pg_restore', 'state dir', 'backup dir', 'redis', 'slack bot token']) {
+    for (const name of ['git', 'docker engine', 'compose', 'stage service tasks', 'database', 'database service', 'pg_dump', 'pg_restore', 'migrations table', 'health', 'state dir', 'backup dir', 'redis', 'slack bot token']) {
       assert.ok(result.checks.some((c) => c.name === name && c.status === 'ok'), `${name} is checked and ok`);
     }
+    // The reference app names its database in APP_DB only: doctor says it could not read it, and does not fail.
+    const app = result.checks.find((c) => c.name === 'app database');
+    assert.equal(app?.status, 'warn');
+    assert.match(app?.detail ?? '', /which database the app uses could not be read \(ripcord\.yml names app\)/);
   });
 
   const breakages: Array<[string, string, () => Promise<Record<string, string | undefined>>]> = [
@@ -66,6 +70,7 @@ describe('ripcord doctor', () => {
       stack.writeConfig({ stages: { migrate: { service: 'nosuch', command: '/app/bin/migrate' } } });
       return slack;
     }],
+    ['ripcord.yml names a database the running app never migrated', 'migrations table', async () => { stack.writeConfig({ database: { service: 'db', name: 'postgres', user: 'postgres' } }); return slack; }],
     ['database unreachable', 'database', async () => { stack.writeConfig({ database: { url: `postgres://postgres@127.0.0.1:${await freePort()}/app` } }); return slack; }],
     ['pg_dump older than the server', 'pg_dump', async () => {
       const bin = tempDir('ripcord-oldpg-');

@@ -7,11 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createServer } from 'node:http';
 import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import { ripcord, ripcordArgv } from '../support/cli.js';
 import { KEY, startPty } from '../support/pty.js';
+import { freePort } from '../support/stack/stack-helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ripcord-init-test-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -112,6 +114,74 @@ test('an old-scripts host: .env.production settings kept, secrets referenced not
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /backup_20261101_020000\.sql\.gz/);
   assert.match(list.stdout, /backup_20261102_020000\.sql\.gz/);
+});
+
+test('an update-production.sh host: the db service takes POSTGRES_DB / POSTGRES_USER from env_file: .env.production', async () => {
+  const dir = appDir('envfile', {
+    'manage.py': '',
+    'docker-compose.prod.yml': `services:
+  db:
+    image: postgres:15
+    env_file: .env.production
+  web:
+    build: .
+    env_file: [.env.production]
+    ports: ["127.0.0.1:8000:8000"]
+`,
+    '.env.production': 'POSTGRES_DB=shop\nPOSTGRES_USER=shop\nPOSTGRES_PASSWORD=pg-s3cret-pw\nHEALTH_CHECK_RETRIES=3\n',
+  });
+  const { env, text, r } = await initAndCheck(dir, ['--no-doctor']);
+  assert.deepEqual(env.database, { service: 'db', name: 'shop', user: 'shop' });
+  assert.match(r.stdout, /database shop \(POSTGRES_DB of service db\), user shop/);
+  assert.doesNotMatch(text, /pg-s3cret-pw/, 'the password is not copied');
+});
+
+test('a Next.js app in nextjs_space/: preset, DATABASE_URL\'s database and user, and CRON_SECRET as the health token when the app does not run', async () => {
+  const port = await freePort();
+  const dir = appDir('inmova', {
+    'nextjs_space/package.json': JSON.stringify({ dependencies: { next: '15.0.0', '@prisma/client': '6.0.0' } }),
+    'nextjs_space/.env.production': 'DATABASE_URL=postgresql://inmova:db-s3cret@db:5432/inmova_prod?schema=public\nCRON_SECRET=cron-s3cret\n',
+    'docker-compose.yml': `services:
+  db:
+    image: postgres:16
+    environment: { POSTGRES_PASSWORD: x }
+  web:
+    build: ./nextjs_space
+    env_file: nextjs_space/.env.production
+    ports: ["127.0.0.1:${port}:3000"]
+    healthcheck:
+      test: ["CMD", "wget", "-qO-", "http://localhost:${port}/api/health"]
+`,
+  });
+  const { env, text, r } = await initAndCheck(dir, ['--no-doctor'], ['--env-file', join(dir, 'nextjs_space/.env.production')]);
+  assert.equal(env.preset, 'nextjs-prisma');
+  assert.deepEqual(env.database, { service: 'db', name: 'inmova_prod', user: 'inmova' });
+  assert.deepEqual(env.health, { url: `http://127.0.0.1:${port}/api/health`, headers: { Authorization: 'Bearer ${CRON_SECRET}' } });
+  assert.match(r.stdout, /preset: nextjs-prisma \(nextjs_space\/package\.json depends on next and prisma\)/);
+  assert.match(r.stdout, /does not answer http:\/\/127\.0\.0\.1:\d+\/api\/health now; CRON_SECRET \(in nextjs_space\/\.env\.production\) is sent as its Bearer token/);
+  assert.match(text, /--env-file .*nextjs_space\/\.env\.production/);
+  for (const secret of ['db-s3cret', 'cron-s3cret']) assert.doesNotMatch(text, new RegExp(secret), 'no secret is copied');
+});
+
+test('a running app whose health route wants a token: the probe says so, and a route that does not want one gets no header', async () => {
+  const token = 'probe-t0ken';
+  const server = createServer((req, res) => { res.statusCode = req.headers.authorization === `Bearer ${token}` ? 200 : 401; res.end(); });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const compose = 'services:\n  db: { image: "postgres:15", environment: { POSTGRES_DB: app } }\n  web: { build: . }\n';
+    const wants = appDir('probed', { 'docker-compose.yml': compose, '.env.production': `HEALTH_TOKEN=${token}\n` });
+    const { env, r } = await initAndCheck(wants, ['--no-doctor', '--health-url', `http://127.0.0.1:${port}/up`], ['--env-file', join(wants, '.env.production')]);
+    assert.deepEqual(env.health, { url: `http://127.0.0.1:${port}/up`, headers: { Authorization: 'Bearer ${HEALTH_TOKEN}' } });
+    assert.match(r.stdout, /answered 401 without a token and 200 with HEALTH_TOKEN \(in \.env\.production\) as its Bearer token/);
+    const open = appDir('open', { 'docker-compose.yml': compose, '.env.production': `CRON_SECRET=${token}\n` });
+    server.removeAllListeners('request').on('request', (_req, res) => { res.statusCode = 200; res.end(); });
+    const plain = await initAndCheck(open, ['--no-doctor', '--health-url', `http://127.0.0.1:${port}/up`]);
+    assert.deepEqual(plain.env.health, { url: `http://127.0.0.1:${port}/up` }, 'a route that answers 200 without a token gets no header');
+    assert.match(plain.r.stdout, /answered 200 without a token: no header/);
+  } finally {
+    server.close();
+  }
 });
 
 test('never overwrites, and without a terminal says which flags supply what it cannot find', async () => {

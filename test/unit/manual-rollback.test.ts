@@ -119,6 +119,19 @@ describe('buildManualRollbackPlan', () => {
     });
   }
 
+  test('a backup of another database is refused (exit 2) unless --from-other-database, and the preview names the database it holds', () => {
+    const other = { request: { kind: 'backup' as const, backup: 'backup_x.dump' }, target: null, liveDatabase: 'shop', backup: backup('backup_x.dump', { releaseSha: B, database: 'postgres' }) };
+    assert.throws(() => buildManualRollbackPlan(inputs(other)), (e: unknown) => e instanceof RipcordError && e.exitCode === 2
+      && /backup_x\.dump holds database postgres, not shop/.test(e.message) && /--from-other-database/.test(e.fix));
+    const allowed = buildManualRollbackPlan(inputs({ ...other, request: { ...other.request, fromOtherDatabase: true } }));
+    assert.match(allowed.warnings.join('\n'), /holds database postgres: its tables replace those of shop \(--from-other-database\)/);
+    assert.match(formatManualPlan(allowed, {}, new Date())[2] ?? '', /^Database: restored from backup_x\.dump \(predeploy, holds database postgres, /);
+    const same = buildManualRollbackPlan(inputs({ ...other, backup: backup('backup_x.dump', { releaseSha: B, database: 'shop' }) }));
+    assert.equal(same.warnings.some((w) => /holds database/.test(w)), false);
+    const old = buildManualRollbackPlan(inputs({ ...other, backup: backup('backup_x.dump', { releaseSha: B, database: 'unknown' }) }));
+    assert.match(old.warnings.join('\n'), /has no manifest: which database it holds is unknown/);
+  });
+
   test('the journaled plan comes back as the rollback plan recovery resumes', () => {
     const p = buildManualRollbackPlan(inputs());
     const resumed = journaledRollbackPlan(JSON.parse(JSON.stringify({ [MANUAL_PLAN_FACT]: p })) as Record<string, unknown>);

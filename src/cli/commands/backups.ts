@@ -4,6 +4,9 @@ import type { Command } from 'commander';
 import { formatDistanceToNow } from 'date-fns';
 import { createBackup, listBackups, pruneBackups, restoreBackup, restoreBackupInto, standingOf, verifyBackup, BACKUP_KINDS, type BackupKind } from '../../backups/index.js';
 import { checkWords } from '../../domain/backup-check.js';
+import { backupPath } from '../../backups/backup-files.js';
+import { readRecord } from '../../backups/manifest.js';
+import { appDatabaseName, refuseOtherDatabase } from '../../backups/restore-backup.js';
 import { BadInputError } from '../../domain/errors.js';
 import { EnvironmentLocks } from '../../state/environment-lock.js';
 import { newOperationId } from '../../state/journal.js';
@@ -30,7 +33,7 @@ export function registerBackupsCommands(program: Command, ctx: CliContext): void
     if (opts.json) return ctx.out(JSON.stringify(list));
     if (list.length === 0) return ctx.out(`no backups in ${env.backups.dir}`);
     for (const b of list) {
-      ctx.out(`${b.name.padEnd(36)} ${b.kind.padEnd(9)} ${size(b.sizeBytes).padStart(10)}  ${formatDistanceToNow(new Date(b.createdAt), { addSuffix: true }).padEnd(20)} ${checkWords(standingOf(b))}`);
+      ctx.out(`${b.name.padEnd(36)} ${b.kind.padEnd(9)} ${b.database.padEnd(16)} ${size(b.sizeBytes).padStart(10)}  ${formatDistanceToNow(new Date(b.createdAt), { addSuffix: true }).padEnd(20)} ${checkWords(standingOf(b))}`);
     }
   });
 
@@ -51,18 +54,23 @@ export function registerBackupsCommands(program: Command, ctx: CliContext): void
     });
 
   common(backups.command('restore <name>').description('restore the database from a backup (a safety backup is taken first)').option('-y, --yes', 'do not ask')
-    .option('--into <database>', 'restore into this new database beside the live one, which is not touched'))
-    .action(async (name: string, opts: Common & { yes?: boolean; into?: string }, cmd: Command) => {
+    .option('--into <database>', 'restore into this new database beside the live one, which is not touched')
+    .option('--from-other-database', 'allow a backup of another database (by name) to replace the app\'s'))
+    .action(async (name: string, opts: Common & { yes?: boolean; into?: string; fromOtherDatabase?: boolean }, cmd: Command) => {
       const { env, name: envName, config } = target(cmd, ctx, opts);
       if (opts.into) {
         const r = await restoreBackupInto(env, name, opts.into);
         return ctx.out(opts.json ? JSON.stringify(r) : `restored ${r.restored} into the new database ${r.database}; ${envName}'s database was not touched`);
       }
-      if (!opts.yes && !(await confirm(`Replace the ${envName} database with ${name}?`, ctx))) { ctx.exitCode = 2; return; }
+      const record = readRecord(backupPath(env.backups.dir, name));
+      const fromOtherDatabase = opts.fromOtherDatabase ?? false;
+      refuseOtherDatabase(env, record, fromOtherDatabase);
+      const holds = record.database === 'unknown' ? 'a dump whose database is unknown (no manifest)' : `a dump of database ${record.database}`;
+      if (!opts.yes && !(await confirm(`Replace the ${envName} database ${appDatabaseName(env)} with ${name} (${holds})?`, ctx))) { ctx.exitCode = 2; return; }
       // Under the environment lock: a restore must never race a deploy or a rollback of the same database.
       const locks = new EnvironmentLocks(config.stateDir);
       const lock = await locks.acquire(envName, { operation: `backups restore ${name} by ${userInfo().username} via cli`, deploymentId: newOperationId() });
-      const r = await restoreBackup(env, name).finally(() => lock.release());
+      const r = await restoreBackup(env, name, { fromOtherDatabase }).finally(() => lock.release());
       ctx.out(opts.json ? JSON.stringify(r) : `restored ${r.restored}; the state before is in ${r.safetyBackup}`);
     });
 

@@ -22,7 +22,7 @@ import { watchInterrupts } from '../interrupt.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
 import { summarize, terminalProgress } from '../progress.js';
 
-interface DeployOptions { env?: string; yes?: boolean; dryRun?: boolean; json?: boolean }
+interface DeployOptions { env?: string; yes?: boolean; dryRun?: boolean; json?: boolean; allowUnhealthy?: boolean }
 
 export function registerDeployCommands(program: Command, ctx: CliContext): void {
   program.command('deploy <ref>')
@@ -31,6 +31,7 @@ export function registerDeployCommands(program: Command, ctx: CliContext): void 
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--dry-run', 'print the plan (current → target, commits, pending migrations, images to build); change nothing')
     .option('--json', 'print one JSON object with the outcome and every stage')
+    .option('--allow-unhealthy', 'deploy even though the app fails its health check now (a fix forward); recorded in the journal and the report')
     .action(async (ref: string, opts: DeployOptions, cmd: Command) => deploy(ref, opts, cmd, ctx));
 
   program.command('unlock')
@@ -100,7 +101,7 @@ async function deploy(ref: string, opts: DeployOptions, cmd: Command, ctx: CliCo
   // Ctrl-C rolls the deploy back like any failure; a second one stops at once (src/cli/interrupt.ts).
   const interrupts = watchInterrupts({ operation: 'deploy', env: name, err: ctx.err });
   const onProgress = interrupts.tracking(opts.json ? undefined : terminalProgress(ctx.out));
-  const run = () => runDeploy(x, { ref, requestedBy: `${userInfo().username} via cli`, onProgress, signal: interrupts.signal }).finally(() => interrupts.dispose());
+  const run = () => runDeploy(x, { ref, requestedBy: `${userInfo().username} via cli`, allowUnhealthy: opts.allowUnhealthy ?? false, onProgress, signal: interrupts.signal }).finally(() => interrupts.dispose());
   const after = await performOperation(run, {
     config, environment: name, log, failedAs: { id: '-', kind: 'deploy', environment: name, ref },
     show: ([report]) => {

@@ -2,10 +2,8 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../../domain/errors.js';
 import { doctorPassed, runDoctor } from '../../doctor/run-doctor.js';
-import type { CheckResult } from '../../doctor/check.js';
+import { checkLine } from '../../doctor/check.js';
 import { loadConfigFor, pickEnvironment, type CliContext } from '../context.js';
-
-const marks: Record<CheckResult['status'], string> = { ok: '✔', warn: '!', fail: '✗' };
 
 export function registerDoctorCommand(program: Command, ctx: CliContext): void {
   program
@@ -21,7 +19,7 @@ export function registerDoctorCommand(program: Command, ctx: CliContext): void {
       const passed = doctorPassed(results);
       if (opts.json) ctx.out(JSON.stringify({ environment: envName, passed, checks: results }));
       else {
-        for (const r of results) ctx.out(`${marks[r.status]} ${r.name.padEnd(20)} ${r.detail}${r.fix ? ` — ${r.fix}` : ''}`);
+        for (const r of results) ctx.out(checkLine(r));
         ctx.out(passed ? `doctor: ${envName} is ready` : `doctor: ${envName} is NOT ready (fix the ✗ lines above)`);
       }
       ctx.exitCode = passed ? ExitCode.ok : ExitCode.failed;

@@ -4,11 +4,12 @@
  * Exit 0 when the file was written (doctor's verdict is printed, not the exit code); 2 refused.
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { input } from '@inquirer/prompts';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
 import { BadInputError, ExitCode } from '../../domain/errors.js';
+import { checkLine } from '../../doctor/check.js';
 import { doctorPassed, runDoctor } from '../../doctor/run-doctor.js';
 import { configText } from '../../init/config-writer.js';
 import { detectApp } from '../../init/detect-app.js';
@@ -30,6 +31,7 @@ export function registerInitCommand(program: Command, ctx: CliContext): void {
     .option('--database-url <url>', 'connect directly instead of through a compose service')
     .option('--web-service <name>', 'compose service that runs the app (migrations run in it)')
     .option('--health-url <url>', 'health check URL, as reached from this host')
+    .option('--health-token-variable <name>', 'the variable holding the health route\'s Bearer token (default: probed, and looked for in the app\'s env files, e.g. CRON_SECRET)')
     .option('--backups-dir <path>', 'where backups are kept (default: the app\'s backups/)')
     .option('--state-dir <path>', 'journal and lock directory', '/var/lib/ripcord')
     .option('-y, --yes', 'ask nothing: take what was found and the flags (scripts)')
@@ -45,17 +47,21 @@ async function init(appDirArg: string | undefined, opts: InitOptions, ctx: CliCo
   const facts = detectApp(appDir);
   for (const line of foundLines(facts)) ctx.out(line);
   const answers = await resolveAnswers(facts, opts, opts.yes || !process.stdin.isTTY ? null : prompt);
+  ctx.out(`  health check: ${answers.healthToken.finding}`);
   // Written only if it loads: init never leaves a file that `config check` rejects.
   const text = configText(answers, facts);
+  const token = answers.healthToken.variable;
   writeFileSync(`${output}.tmp`, text, { mode: 0o600, flag: 'wx' });
   try {
-    loadConfig({ configPath: `${output}.tmp`, env: {}, cwd: ctx.cwd });
+    // The token's value is read at run time, never written: any value checks the file's shape.
+    loadConfig({ configPath: `${output}.tmp`, env: token ? { [token]: 'checked-at-run-time' } : {}, cwd: ctx.cwd });
     writeFileSync(output, text, { mode: 0o600, flag: 'wx' });
   } finally {
     rmSync(`${output}.tmp`, { force: true });
   }
   ctx.out(`wrote ${output}`);
-  if (opts.doctor !== false) await doctor(output, answers.envName, ctx);
+  const tokenFile = token && facts.healthToken?.variable === token ? join(appDir, facts.healthToken.file) : undefined;
+  if (opts.doctor !== false) await doctor(output, answers.envName, ctx, tokenFile);
   ctx.exitCode = ExitCode.ok;
 }
 
@@ -70,22 +76,24 @@ function foundLines(f: ReturnType<typeof detectApp>): string[] {
   return [
     `found in ${f.appDir}:`,
     `  compose file: ${f.composeFile ?? 'none'}${c ? ` (services: ${c.services.join(', ')})` : ''}`,
-    `  PostgreSQL: ${c?.db ? `service ${c.db.service}, database ${c.db.name ?? '?'}, user ${c.db.user}` : 'not found'}`,
+    `  PostgreSQL: ${c?.db ? `service ${c.db.service}, database ${c.db.name ?? '?'} (${c.db.source}), user ${c.db.user}` : 'not found'}`,
     `  web: ${c?.web ? `service ${c.web.service}${c.web.port ? `, port ${c.web.port}` : ''}${c.web.healthPath ? `, health ${c.web.healthPath}` : ''}` : 'not found'}`,
     `  preset: ${f.preset ? `${f.preset} (${f.presetReason ?? ''})` : 'none'}`,
+    ...(f.healthToken ? [`  health token: ${f.healthToken.variable} in ${f.healthToken.file}`] : []),
     ...(f.envFile ? [`  old scripts' settings: ${f.envFile} (${Object.keys(f.seedVars).join(', ') || 'none of their variables'})`] : []),
     ...(f.backups ? [`  backups: ${f.backups.dir} (${f.backups.oldDumps} backup_*.sql.gz)`] : []),
   ];
 }
 
-async function doctor(configPath: string, envName: string, ctx: CliContext): Promise<void> {
+/** `envFile`: where the health token's variable is, so the check sends it as a deploy would. */
+async function doctor(configPath: string, envName: string, ctx: CliContext, envFile: string | undefined): Promise<void> {
   ctx.out('');
-  ctx.out(`ripcord doctor --cli-only --config ${configPath}`);
-  const { config } = loadConfig({ configPath, env: ctx.env, cwd: ctx.cwd });
+  ctx.out(`ripcord doctor --cli-only --config ${configPath}${envFile ? ` --env-file ${envFile}` : ''}`);
+  const { config } = loadConfig({ configPath, env: ctx.env, cwd: ctx.cwd, envFile });
   const env = config.environments[envName];
   if (!env) return;
   const results = await runDoctor({ config, envName, env, processEnv: ctx.env }, { cliOnly: true });
-  for (const r of results) ctx.out(`  ${r.status === 'ok' ? '✔' : r.status === 'warn' ? '!' : '✗'} ${r.name.padEnd(20)} ${r.detail}${r.fix ? ` — ${r.fix}` : ''}`);
+  for (const r of results) ctx.out(`  ${checkLine(r)}`);
   ctx.out(doctorPassed(results) ? `ready: try \`ripcord deploy --dry-run REF --config ${configPath}\``
     : 'not ready yet: fix the ✗ lines above, then run `ripcord doctor` again (Redis and Slack are checked once you configure them)');
 }

@@ -24,6 +24,7 @@ interface Flags extends RollbackCliOptions {
   to?: string;
   restoreDatabase?: boolean;
   keepDatabase?: boolean;
+  fromOtherDatabase?: boolean;
 }
 
 const USAGE = 'ripcord rollback quick | commit REF | backup NAME | full REF [NAME] | status (or --level 1|2|3 [--to REF] [--backup NAME])';
@@ -85,11 +86,13 @@ export function registerRollbackCommand(program: Command, ctx: CliContext): void
     .option('--to <ref>', 'with --level: the release to go back to (default: the previous one)')
     .option('--restore-database', 'quick: restore the pre-deploy backup even if the schema did not change')
     .option('--keep-database', 'quick, commit: keep the database as it is, even when the release did not run on it')
+    .option('--from-other-database', 'backup, full, quick: allow a backup of another database (by name) to replace the app\'s')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--dry-run', 'show what would happen; change nothing')
     .option('--json', 'print one JSON object (the plan with --dry-run, else the report)')
     .action(async (kind: string | undefined, args: string[], f: Flags, cmd: Command) => {
-      const request = requestOf([...(kind ? [kind] : []), ...args], f);
+      const asked = requestOf([...(kind ? [kind] : []), ...args], f);
+      const request = asked && asked !== 'status' && f.fromOtherDatabase ? { ...asked, fromOtherDatabase: true } : asked;
       if (request === 'status') return printStatus(cmd, ctx, f);
       const { config } = loadConfigFor(cmd, ctx);
       const [name] = pickEnvironment(config.environments, f.env);

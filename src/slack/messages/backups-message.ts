@@ -63,7 +63,7 @@ function corruptPreview(v: RestorePreviewView, reason: string): SlackMessage {
 export function restorePreviewMessage(v: RestorePreviewView): SlackMessage {
   const b = v.backup;
   if (b.corrupt) return corruptPreview(v, b.corrupt);
-  const taken = `${escapeText(b.kind)}, taken ${age(b.createdAt, v.previewedAt)}, ${size(b.sizeBytes)}, ${b.verified ? 'verified' : 'NOT verified yet'}`;
+  const taken = `${escapeText(b.kind)}${b.database ? `, holds database ${code(b.database)}` : ''}, taken ${age(b.createdAt, v.previewedAt)}, ${size(b.sizeBytes)}, ${b.verified ? 'verified' : 'NOT verified yet'}`;
   return {
     text: escapeText(`Restore ${v.environment}'s database from ${b.name}?`),
     blocks: [

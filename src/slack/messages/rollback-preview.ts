@@ -37,7 +37,7 @@ const labelOf = (v: RollbackPreviewView, sha: string) => code(v.labels[sha] ?? s
 function databaseText(v: RollbackPreviewView): string {
   const b = v.plan.backup;
   const what = b
-    ? `*Database: restored* from ${code(b.name)} (${escapeText(b.kind)}, taken ${age(b.createdAt, v.previewedAt)}, ${b.verified ? 'verified' : 'NOT verified yet'}); a safety backup of the current database is taken first`
+    ? `*Database: restored* from ${code(b.name)} (${escapeText(b.kind)}${b.database ? `, holds database ${code(b.database)}` : ''}, taken ${age(b.createdAt, v.previewedAt)}, ${b.verified ? 'verified' : 'NOT verified yet'}); a safety backup of the current database is taken first`
     : v.plan.level === 2 ? '*Database: kept*, after a safety backup the reversal migration runs' : '*Database: kept* as it is, with every row written since';
   return v.plan.databaseReason ? `${what}\n_Why:_ ${escapeText(v.plan.databaseReason)}` : what;
 }

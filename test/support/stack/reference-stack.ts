@@ -4,12 +4,12 @@
  * for it, unique ports and names. `cleanup()` removes every container, image, volume, network and
  * file it made. Needs Docker and the local base images (scripts/provision.sh).
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
-import { RELEASES, releaseTree, type ReleaseTag } from './releases.js';
+import { RELEASES, releaseTree, type ReleaseTag, type Tree } from './releases.js';
 import { freePort, git, leftovers, run, waitFor } from './stack-helpers.js';
 
 export interface ReferenceStack {
@@ -20,7 +20,7 @@ export interface ReferenceStack {
   composeFile: string;
   webPort: number;
   dbPort: number;
-  /** The app database: `app`, or `postgres` in the variant that has no POSTGRES_DB. */
+  /** The app database: `app`, `postgres` in the variant that has no POSTGRES_DB, or a variant's own. */
   databaseName: string;
   /** The service migrate, static and integrity run in. */
   stageService: 'tasks' | 'web';
@@ -38,7 +38,7 @@ export interface ReferenceStack {
 
 const AUTHOR = ['-c', 'user.name=Ripcord Tests', '-c', 'user.email=tests@ripcord.invalid'];
 
-async function buildOrigin(root: string): Promise<string> {
+async function buildOrigin(root: string, layout: (tag: ReleaseTag, tree: Tree) => Tree): Promise<string> {
   const work = join(root, 'work');
   const originDir = join(root, 'origin.git');
   await git(root, ['init', '-q', '-b', 'main', work]);
@@ -47,8 +47,9 @@ async function buildOrigin(root: string): Promise<string> {
     // Failing releases and v1.1.0 branch off the previous good release, like hotfix tags do.
     const parent = tag === 'v1.0.0' ? null : tag === 'v1.1.0' ? 'v1.0.0' : 'v1.1.0';
     if (parent && parent !== base) await git(work, ['checkout', '-q', '--detach', parent]);
-    rmSync(join(work, 'web'), { recursive: true, force: true });
-    for (const [path, text] of Object.entries(releaseTree(tag))) {
+    // Each release is a full tree: whatever the previous one had and this one lacks is deleted.
+    for (const name of readdirSync(work).filter((n) => n !== '.git')) rmSync(join(work, name), { recursive: true, force: true });
+    for (const [path, text] of Object.entries(layout(tag, releaseTree(tag)))) {
       if (text === null) continue;
       mkdirSync(dirname(join(work, path)), { recursive: true });
       writeFileSync(join(work, path), text);
@@ -69,8 +70,13 @@ async function buildOrigin(root: string): Promise<string> {
  * 'postgres'` uses the database the official image gives when POSTGRES_DB is not set.
  */
 export interface StackOptions {
-  database?: 'app' | 'postgres';
+  database?: string;
   stageService?: 'tasks' | 'web';
+  /** Another app layout (a variant's files, e.g. app-database-variant.ts): every release's tree goes through it. */
+  layout?: (tag: ReleaseTag, tree: Tree) => Tree;
+  /** Where the app's health check answers, and the headers it needs there. */
+  healthPath?: string;
+  healthHeaders?: Record<string, string>;
 }
 
 export async function createReferenceStack(options: StackOptions = {}): Promise<ReferenceStack> {
@@ -78,7 +84,7 @@ export async function createReferenceStack(options: StackOptions = {}): Promise<
   const stageService = options.stageService ?? 'tasks';
   const id = `rs${randomBytes(4).toString('hex')}`;
   const root = mkdtempSync(join(tmpdir(), `ripcord-${id}-`));
-  const originDir = await buildOrigin(root);
+  const originDir = await buildOrigin(root, options.layout ?? ((_tag, tree) => tree));
   const appDir = join(root, 'app');
   await git(root, ['clone', '-q', originDir, appDir]);
   await git(appDir, ['checkout', '-q', '--detach', 'v1.0.0']);
@@ -94,7 +100,7 @@ export async function createReferenceStack(options: StackOptions = {}): Promise<
   const stack: ReferenceStack = {
     id, root, originDir, appDir, composeFile, webPort, dbPort, stateDir, backupDir, databaseName, stageService,
     databaseUrl: `postgres://postgres@127.0.0.1:${dbPort}/${databaseName}`,
-    healthUrl: `http://127.0.0.1:${webPort}/health/`,
+    healthUrl: `http://127.0.0.1:${webPort}${options.healthPath ?? '/health/'}`,
     configPath: join(root, 'ripcord.yml'),
     compose,
     async up() {
@@ -103,7 +109,8 @@ export async function createReferenceStack(options: StackOptions = {}): Promise<
       await waitFor(() => run(['pg_isready', '-h', '127.0.0.1', '-p', String(dbPort), '-d', databaseName], '/', 10_000).then(() => true, () => false), 60_000, 'the db service to accept connections');
       await run(compose(['run', '--rm', '--no-deps', '-T', 'tasks', 'sh', '-c', '/app/bin/migrate']), appDir, 120_000);
       await run(compose(['up', '-d']), appDir, 120_000);
-      await waitFor(async () => (await fetch(stack.healthUrl).then((r) => r.status).catch(() => 0)) === 200, 60_000, 'web /health/ to answer 200');
+      const headers = options.healthHeaders ?? {};
+      await waitFor(async () => (await fetch(stack.healthUrl, { headers }).then((r) => r.status).catch(() => 0)) === 200, 60_000, `web ${stack.healthUrl} to answer 200`);
     },
     writeConfig(overrides = {}) {
       writeFileSync(stack.configPath, stringify(configFor(stack, overrides)));
