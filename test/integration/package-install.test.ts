@@ -34,7 +34,7 @@ function copyCheckout(): void {
 }
 
 function npm(args: string[], cwd: string): string {
-  return execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('npm', [...args, '--no-audit', '--no-fund'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** `ripcord ARGS` as a shell finds it: through PATH, in `cwd`. */
@@ -43,16 +43,21 @@ function ripcord(args: string[], cwd = work) {
   return { code: r.status, out: r.stdout, err: r.stderr, all: `${r.stdout}\n${r.stderr}${r.error ? `\n${r.error.message}` : ''}` };
 }
 
+/** What tsc emits: `import … from 'x'`, `export … from 'x'`, `import 'x'` at a line's start; `import('x')`. */
+const STATIC_IMPORT = /^(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|^import\s*['"]([^'"]+)['"]/gm;
+const DYNAMIC_IMPORT = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(dir, f)).isFile());
 }
 
 before(() => {
   copyCheckout();
-  tarball = join(work, npm(['pack', '--pack-destination', work, '--json'], checkout).match(/"filename": "([^"]+)"/)![1]!);
+  // As INSTALL.md: `tarball=$(npm pack --silent)` then `npm install -g "./$tarball"`.
+  tarball = join(checkout, npm(['pack', '--silent'], checkout).trim());
   // --ignore-scripts: the optional native builds (cpu-features, msgpackr-extract) have JS fallbacks,
   // and npm 11 skips them for global installs anyway.
-  npm(['install', '-g', '--prefix', prefix, '--prefer-offline', '--ignore-scripts', tarball], work);
+  npm(['install', '-g', '--prefix', prefix, '--prefer-offline', '--ignore-scripts', tarball], checkout);
 });
 
 describe('the npm package', () => {
@@ -69,8 +74,11 @@ describe('the npm package', () => {
     const dist = join(installed, 'dist');
     const imported = new Set<string>();
     for (const file of filesUnder(dist).filter((f) => f.endsWith('.js'))) {
-      for (const m of readFileSync(join(dist, file), 'utf8').matchAll(/(?:from|import\()\s*['"]([^'"./][^'"]*)['"]/g)) {
-        imported.add(m[1]!.startsWith('@') ? m[1]!.split('/').slice(0, 2).join('/') : m[1]!.split('/')[0]!);
+      const code = readFileSync(join(dist, file), 'utf8');
+      for (const m of [...code.matchAll(STATIC_IMPORT), ...code.matchAll(DYNAMIC_IMPORT)]) {
+        const spec = (m[1] ?? m[2])!;
+        if (spec.startsWith('.')) continue;
+        imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
       }
     }
     const missing = [...imported].filter((name) => !name.startsWith('node:') && !builtinModules.includes(name) && !(name in PKG.dependencies));
@@ -103,6 +111,21 @@ describe('the npm package', () => {
     assert.match(r.out, /ripcord doctor --cli-only/);
     assert.match(r.out, /✔ docker engine/, 'doctor reached the Docker engine through the installed dependencies');
     assert.equal(ripcord(['config', 'check', '--config', output]).code, 0);
+  });
+});
+
+describe('what the demo tells a user of the installed package to run', () => {
+  test('its provision command names the script the package ships, by a path that exists', () => {
+    const hostTools = join(installed, 'dist', 'demo', 'host-tools.js');
+    const shown = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(hostTools)}); console.log(m.provisionCommand('/'))`], { encoding: 'utf8' }).trim();
+    assert.equal(shown, `bash ${join(installed, 'scripts', 'provision.sh')}`);
+  });
+
+  test('that script runs from the installed package: nothing to install into it, the base images reused', () => {
+    const r = spawnSync('bash', [join(installed, 'scripts', 'provision.sh')], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /node modules: installed with the package/);
+    assert.match(r.stdout, /local\/busybox:1 and local\/postgres:15 ready\n\[provision\] ready/);
   });
 });
 
