@@ -12,10 +12,13 @@ import { BadInputError, ExitCode, RipcordError } from '../domain/errors.js';
 
 export const CONFIG_DIR_MODE = 0o700;
 
-export function writeNewConfig(output: string, text: string, cwd: string): void {
+/** How the file is loaded before it is kept: the environment its `${NAME}` references are read from. */
+export interface LoadCheck { cwd: string; env?: Record<string, string> }
+
+export function writeNewConfig(output: string, text: string, check: LoadCheck): void {
   const created = makeDirectory(dirname(output));
   try {
-    writeIfItLoads(output, text, cwd);
+    writeIfItLoads(output, text, check);
   } catch (error) {
     if (created) removeEmpty(dirname(output), created);
     throw error;
@@ -23,11 +26,11 @@ export function writeNewConfig(output: string, text: string, cwd: string): void 
 }
 
 /** Written only if it loads: init never leaves a file that `config check` rejects. */
-function writeIfItLoads(output: string, text: string, cwd: string): void {
+function writeIfItLoads(output: string, text: string, check: LoadCheck): void {
   const tmp = `${output}.tmp`;
   writeOrRefuse(tmp, text);
   try {
-    loadConfig({ configPath: tmp, env: {}, cwd });
+    loadConfig({ configPath: tmp, env: check.env ?? {}, cwd: check.cwd });
     writeOrRefuse(output, text);
   } finally {
     rmSync(tmp, { force: true });

@@ -46,7 +46,7 @@ async function init(appDirArg: string | undefined, opts: InitOptions, ctx: CliCo
   const facts = detectApp(appDir);
   for (const line of foundLines(facts)) ctx.out(line);
   const answers = await resolveAnswers(facts, opts, opts.yes || !process.stdin.isTTY ? null : prompt);
-  writeNewConfig(output, configText(answers, facts), ctx.cwd);
+  writeNewConfig(output, configText(answers, facts), { cwd: ctx.cwd });
   ctx.out(`wrote ${output}`);
   if (opts.doctor !== false) await doctor(output, answers.envName, ctx);
   ctx.exitCode = ExitCode.ok;
