@@ -45,8 +45,11 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 1 30); do redis-cli ping >/dev/null 2>&1 && break; sleep 1; done
 fi
 
-# Reinstall only when the lockfile changed since the last install.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# Reinstall only when the lockfile changed since the last install. An installed package has no
+# lockfile (npm installed its dependencies with it): nothing to do there.
+if [ ! -f package-lock.json ]; then
+  log "node modules: installed with the package"
+elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing node modules"
   # npm 11 can reject its own lockfile when it omitted other platforms' optional packages
   # (msgpackr-extract-*); then install from the same lockfile without rewriting it.

@@ -20,6 +20,7 @@ import { registerInitCommand } from './commands/init.js';
 import { registerIncidentsCommands } from './commands/incidents.js';
 import { registerAuditCommand } from './commands/audit.js';
 import type { CliContext } from './context.js';
+import { addExitCodesHelp } from './exit-codes-help.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -48,6 +49,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDemoCommand(program, ctx, runCli);
   registerInitCommand(program, ctx);
   registerAuditCommand(program, ctx);
+  addExitCodesHelp(program);
   return program;
 }
 

@@ -1,7 +1,19 @@
 /** Small helpers the demo sandbox needs: run a program or fail with its output, free ports, polling. */
 import { createServer } from 'node:net';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runCommand } from '../adapters/process-runner.js';
 import { ExitCode, RipcordError } from '../domain/errors.js';
+
+/**
+ * The command that provisions this machine for the demo: scripts/provision.sh ships in the package,
+ * so an installed `ripcord` names it by its full path, a checkout by the path its README uses.
+ */
+export function provisionCommand(cwd = process.cwd()): string {
+  const script = fileURLToPath(new URL('../../scripts/provision.sh', import.meta.url));
+  const shown = relative(cwd, script);
+  return `bash ${shown === 'scripts/provision.sh' ? shown : script}`;
+}
 
 /** Runs argv; anything but exit 0 is an error naming the command and the tail of its output. */
 export async function must(argv: readonly string[], cwd: string, timeoutMs = 120_000): Promise<string> {
@@ -9,7 +21,7 @@ export async function must(argv: readonly string[], cwd: string, timeoutMs = 120
   if (r.exitCode === 0) return r.stdout;
   const tail = `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-8).join('\n');
   throw new RipcordError('unavailable', `\`${argv.join(' ')}\` ${r.timedOut ? 'timed out' : `exited ${r.exitCode}`}:\n${tail}`,
-    'run `bash scripts/provision.sh` (Docker, compose, base images), then `ripcord demo --clean` and `ripcord demo` again', ExitCode.failed);
+    `run \`${provisionCommand()}\` (Docker, compose, base images), then \`ripcord demo --clean\` and \`ripcord demo\` again`, ExitCode.failed);
 }
 
 /** A port nothing listens on right now, chosen by the kernel, on 127.0.0.1. */

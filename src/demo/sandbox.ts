@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { composeArgv, resolveComposeProgram, type ComposeTarget } from '../adapters/compose-cli.js';
 import { ExitCode, RipcordError } from '../domain/errors.js';
-import { freePort, httpText, must, waitUntil } from './host-tools.js';
+import { freePort, httpText, must, provisionCommand, waitUntil } from './host-tools.js';
 import { sandboxConfigText } from './sandbox-config.js';
 import { SHOP_RELEASES, shopTree } from './shop-app.js';
 
@@ -45,7 +45,7 @@ export function sandboxExists(dir: string): boolean {
 export async function openSandbox(dir: string): Promise<Sandbox> {
   const record = JSON.parse(readFileSync(join(dir, RECORD), 'utf8')) as SandboxRecord;
   const program = await resolveComposeProgram('auto');
-  if (!program) throw new RipcordError('unavailable', 'no compose command found', 'run `bash scripts/provision.sh` (installs docker-compose)', ExitCode.refused);
+  if (!program) throw new RipcordError('unavailable', 'no compose command found', `run \`${provisionCommand()}\` (installs docker-compose)`, ExitCode.refused);
   const appDir = join(dir, 'app');
   return {
     ...record, dir, appDir, configPath: join(dir, 'ripcord.yml'),
@@ -83,7 +83,7 @@ async function requireBaseImages(): Promise<void> {
     const r = await must(['docker', 'image', 'ls', '-q', image], '/').catch(() => '');
     if (!r.trim()) {
       throw new RipcordError('unavailable', `the Docker engine or the base image ${image} is missing`,
-        'run `bash scripts/provision.sh` (starts Docker, builds the local base images), then `ripcord demo`', ExitCode.refused);
+        `run \`${provisionCommand()}\` (starts Docker, builds the local base images), then \`ripcord demo\``, ExitCode.refused);
     }
   }
 }

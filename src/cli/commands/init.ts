@@ -3,7 +3,7 @@
  * terminal) only what it cannot find, never overwrites, and finishes with `ripcord doctor`.
  * Exit 0 when the file was written (doctor's verdict is printed, not the exit code); 2 refused.
  */
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { input } from '@inquirer/prompts';
 import type { Command } from 'commander';
@@ -14,6 +14,7 @@ import { doctorPassed, runDoctor } from '../../doctor/run-doctor.js';
 import { configText } from '../../init/config-writer.js';
 import { detectApp } from '../../init/detect-app.js';
 import { resolveAnswers, type Ask, type InitFlags } from '../../init/init-answers.js';
+import { writeNewConfig } from '../../init/write-new-config.js';
 import type { CliContext } from '../context.js';
 
 interface InitOptions extends InitFlags { output?: string; yes?: boolean; doctor?: boolean }
@@ -21,7 +22,7 @@ interface InitOptions extends InitFlags { output?: string; yes?: boolean; doctor
 export function registerInitCommand(program: Command, ctx: CliContext): void {
   program.command('init [appDir]')
     .description('write a commented ripcord.yml for an app (compose file, database, health, preset, the old scripts\' settings), then run doctor')
-    .option('-o, --output <path>', 'where to write it (default: ./ripcord.yml, where Ripcord looks first); never overwritten')
+    .option('-o, --output <path>', 'where to write it (default: ./ripcord.yml, where Ripcord looks first); never overwritten; a missing directory is made, mode 0700')
     .option('--env-name <name>', 'the environment name', 'production')
     .option('--compose-file <file>', 'compose file, relative to the app dir')
     .option('--preset <name>', 'django, nextjs-prisma or none (default: detected)')
@@ -48,17 +49,9 @@ async function init(appDirArg: string | undefined, opts: InitOptions, ctx: CliCo
   for (const line of foundLines(facts)) ctx.out(line);
   const answers = await resolveAnswers(facts, opts, opts.yes || !process.stdin.isTTY ? null : prompt);
   ctx.out(`  health check: ${answers.healthToken.finding}`);
-  // Written only if it loads: init never leaves a file that `config check` rejects.
-  const text = configText(answers, facts);
+  // The token's value is read at run time, never written: any value checks the file's shape.
   const token = answers.healthToken.variable;
-  writeFileSync(`${output}.tmp`, text, { mode: 0o600, flag: 'wx' });
-  try {
-    // The token's value is read at run time, never written: any value checks the file's shape.
-    loadConfig({ configPath: `${output}.tmp`, env: token ? { [token]: 'checked-at-run-time' } : {}, cwd: ctx.cwd });
-    writeFileSync(output, text, { mode: 0o600, flag: 'wx' });
-  } finally {
-    rmSync(`${output}.tmp`, { force: true });
-  }
+  writeNewConfig(output, configText(answers, facts), { cwd: ctx.cwd, env: token ? { [token]: 'checked-at-run-time' } : {} });
   ctx.out(`wrote ${output}`);
   const tokenFile = token && facts.healthToken?.variable === token ? join(appDir, facts.healthToken.file) : undefined;
   if (opts.doctor !== false) await doctor(output, answers.envName, ctx, tokenFile);
