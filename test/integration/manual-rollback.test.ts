@@ -72,7 +72,7 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     const r = await rollback(['quick', '--dry-run']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /Code: v1\.1\.0 [0-9a-f]{7} → v1\.0\.0 [0-9a-f]{7}/);
-    assert.match(r.stdout, /Database: restored from backup_\d{8}_\d{6}\.dump \(predeploy, taken .* ago, verified\)/);
+    assert.match(r.stdout, /Database: restored from backup_\d{8}_\d{6}\.dump \(predeploy, holds database app, taken .* ago, verified\)/);
     assert.match(r.stdout, /why: v1\.0\.0 [0-9a-f]{7} ran on another database: since backup_\d{8}_\d{6}\.dump, taken before [0-9a-f]{7} was deployed, the schema changed and schema_migrations gained 1 row/);
     assert.equal(journals(), before);
     assert.deepEqual(await hostState(), states.v110);

@@ -49,7 +49,7 @@ describe('rollback menu on a terminal', () => {
   test('7) quick: shows from → to and the backup, asks, and rolls code, images and database back', async () => {
     const pty = await openMenuAt(7);
     await pty.waitFor(/Code: v1\.1\.0 [0-9a-f]{7} → v1\.0\.0 [0-9a-f]{7}/);
-    await pty.waitFor(/Database: restored from backup_\d{8}_\d{6}\.dump \(predeploy, taken .* ago, verified\)/);
+    await pty.waitFor(/Database: restored from backup_\d{8}_\d{6}\.dump \(predeploy, holds database app, taken .* ago, verified\)/);
     await pty.waitFor(/Roll back production as shown\?/);
     pty.send('y');
     pty.send(KEY.enter);

@@ -53,6 +53,8 @@ describe('the rollback preview', () => {
     assert.match(text, /Database: restored\* from `backup_20261130_114500\.dump` \(predeploy, taken 15 minutes ago, verified\); a safety backup/);
     assert.match(text, /_Why:_ the schema changed since backup_20261130_114500\.dump/);
     assert.match(text, /1\. git_reset/);
+    const named = plan({ backup: { ...plan().backup!, database: 'shop' } });
+    assert.match(json(rollbackPreviewMessage(preview({ plan: named })).blocks), /\(predeploy, holds database `shop`, taken 15 minutes ago, verified\)/, 'the preview names the database the backup holds');
     const [roll, cancel] = buttons(m.blocks);
     assert.equal(roll?.style, 'danger');
     assert.equal((roll?.confirm as Obj).style, 'danger');
@@ -152,6 +154,8 @@ describe('backups', () => {
     assert.match(text, /Restore production's database from `backup_20261130_100001\.dump`\?\*\\ndaily, taken 1 hour ago, 3\.0 MiB, NOT verified yet/);
     assert.match(text, /safety backup of the current database is taken first/);
     assert.match(text, /never verified/);
+    const named = restorePreviewMessage({ environment: 'production', backup: { ...b(1), database: 'postgres' }, requestedBy: '@alice', lockHeldBy: null, confirmValue: '{}', previewedAt: NOW });
+    assert.match(json(named.blocks), /daily, holds database `postgres`, taken 1 hour ago/, 'the restore preview names the database the backup holds');
     const [restore] = buttons(m.blocks);
     assert.equal(restore?.style, 'danger');
     assert.equal((restore?.confirm as Obj).style, 'danger');
