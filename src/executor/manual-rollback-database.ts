@@ -47,7 +47,7 @@ function cannotRunOn(label: string, why: string): never {
 /** quick: the previous release's pre-deploy backup, unless that release can run on the live database. */
 export async function quickDatabase(x: ExecutorEnv, req: ManualRollbackRequest, backups: readonly TargetBackup[], previous: { release: { sha: string }; change: ReleaseChange }, reads: DatabaseReads): Promise<{ backup: TargetBackup | null; reason: string }> {
   const { change } = previous;
-  if (req.database === 'keep') return { backup: null, reason: 'the database is kept (--keep-database)' };
+  if (req.database === 'keep') return { backup: null, reason: 'as asked (--keep-database)' };
   // A corrupt pre-deploy dump is stood in for by the newest good backup of that release, if any.
   const predeploy = preDeployBackupOf(backups, change.preDeployBackup, change.from);
   const missing = backups.some((b) => b.name === change.preDeployBackup) ? 'is corrupt, and no good backup of that release can stand in' : 'is gone';
@@ -62,7 +62,7 @@ export async function quickDatabase(x: ExecutorEnv, req: ManualRollbackRequest, 
 
 /** Level 1 (code only): the reason the database stays, or a refusal when the release cannot run on it. */
 export async function codeOnlyDatabase(x: ExecutorEnv, req: ManualRollbackRequest, sha: string, reads: DatabaseReads): Promise<string> {
-  if (req.database === 'keep') return 'the database is kept (--keep-database)';
+  if (req.database === 'keep') return 'as asked (--keep-database)';
   return withoutBackup(x, sha, reads, 'a code-only rollback restores no backup');
 }
 

@@ -137,7 +137,7 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     const r = await rollback(['commit', 'v1.1.0', '--keep-database', '--yes']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^rolled back production to v1\.1\.0 \([0-9a-f]{12}\) in /m);
-    assert.match(r.stdout, /^database: The database was not part of this rollback: it was left as it was\.$/m);
+    assert.match(r.stdout, /^database: The database was kept: as asked \(--keep-database\)\.$/m);
     const now = await hostState();
     assert.equal(now.head, states.v110!.head);
     assert.equal(now.web, states.v110!.web, 'the recorded image ID runs again, not a rebuild');
@@ -170,7 +170,7 @@ describe('manual rollback (Redis down, no Slack tokens)', () => {
     assert.equal(now.head, states.v100!.head);
     assert.equal(now.web, states.v100!.web);
     assert.equal(now.checksum, states.v110!.checksum, 'the database is kept');
-    assert.match(r.stdout, /^database: The database was kept: no pre-deploy backup was taken: the database is kept\.$/m);
+    assert.match(r.stdout, /^database: The database was kept: as asked \(--keep-database\)\.$/m);
     assert.doesNotMatch(r.stdout, /deploy failed before/);
   });
 
